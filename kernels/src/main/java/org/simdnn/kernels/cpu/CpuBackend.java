@@ -1,0 +1,53 @@
+package org.simdnn.kernels.cpu;
+
+import org.simdnn.kernels.gemm.Gemm;
+import org.simdnn.ops.*;
+import org.simdnn.tensor.Tensor;
+
+/** The pure-Java backend: Vector API kernels at {@link CpuInfo#VECTOR_BITS}, scalar below that. */
+public final class CpuBackend implements Backend {
+
+    @Override public String name() { return "cpu"; }
+
+    @Override public String describe() { return "Java Vector API, " + CpuInfo.summary(); }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA, int lda,
+                      float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
+        Gemm.sgemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    private static UnsupportedOperationException todo(String op) {
+        return new UnsupportedOperationException("cpu backend: " + op + " not implemented yet");
+    }
+
+    @Override public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) { throw todo("conv2dForward"); }
+    @Override public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) { throw todo("conv2dBackwardData"); }
+    @Override public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) { throw todo("conv2dBackwardWeights"); }
+    @Override public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) { throw todo("maxPool2dForward"); }
+    @Override public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) { throw todo("maxPool2dBackward"); }
+    @Override public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) { throw todo("avgPool2dForward"); }
+    @Override public void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx) { throw todo("avgPool2dBackward"); }
+    @Override public void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) { throw todo("batchNormForwardTraining"); }
+    @Override public void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y) { throw todo("batchNormForwardInference"); }
+    @Override public void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) { throw todo("batchNormBackward"); }
+    @Override public void activationForward(Activation act, float alpha, Tensor x, Tensor y) { throw todo("activationForward"); }
+    @Override public void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) { throw todo("activationBackward"); }
+    @Override public void preluForward(Tensor x, Tensor slope, Tensor y) { throw todo("preluForward"); }
+    @Override public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) { throw todo("preluBackward"); }
+    @Override public void softmax(Tensor x, Tensor y) { throw todo("softmax"); }
+    @Override public void logSoftmax(Tensor x, Tensor y) { throw todo("logSoftmax"); }
+    @Override public float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits) { throw todo("softmaxCrossEntropy"); }
+    @Override public void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask) { throw todo("dropoutForward"); }
+    @Override public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) { throw todo("dropoutBackward"); }
+    @Override public void add(Tensor a, Tensor b, Tensor out) { throw todo("add"); }
+    @Override public void mul(Tensor a, Tensor b, Tensor out) { throw todo("mul"); }
+    @Override public void scale(float alpha, Tensor x, Tensor out) { throw todo("scale"); }
+    @Override public void axpy(float alpha, Tensor x, Tensor y) { throw todo("axpy"); }
+    @Override public void biasAdd(Tensor bias, Tensor y) { throw todo("biasAdd"); }
+    @Override public void sumRows(Tensor x, Tensor out, float beta) { throw todo("sumRows"); }
+    @Override public double sum(Tensor x) { throw todo("sum"); }
+    @Override public double sumSquares(Tensor x) { throw todo("sumSquares"); }
+    @Override public void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor momentumBuffer) { throw todo("sgdStep"); }
+    @Override public void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v) { throw todo("adamStep"); }
+}

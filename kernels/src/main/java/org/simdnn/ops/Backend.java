@@ -1,0 +1,153 @@
+package org.simdnn.ops;
+
+import org.simdnn.tensor.Tensor;
+
+/**
+ * The op set that nn needs, and nothing more. Every tensor argument must be contiguous (see
+ * {@link Tensor#isContiguous()}); image tensors are NHWC. Outputs are overwritten, never accumulated into,
+ * unless the method says otherwise. Implementations validate shapes before any work and throw
+ * {@link IllegalArgumentException} naming them.
+ *
+ * <p>Implementations: the CPU backend (Vector API, always present) and native ones (OpenBLAS, CUDA).
+ * A backend that lacks an op returns false from {@link #supports(Op)} and forwards it to the CPU backend,
+ * saying so once on stderr.
+ */
+public interface Backend {
+
+    /** Short name used by {@code -Dsimdnn.backend=} ("cpu", "openblas", "cuda"). */
+    String name();
+
+    /** One line: what runs underneath (vector width, library and core type, device). */
+    String describe();
+
+    /** Whether this backend runs {@code op} itself (false: it forwards to the CPU backend). */
+    default boolean supports(Op op) { return true; }
+
+    // ---- dense algebra --------------------------------------------------------------------------
+
+    /** Row-major BLAS SGEMM: C = alpha * op(A) * op(B) + beta * C; beta == 0 never reads C. */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA, int lda,
+               float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc);
+
+    /** {@code c = a[m,k] * b[k,n]} (or transposed operands) on contiguous rank-2 tensors. */
+    default void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float beta) {
+        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
+            throw new IllegalArgumentException("matmul needs rank-2 tensors, got " + a.shapeString() + " x "
+                    + b.shapeString() + " -> " + c.shapeString());
+        }
+        int m = transA ? a.dim(1) : a.dim(0), k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0), n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
+            throw new IllegalArgumentException("matmul shapes disagree: " + a.shapeString() + (transA ? "^T" : "")
+                    + " x " + b.shapeString() + (transB ? "^T" : "") + " -> " + c.shapeString());
+        }
+        Tensors.requireContiguous("matmul", a, b, c);
+        sgemm(transA, transB, m, n, k, 1f, a.data(), a.offset(), a.dim(1), b.data(), b.offset(), b.dim(1), beta,
+                c.data(), c.offset(), n);
+    }
+
+    // ---- convolution (NHWC activations, HWIO weights; see Conv2dDesc) ------------------------------
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. */
+    void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y);
+
+    /** dx = dL/dx given dy. */
+    void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx);
+
+    /** dw = dL/dw and (if non-null) dbias = dL/dbias given x and dy. */
+    void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias);
+
+    // ---- pooling (NHWC) ----------------------------------------------------------------------------
+
+    /** y = max over each window; {@code argmax[i]} receives the flat index into x of y's element i. */
+    void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax);
+
+    /** dx = scatter of dy through argmax (dx is zeroed first). */
+    void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx);
+
+    void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y);
+
+    void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx);
+
+    // ---- batch norm over rows x channels -----------------------------------------------------------
+
+    /** Batch statistics; writes y, saveMean, saveInvStd and updates the running estimates. */
+    void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                  Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd);
+
+    /** Running statistics (eval mode). */
+    void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                   Tensor runningVar, Tensor y);
+
+    /** dx, dgamma, dbeta from the saved batch statistics; with {@code d.fusedRelu()} y masks dy. */
+    void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
+                           Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    // ---- activations -------------------------------------------------------------------------------
+
+    void activationForward(Activation act, float alpha, Tensor x, Tensor y);
+
+    /** dx = dy * act'(x); y = act(x) is given too since tanh/sigmoid derive from it. */
+    void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx);
+
+    /** PReLU with one slope per channel (the last dim). */
+    void preluForward(Tensor x, Tensor slope, Tensor y);
+
+    /** dx, and dslope (overwritten) summed over all but the channel dim. */
+    void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope);
+
+    // ---- softmax and losses over [rows, classes] ---------------------------------------------------
+
+    void softmax(Tensor x, Tensor y);
+
+    void logSoftmax(Tensor x, Tensor y);
+
+    /**
+     * Mean over rows of the cross-entropy between softmax(logits) and the (label-smoothed) one-hot labels,
+     * stable for large logits; if {@code dlogits} is non-null it receives d(mean loss)/d(logits).
+     */
+    float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits);
+
+    // ---- dropout (inverted) ------------------------------------------------------------------------
+
+    /**
+     * y = x * mask where mask is 0 with probability p and 1/(1-p) otherwise, drawn from a counter-based
+     * generator keyed by {@code seed}: the same seed gives the same mask on every backend and thread count.
+     */
+    void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask);
+
+    /** dx = dy * mask. */
+    void dropoutBackward(Tensor dy, Tensor mask, Tensor dx);
+
+    // ---- elementwise and reductions ----------------------------------------------------------------
+
+    /** out = a + b (same shapes). */
+    void add(Tensor a, Tensor b, Tensor out);
+
+    /** out = a * b (same shapes). */
+    void mul(Tensor a, Tensor b, Tensor out);
+
+    /** out = alpha * x. */
+    void scale(float alpha, Tensor x, Tensor out);
+
+    /** y += alpha * x. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** y[r, c] += bias[c] over the last dim. */
+    void biasAdd(Tensor bias, Tensor y);
+
+    /** out[c] = sum over rows of x[r, c] (x viewed as [size/c, c]); beta = 1 accumulates into out. */
+    void sumRows(Tensor x, Tensor out, float beta);
+
+    double sum(Tensor x);
+
+    double sumSquares(Tensor x);
+
+    // ---- optimizer updates, one fused pass per parameter -------------------------------------------
+
+    /** See {@link SgdStep} for the rule; {@code momentumBuffer} may be null when momentum is 0. */
+    void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor momentumBuffer);
+
+    /** See {@link AdamStep}. */
+    void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v);
+}

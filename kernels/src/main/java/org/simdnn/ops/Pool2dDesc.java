@@ -1,0 +1,42 @@
+package org.simdnn.ops;
+
+/**
+ * 2-d pooling over NHWC activations. Average pooling divides by the number of <em>valid</em> (unpadded)
+ * input pixels in the window (PyTorch's {@code count_include_pad=False}). Global average pooling is a
+ * window equal to the input size.
+ */
+public record Pool2dDesc(int batch, int inH, int inW, int channels, int kH, int kW, int strideH, int strideW,
+                         int padTop, int padLeft, int padBottom, int padRight) {
+
+    public Pool2dDesc {
+        if (batch < 1 || inH < 1 || inW < 1 || channels < 1 || kH < 1 || kW < 1 || strideH < 1 || strideW < 1) {
+            throw new IllegalArgumentException("pool2d sizes and strides must be positive: mb" + batch + "_ih" + inH
+                    + "iw" + inW + "c" + channels + "_kh" + kH + "kw" + kW + "_sh" + strideH + "sw" + strideW);
+        }
+        if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+            throw new IllegalArgumentException("pool2d padding must be >= 0");
+        }
+        if (padTop >= kH || padBottom >= kH || padLeft >= kW || padRight >= kW) {
+            throw new IllegalArgumentException("pool2d padding must be smaller than the window " + kH + "x" + kW);
+        }
+        if (kH > inH + padTop + padBottom || kW > inW + padLeft + padRight) {
+            throw new IllegalArgumentException("pool2d window " + kH + "x" + kW + " larger than padded input "
+                    + (inH + padTop + padBottom) + "x" + (inW + padLeft + padRight));
+        }
+    }
+
+    /** k x k window, stride k, no padding: the usual downsampling pool. */
+    public static Pool2dDesc of(int batch, int inH, int inW, int channels, int k) {
+        return new Pool2dDesc(batch, inH, inW, channels, k, k, k, k, 0, 0, 0, 0);
+    }
+
+    /** Global pooling: one output pixel per channel. */
+    public static Pool2dDesc global(int batch, int inH, int inW, int channels) {
+        return new Pool2dDesc(batch, inH, inW, channels, inH, inW, 1, 1, 0, 0, 0, 0);
+    }
+
+    public int outH() { return (inH + padTop + padBottom - kH) / strideH + 1; }
+    public int outW() { return (inW + padLeft + padRight - kW) / strideW + 1; }
+    public int[] inputShape() { return new int[] {batch, inH, inW, channels}; }
+    public int[] outputShape() { return new int[] {batch, outH(), outW(), channels}; }
+}

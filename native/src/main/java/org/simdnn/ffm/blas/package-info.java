@@ -1,0 +1,2 @@
+/** OpenBLAS through java.lang.foreign. */
+package org.simdnn.ffm.blas;

@@ -1,0 +1,2 @@
+/** Thin layers, losses and optimizers over {@link org.simdnn.ops.Backend}. */
+package org.simdnn.nn;
