@@ -17,9 +17,10 @@ import org.simdnn.reference.Reference;
  * the reason ({@code Assumptions.assumeTrue(available, reason)}), never pass silently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendConformanceTest {
+public abstract class BackendConformanceTest implements ConvConformance, OpsConformance {
 
-    protected abstract Backend backend();
+    @Override
+    public abstract Backend backend();
 
     private Backend be;
 

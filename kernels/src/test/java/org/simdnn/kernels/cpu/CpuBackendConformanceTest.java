@@ -5,5 +5,5 @@ import org.simdnn.ops.BackendConformanceTest;
 import org.simdnn.ops.Backends;
 
 class CpuBackendConformanceTest extends BackendConformanceTest {
-    @Override protected Backend backend() { return Backends.cpu(); }
+    @Override public Backend backend() { return Backends.cpu(); }
 }
