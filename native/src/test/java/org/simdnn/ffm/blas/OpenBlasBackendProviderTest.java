@@ -41,4 +41,15 @@ class OpenBlasBackendProviderTest {
             assertEquals(ours, be.supports(op), op.toString());
         }
     }
+
+    @Test
+    void forwardedOpsBehaveExactlyAsTheCpuBackend() {
+        assumeTrue(OpenBlas.isAvailable(), () -> OpenBlas.availability().reason());
+        Backend be = Backends.get("openblas"), cpu = Backends.cpu();
+        org.simdnn.tensor.Tensor x = org.simdnn.tensor.Tensor.wrap(new float[] {1, 2, 3.5f}, 3);
+        Object ours, theirs;
+        try { ours = be.sum(x); } catch (RuntimeException e) { ours = e.getClass().getName() + ": " + e.getMessage(); }
+        try { theirs = cpu.sum(x); } catch (RuntimeException e) { theirs = e.getClass().getName() + ": " + e.getMessage(); }
+        assertEquals(theirs, ours);
+    }
 }
