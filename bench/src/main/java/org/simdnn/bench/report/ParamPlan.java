@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Param;
  * {@code --threads} and {@code --impl}, replaced by {@code -p name=v1,v2}.
  *
  * <p>Quick shapes: a suite may declare {@code public static final String[] QUICK_SHAPES} (or a static
- * {@code quickShapes()} method returning {@code String[]}); otherwise three shapes spread over the smaller
+ * {@code quickShapes()} method returning {@code String[]}); otherwise four shapes spread over the smaller
  * three quarters of the declared list are taken, so a quick run never waits on the slowest baseline at the
  * largest size.
  */
@@ -78,9 +78,11 @@ public final class ParamPlan {
     static List<String> quickShapes(Class<?> cls, List<String> declared) {
         String[] hook = hook(cls);
         if (hook != null && hook.length > 0) return List.of(hook);
-        if (declared.size() <= 3) return declared;
-        int m = Math.max(3, (int) Math.ceil(declared.size() * 0.75));
-        return List.of(declared.get(0), declared.get((m - 1) / 2), declared.get(m - 1));
+        if (declared.size() <= 4) return declared;
+        int m = Math.max(4, (int) Math.ceil(declared.size() * 0.75));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 4; i++) out.add(declared.get((int) Math.round(i * (m - 1) / 3.0)));
+        return out;
     }
 
     private static String[] hook(Class<?> cls) {

@@ -24,7 +24,7 @@ class ParamPlanTest {
 
     public static class MethodHookBench {
         public static String[] quickShapes() { return new String[] {"z"}; }
-        @Param({"x", "y", "z", "w"}) public String shape;
+        @Param({"x", "y", "z", "w", "v"}) public String shape;
     }
 
     @Test
@@ -36,9 +36,9 @@ class ParamPlanTest {
     }
 
     @Test
-    void quickSpreadsThreeShapesOverTheSmallerThreeQuarters() {
+    void quickSpreadsFourShapesOverTheSmallerThreeQuarters() {
         Map<String, List<String>> p = ParamPlan.effective(SweepBench.class, true, List.of(), List.of(), Map.of());
-        assertEquals(List.of("s1", "s3", "s6"), p.get("shape"));
+        assertEquals(List.of("s1", "s3", "s4", "s6"), p.get("shape"));
         assertEquals(List.of("b", "d"), ParamPlan.effective(HookedBench.class, true, List.of(), List.of(), Map.of()).get("shape"));
         assertEquals(List.of("z"), ParamPlan.effective(MethodHookBench.class, true, List.of(), List.of(), Map.of()).get("shape"));
         assertEquals(List.of("a", "b", "c", "d", "e"),
