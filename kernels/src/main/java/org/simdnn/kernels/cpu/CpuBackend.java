@@ -1,5 +1,6 @@
 package org.simdnn.kernels.cpu;
 
+import org.simdnn.kernels.conv.Conv2d;
 import org.simdnn.kernels.gemm.Gemm;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
@@ -21,9 +22,37 @@ public final class CpuBackend implements Backend {
         return new UnsupportedOperationException("cpu backend: " + op + " not implemented yet");
     }
 
-    @Override public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) { throw todo("conv2dForward"); }
-    @Override public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) { throw todo("conv2dBackwardData"); }
-    @Override public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) { throw todo("conv2dBackwardWeights"); }
+    @Override
+    public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        String op = "conv2dForward " + d.shapeString();
+        Tensors.requireShape(op, "x", x, d.inputShape());
+        Tensors.requireShape(op, "w", w, d.weightShape());
+        if (bias != null) Tensors.requireSize(op, "bias", bias, d.outC());
+        Tensors.requireShape(op, "y", y, d.outputShape());
+        Conv2d.forward(d, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(),
+                bias == null ? 0 : bias.offset(), y.data(), y.offset());
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
+        String op = "conv2dBackwardData " + d.shapeString();
+        Tensors.requireShape(op, "dy", dy, d.outputShape());
+        Tensors.requireShape(op, "w", w, d.weightShape());
+        Tensors.requireShape(op, "dx", dx, d.inputShape());
+        Conv2d.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) {
+        String op = "conv2dBackwardWeights " + d.shapeString();
+        Tensors.requireShape(op, "x", x, d.inputShape());
+        Tensors.requireShape(op, "dy", dy, d.outputShape());
+        Tensors.requireShape(op, "dw", dw, d.weightShape());
+        if (dbias != null) Tensors.requireSize(op, "dbias", dbias, d.outC());
+        Conv2d.backwardWeights(d, x.data(), x.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
+                dbias == null ? null : dbias.data(), dbias == null ? 0 : dbias.offset());
+    }
+
     @Override public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) { throw todo("maxPool2dForward"); }
     @Override public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) { throw todo("maxPool2dBackward"); }
     @Override public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) { throw todo("avgPool2dForward"); }

@@ -1,0 +1,119 @@
+package org.simdnn.kernels.conv;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * NHWC convolution entry points: forward, backward data and backward weights over raw arrays (NHWC
+ * activations, HWIO weights, see {@link Conv2dDesc}). A small planner picks the implementation: the
+ * {@link ConvAlgo} constants are tried in declaration order, each accepting or rejecting the descriptor and
+ * pass with a reason ({@link #explain}); the direct loop accepts everything and comes last. The choice is
+ * cached per (descriptor, pass). Outputs are overwritten; {@code bias}/{@code dbias} may be null. Array
+ * extents are checked here, before any work.
+ */
+public final class Conv2d {
+    private static final Map<ConvPass, Map<Conv2dDesc, ConvImpl>> PLANS = new EnumMap<>(ConvPass.class);
+
+    static {
+        for (ConvPass p : ConvPass.values()) PLANS.put(p, new ConcurrentHashMap<>());
+    }
+
+    private Conv2d() {}
+
+    /** The implementation the planner picks for {@code pass} of {@code d}. */
+    public static ConvAlgo plan(Conv2dDesc d, ConvPass pass) {
+        ConvImpl impl = PLANS.get(pass).computeIfAbsent(d, k -> choose(k, pass));
+        for (ConvAlgo a : ConvAlgo.values()) if (a.impl == impl) return a;
+        throw new AssertionError(impl.name());
+    }
+
+    /** One line per implementation: accepted, or rejected and why (the planner's reasoning). */
+    public static String explain(Conv2dDesc d, ConvPass pass) {
+        StringBuilder sb = new StringBuilder(d.shapeString()).append(' ').append(pass).append(":\n");
+        for (ConvAlgo a : ConvAlgo.values()) {
+            if (a.impl == null) continue;
+            String why = a.impl.rejects(d, pass);
+            sb.append("  ").append(a.id()).append(": ").append(why == null ? "accepted" : "rejected: " + why).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static ConvImpl choose(Conv2dDesc d, ConvPass pass) {
+        for (ConvAlgo a : ConvAlgo.values()) {
+            if (a.impl != null && a.impl.rejects(d, pass) == null) return a.impl;
+        }
+        throw new AssertionError("the direct convolution accepts everything");
+    }
+
+    private static ConvImpl impl(ConvAlgo algo, Conv2dDesc d, ConvPass pass) {
+        if (algo == ConvAlgo.AUTO) return PLANS.get(pass).computeIfAbsent(d, k -> choose(k, pass));
+        String why = algo.impl.rejects(d, pass);
+        if (why != null) {
+            throw new IllegalArgumentException("conv2d " + pass + ": " + algo.id() + " cannot run " + d.shapeString()
+                    + ": " + why);
+        }
+        return algo.impl;
+    }
+
+    public static void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y,
+                               int yo) {
+        forward(ConvAlgo.AUTO, d, x, xo, w, wo, bias, bo, y, yo);
+    }
+
+    public static void forward(ConvAlgo algo, Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo,
+                               float[] y, int yo) {
+        String op = "conv2d forward " + d.shapeString();
+        check(op, "x", x, xo, inputSize(d));
+        check(op, "w", w, wo, weightSize(d));
+        if (bias != null) check(op, "bias", bias, bo, d.outC());
+        check(op, "y", y, yo, outputSize(d));
+        impl(algo, d, ConvPass.FORWARD).forward(d, x, xo, w, wo, bias, bo, y, yo);
+    }
+
+    public static void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        backwardData(ConvAlgo.AUTO, d, dy, dyo, w, wo, dx, dxo);
+    }
+
+    public static void backwardData(ConvAlgo algo, Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx,
+                                    int dxo) {
+        String op = "conv2d backward data " + d.shapeString();
+        check(op, "dy", dy, dyo, outputSize(d));
+        check(op, "w", w, wo, weightSize(d));
+        check(op, "dx", dx, dxo, inputSize(d));
+        impl(algo, d, ConvPass.BACKWARD_DATA).backwardData(d, dy, dyo, w, wo, dx, dxo);
+    }
+
+    public static void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo,
+                                       float[] dbias, int dbo) {
+        backwardWeights(ConvAlgo.AUTO, d, x, xo, dy, dyo, dw, dwo, dbias, dbo);
+    }
+
+    public static void backwardWeights(ConvAlgo algo, Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw,
+                                       int dwo, float[] dbias, int dbo) {
+        String op = "conv2d backward weights " + d.shapeString();
+        check(op, "x", x, xo, inputSize(d));
+        check(op, "dy", dy, dyo, outputSize(d));
+        check(op, "dw", dw, dwo, weightSize(d));
+        if (dbias != null) check(op, "dbias", dbias, dbo, d.outC());
+        impl(algo, d, ConvPass.BACKWARD_WEIGHTS).backwardWeights(d, x, xo, dy, dyo, dw, dwo, dbias, dbo);
+    }
+
+    static long inputSize(Conv2dDesc d) { return (long) d.batch() * d.inH() * d.inW() * d.inC(); }
+
+    static long outputSize(Conv2dDesc d) { return (long) d.batch() * d.outH() * d.outW() * d.outC(); }
+
+    static long weightSize(Conv2dDesc d) { return (long) d.kH() * d.kW() * d.inCPerGroup() * d.outC(); }
+
+    private static void check(String op, String name, float[] a, int off, long size) {
+        if (a == null) throw new IllegalArgumentException(op + ": " + name + " is null");
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(op + ": " + name + " needs " + size + " floats, over 2^31");
+        }
+        if (off < 0 || off + size > a.length) {
+            throw new IllegalArgumentException(op + ": " + name + " needs " + size + " floats at offset " + off
+                    + ", array has " + a.length);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.simdnn.kernels.conv;
+
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * One convolution algorithm (oneDNN style): it accepts or rejects a descriptor and pass with a reason, and runs
+ * the passes it accepts. Arrays are NHWC activations and HWIO weights at the given offsets, already validated
+ * by {@link Conv2d}. Outputs are overwritten.
+ */
+interface ConvImpl {
+    /** Kernel id, e.g. {@code f32-conv-nhwc-8x2v-implicit-gemm}. */
+    String name();
+
+    /** Null when this implementation runs {@code pass} of {@code d}, else why not. */
+    String rejects(Conv2dDesc d, ConvPass pass);
+
+    void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo);
+
+    void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo);
+
+    /** {@code db} may be null. */
+    void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db, int dbo);
+}

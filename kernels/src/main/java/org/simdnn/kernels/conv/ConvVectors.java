@@ -1,0 +1,37 @@
+package org.simdnn.kernels.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.simdnn.kernels.cpu.CpuInfo;
+
+/**
+ * The float species the convolution kernels use ({@link CpuInfo#VECTOR_BITS}, which tests can force). Only
+ * loaded when that width is non-zero, so a JVM without the incubator module never touches Vector API classes.
+ */
+final class ConvVectors {
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(CpuInfo.VECTOR_BITS));
+    static final int L = F.length();
+
+    private ConvVectors() {}
+
+    /** y[yi + i] += a[ai + i] * b[bi + i] for i in [0, n): vector body, scalar tail. */
+    static void madd(float[] a, int ai, float[] b, int bi, float[] y, int yi, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, ai + i);
+            FloatVector vb = FloatVector.fromArray(F, b, bi + i);
+            va.fma(vb, FloatVector.fromArray(F, y, yi + i)).intoArray(y, yi + i);
+        }
+        for (; i < n; i++) y[yi + i] = Math.fma(a[ai + i], b[bi + i], y[yi + i]);
+    }
+
+    /** out[oo + j] += Σ_r a[ao + r·lda + j] for j in [0, cols), cols a multiple of L. */
+    static void addRows(float[] a, int ao, int rows, int lda, float[] out, int oo) {
+        for (int j = 0; j < lda; j += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int r = 0, i = ao + j; r < rows; r++, i += lda) acc = acc.add(FloatVector.fromArray(F, a, i));
+            acc.add(FloatVector.fromArray(F, out, oo + j)).intoArray(out, oo + j);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.simdnn.kernels.conv;
+
+import org.simdnn.kernels.gemm.Gemm;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * {@code f32-conv-nhwc-1x1-gemm}: a 1x1, stride-1, unpadded convolution without groups is one GEMM over the
+ * N·H·W pixel rows, since NHWC pixels are rows of {@code inC} floats and HWIO weights are {@code [inC, outC]}:
+ * {@code Y = X·W}, {@code dX = dY·Wᵀ}, {@code dW = Xᵀ·dY}. One {@link Gemm#sgemm} call per pass; the GEMM
+ * does its own threading.
+ */
+final class PointwiseGemmConv implements ConvImpl {
+
+    @Override public String name() { return "f32-conv-nhwc-1x1-gemm"; }
+
+    @Override
+    public String rejects(Conv2dDesc d, ConvPass pass) {
+        if (!d.isPointwise()) return "not 1x1 stride-1 unpadded";
+        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
+        return null;
+    }
+
+    @Override
+    public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
+        int m = d.batch() * d.outH() * d.outW(), c = d.inC(), k = d.outC();
+        if (bias != null) ConvUtil.fillRows(y, yo, m, k, bias, bo);
+        Gemm.sgemm(false, false, m, k, c, 1f, x, xo, c, w, wo, k, bias == null ? 0f : 1f, y, yo, k);
+    }
+
+    @Override
+    public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        int m = d.batch() * d.outH() * d.outW(), c = d.inC(), k = d.outC();
+        Gemm.sgemm(false, true, m, c, k, 1f, dy, dyo, k, w, wo, k, 0f, dx, dxo, c);
+    }
+
+    @Override
+    public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
+                                int dbo) {
+        int m = d.batch() * d.outH() * d.outW(), c = d.inC(), k = d.outC();
+        Gemm.sgemm(true, false, c, k, m, 1f, x, xo, c, dy, dyo, k, 0f, dw, dwo, k);
+        if (db != null) ConvUtil.sumRows(dy, dyo, m, k, db, dbo);
+    }
+}

@@ -1,6 +1,0 @@
-package org.simdnn.nn;
-
-/** Removed once the first layer lands. */
-final class Placeholder {
-    private Placeholder() {}
-}
