@@ -1,0 +1,45 @@
+package org.simdnn.bench.report;
+
+import java.util.Map;
+
+/**
+ * One measured configuration of one JMH benchmark, normalised to operations per second and GFLOPS.
+ *
+ * @param bench     the suite ("gemm", "conv", "ops", "train", "storage", "calls")
+ * @param benchmark JMH's full name, e.g. {@code org.simdnn.bench.GemmBench.sgemm}
+ * @param method    the benchmark method ({@code sgemm})
+ * @param shape     the {@code shape} parameter ("" when the class has none)
+ * @param impl      the {@code impl} parameter (the method name when the class has none)
+ * @param threads   the {@code threads} parameter (JMH's thread count when the class has none)
+ * @param opsPerSec score in operations per second
+ * @param opsError  JMH's 99.9% error half-width in operations per second (NaN when unknown)
+ * @param gflops    {@code opsPerSec * flops(shape) / 1e9}; NaN when the class has no {@code flops(String)}
+ * @param params    all JMH parameters, as measured
+ */
+public record BenchResult(String bench, String benchmark, String method, String shape, String impl, int threads,
+                          double opsPerSec, double opsError, double gflops, Map<String, String> params) {
+    public BenchResult {
+        if (bench == null || benchmark == null || method == null || shape == null || impl == null) {
+            throw new IllegalArgumentException("bench result needs bench, benchmark, method, shape and impl, got "
+                    + bench + ", " + benchmark + ", " + method + ", " + shape + ", " + impl);
+        }
+        if (threads < 1) throw new IllegalArgumentException("bench result threads must be >= 1, got " + threads);
+        params = Map.copyOf(params);
+    }
+
+    /** The same result under another impl label (e.g. {@code openblas-jni[auto]}). */
+    public BenchResult withImpl(String newImpl) {
+        return new BenchResult(bench, benchmark, method, shape, newImpl, threads, opsPerSec, opsError, gflops, params);
+    }
+
+    /** The benchmark's class name without the method. */
+    public String className() {
+        int dot = benchmark.lastIndexOf('.');
+        return dot < 0 ? benchmark : benchmark.substring(0, dot);
+    }
+
+    /** True for every OpenBLAS-based baseline ({@code openblas-ffm}, {@code openblas-jni[auto]}, {@code im2col-openblas}). */
+    public boolean isOpenBlas() {
+        return impl.contains("openblas");
+    }
+}
