@@ -25,4 +25,13 @@ final class ConvVectors {
         }
         for (; i < n; i++) y[yi + i] = Math.fma(a[ai + i], b[bi + i], y[yi + i]);
     }
+
+    /** out[oo + j] += Σ_r a[ao + r·lda + j] for j in [0, cols), cols a multiple of L. */
+    static void addRows(float[] a, int ao, int rows, int lda, float[] out, int oo) {
+        for (int j = 0; j < lda; j += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int r = 0, i = ao + j; r < rows; r++, i += lda) acc = acc.add(FloatVector.fromArray(F, a, i));
+            acc.add(FloatVector.fromArray(F, out, oo + j)).intoArray(out, oo + j);
+        }
+    }
 }

@@ -39,7 +39,7 @@ final class Im2colTileGemmConv implements ConvImpl {
         float[] col = Scratch.get(Scratch.TILE, tm * kc);
         for (int r0 = 0; r0 < m; r0 += tm) {
             int rows = Math.min(tm, m - r0);
-            packPatches(d, x, xo, r0, rows, col);
+            Im2col.pack(d, x, xo, r0, rows, col);
             if (bias != null) ConvUtil.fillRows(y, yo + r0 * k, rows, k, bias, bo);
             Gemm.sgemm(false, false, rows, k, kc, 1f, col, 0, kc, w, wo, k, bias == null ? 0f : 1f, y, yo + r0 * k, k);
         }
@@ -54,7 +54,7 @@ final class Im2colTileGemmConv implements ConvImpl {
         for (int r0 = 0; r0 < m; r0 += tm) {
             int rows = Math.min(tm, m - r0);
             Gemm.sgemm(false, true, rows, kc, k, 1f, dy, dyo + r0 * k, k, w, wo, k, 0f, col, 0, kc);
-            scatterPatches(d, col, r0, rows, dx, dxo);
+            Im2col.scatterAdd(d, col, r0, rows, dx, dxo);
         }
     }
 
@@ -66,44 +66,9 @@ final class Im2colTileGemmConv implements ConvImpl {
         float[] col = Scratch.get(Scratch.TILE, tm * kc);
         for (int r0 = 0; r0 < m; r0 += tm) {
             int rows = Math.min(tm, m - r0);
-            packPatches(d, x, xo, r0, rows, col);
+            Im2col.pack(d, x, xo, r0, rows, col);
             Gemm.sgemm(true, false, kc, k, rows, 1f, col, 0, kc, dy, dyo + r0 * k, k, r0 == 0 ? 0f : 1f, dw, dwo, k);
         }
         if (db != null) ConvUtil.sumRows(dy, dyo, m, k, db, dbo);
-    }
-
-    /** Patch rows of output pixels [r0, r0+rows) into col[rows, kH·kW·inC]. */
-    static void packPatches(Conv2dDesc d, float[] x, int xo, int r0, int rows, float[] col) {
-        int H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW(), kc = d.kH() * d.kW() * C;
-        for (int r = 0; r < rows; r++) {
-            int p = r0 + r, n = p / (OH * OW), oh = p / OW % OH, ow = p % OW;
-            int dst = r * kc;
-            for (int kh = 0; kh < d.kH(); kh++) {
-                int ih = oh * d.strideH() - d.padTop() + kh * d.dilationH();
-                for (int kw = 0; kw < d.kW(); kw++, dst += C) {
-                    int iw = ow * d.strideW() - d.padLeft() + kw * d.dilationW();
-                    if (ih < 0 || ih >= H || iw < 0 || iw >= W) Arrays.fill(col, dst, dst + C, 0f);
-                    else System.arraycopy(x, xo + ((n * H + ih) * W + iw) * C, col, dst, C);
-                }
-            }
-        }
-    }
-
-    /** col2im: adds patch rows of output pixels [r0, r0+rows) back into dx (padding taps dropped). */
-    static void scatterPatches(Conv2dDesc d, float[] col, int r0, int rows, float[] dx, int dxo) {
-        int H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW(), kc = d.kH() * d.kW() * C;
-        for (int r = 0; r < rows; r++) {
-            int p = r0 + r, n = p / (OH * OW), oh = p / OW % OH, ow = p % OW;
-            int src = r * kc;
-            for (int kh = 0; kh < d.kH(); kh++) {
-                int ih = oh * d.strideH() - d.padTop() + kh * d.dilationH();
-                for (int kw = 0; kw < d.kW(); kw++, src += C) {
-                    int iw = ow * d.strideW() - d.padLeft() + kw * d.dilationW();
-                    if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-                    int dst = dxo + ((n * H + ih) * W + iw) * C;
-                    for (int c = 0; c < C; c++) dx[dst + c] += col[src + c];
-                }
-            }
-        }
     }
 }

@@ -5,9 +5,11 @@ package org.simdnn.kernels.conv;
  * a convolution allocates nothing. Slots keep the buffers of one call apart.
  */
 final class Scratch {
-    static final int PAD = 0, TILE = 1, ACC = 2, WPACK = 3, SLOTS = 4;
+    static final int PAD = 0, TILE = 1, ACC = 2, WPACK = 3, BIAS = 4, DY = 5, SLOTS = 6;
+    static final int OFFSETS = 0, TAPS = 1, INT_SLOTS = 2;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[INT_SLOTS][]);
     private static final ThreadLocal<float[][][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0][]);
 
     private Scratch() {}
@@ -17,6 +19,14 @@ final class Scratch {
         float[][] s = BUFFERS.get();
         float[] b = s[slot];
         if (b == null || b.length < size) s[slot] = b = new float[Math.max(size, 16)];
+        return b;
+    }
+
+    /** This thread's int buffer in {@code slot}, at least {@code size} long. */
+    static int[] ints(int slot, int size) {
+        int[][] s = INTS.get();
+        int[] b = s[slot];
+        if (b == null || b.length < size) s[slot] = b = new int[Math.max(size, 16)];
         return b;
     }
 

@@ -1,0 +1,258 @@
+package org.simdnn.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvAlgo;
+import org.simdnn.kernels.conv.ConvPass;
+import org.simdnn.kernels.conv.Im2col;
+import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * NHWC convolution passes, ours against im2col baselines in the same run. GFLOPS = score (ops/s) x
+ * {@link #flops(String)} / 1e9 (the same FLOPs for all three passes: 2·N·OH·OW·K·kH·kW·C/groups).
+ *
+ * <ul>
+ *   <li>{@code simdnn}: {@link Conv2d} with the planner's choice (see {@link Conv2d#explain}).
+ *   <li>{@code im2col-simdnn}: {@link ConvAlgo#IM2COL_GEMM} forced: im2col by tiles + our SGEMM (groups 1 only;
+ *       setup refuses grouped shapes).
+ *   <li>{@code im2col-openblas}: Caffe-style per-image im2col into a Java array, bulk-copied off-heap, then
+ *       bytedeco's {@code cblas_sgemm} (JNI) with weights and dY kept off-heap (outputs copied back
+ *       in bulk, bias added by a plain loop). Backward data copies the column matrix back for col2im (timed). The
+ *       machine's env pins OPENBLAS_CORETYPE=Haswell; also run under {@code env -u OPENBLAS_CORETYPE -u
+ *       OPENBLAS_L2_SIZE}.
+ * </ul>
+ * Shapes: the reference CNN's four 3x3 layers at batch 128, ResNet-50 conv2_x (3x3 64->64 and 1x1 64->256 at
+ * 56x56, batch 8) and MobileNet depthwise 3x3 layers (batch 8). Setup checks the pass against the direct
+ * loop on a batch-2 copy of the shape before timing.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class ConvBench {
+
+    @Param({"mb128_ih28iw28ic1_oc32_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g1",
+            "mb128_ih28iw28ic32_oc32_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g1",
+            "mb128_ih14iw14ic32_oc64_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g1",
+            "mb128_ih14iw14ic64_oc64_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g1",
+            "mb8_ih56iw56ic64_oc64_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g1",
+            "mb8_ih56iw56ic64_oc256_kh1kw1_sh1sw1_ph0pw0_dh1dw1_g1",
+            "mb8_ih112iw112ic32_oc32_kh3kw3_sh1sw1_ph1pw1_dh1dw1_g32",
+            "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
+    public String shape;
+
+    @Param({"simdnn", "im2col-simdnn", "im2col-openblas"})
+    public String impl;
+
+    @Param({"fwd", "bwd-data", "bwd-weights"})
+    public String pass;
+
+    @Param({"2"})
+    public int threads;
+
+    private Conv2dDesc d;
+    private float[] x, w, b, y, dy, dx, dw, db, col;
+    private FloatPointer pCol, pW, pY, pDy, pDw;
+
+    private static final Pattern SHAPE = Pattern.compile(
+            "mb(\\d+)_ih(\\d+)iw(\\d+)ic(\\d+)_oc(\\d+)_kh(\\d+)kw(\\d+)_sh(\\d+)sw(\\d+)_ph(\\d+)pw(\\d+)_dh(\\d+)dw(\\d+)_g(\\d+)");
+
+    /** Parses {@link Conv2dDesc#shapeString()} (symmetric padding). */
+    static Conv2dDesc parse(String s) {
+        Matcher m = SHAPE.matcher(s);
+        if (!m.matches()) throw new IllegalArgumentException("not a Conv2dDesc shape string: " + s);
+        int[] v = new int[14];
+        for (int i = 0; i < 14; i++) v[i] = Integer.parseInt(m.group(i + 1));
+        return new Conv2dDesc(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[9], v[10], v[11],
+                v[12], v[13]);
+    }
+
+    /** FLOPs of one pass (forward, backward data or backward weights): 2·N·OH·OW·K·kH·kW·C/groups. */
+    public static double flops(String shape) { return parse(shape).flops(); }
+
+    private static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        d = parse(shape);
+        Parallel.setThreads(threads);
+        if (!impl.equals("simdnn") && d.groups() != 1) {
+            throw new IllegalArgumentException(impl + " needs groups 1, shape " + shape + " has " + d.groups());
+        }
+        verify(new Conv2dDesc(Math.min(2, d.batch()), d.inH(), d.inW(), d.inC(), d.outC(), d.kH(), d.kW(),
+                d.strideH(), d.strideW(), d.padTop(), d.padLeft(), d.padBottom(), d.padRight(), d.dilationH(),
+                d.dilationW(), d.groups()));
+        alloc(d);
+        if (impl.equals("im2col-openblas")) openblas.blas_set_num_threads(threads);
+        System.out.println("\n" + Conv2d.explain(d, passOf()).strip());
+    }
+
+    private ConvPass passOf() {
+        return switch (pass) {
+            case "fwd" -> ConvPass.FORWARD;
+            case "bwd-data" -> ConvPass.BACKWARD_DATA;
+            case "bwd-weights" -> ConvPass.BACKWARD_WEIGHTS;
+            default -> throw new IllegalArgumentException("pass must be fwd, bwd-data or bwd-weights, got " + pass);
+        };
+    }
+
+    private void alloc(Conv2dDesc dd) {
+        int in = dd.batch() * dd.inH() * dd.inW() * dd.inC(), out = dd.batch() * dd.outH() * dd.outW() * dd.outC();
+        int ws = dd.kH() * dd.kW() * dd.inCPerGroup() * dd.outC();
+        x = random(1, in);
+        w = random(2, ws);
+        b = random(3, dd.outC());
+        y = new float[out];
+        dy = random(4, out);
+        dx = new float[in];
+        dw = new float[ws];
+        db = new float[dd.outC()];
+        if (pCol != null) tearDown();
+        if (impl.equals("im2col-openblas")) {
+            int m = dd.outH() * dd.outW(), kc = dd.kH() * dd.kW() * dd.inC();
+            col = new float[m * kc];
+            pCol = new FloatPointer(m * kc);
+            pW = new FloatPointer(w);
+            pY = new FloatPointer(out);
+            pDy = new FloatPointer(dy);
+            pDw = new FloatPointer(ws);
+        }
+    }
+
+    /** The pass at a small batch against the direct loop; throws before any timing when they disagree. */
+    private void verify(Conv2dDesc small) {
+        alloc(small);
+        Conv2dDesc keep = d;
+        d = small;
+        run();
+        float[] got = switch (pass) {
+            case "fwd" -> y.clone();
+            case "bwd-data" -> dx.clone();
+            default -> concat(dw, db);
+        };
+        switch (pass) {
+            case "fwd" -> Conv2d.forward(ConvAlgo.DIRECT, small, x, 0, w, 0, b, 0, y, 0);
+            case "bwd-data" -> Conv2d.backwardData(ConvAlgo.DIRECT, small, dy, 0, w, 0, dx, 0);
+            default -> Conv2d.backwardWeights(ConvAlgo.DIRECT, small, x, 0, dy, 0, dw, 0, db, 0);
+        }
+        float[] want = switch (pass) {
+            case "fwd" -> y;
+            case "bwd-data" -> dx;
+            default -> concat(dw, db);
+        };
+        int reduction = pass.equals("bwd-weights") ? small.batch() * small.outH() * small.outW()
+                : small.kH() * small.kW() * Math.max(small.inCPerGroup(), small.outCPerGroup());
+        for (int i = 0; i < want.length; i++) {
+            double tol = 1e-5 * reduction * (1 + Math.abs(want[i]));
+            if (!(Math.abs(want[i] - got[i]) <= tol)) {
+                throw new IllegalStateException(impl + " " + pass + " " + small.shapeString() + " wrong at " + i + ": "
+                        + got[i] + " vs direct " + want[i]);
+            }
+        }
+        d = keep;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = new float[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (FloatPointer p : new FloatPointer[] {pCol, pW, pY, pDy, pDw}) if (p != null) p.close();
+        pCol = pW = pY = pDy = pDw = null;
+    }
+
+    @Benchmark
+    public float run() {
+        switch (impl) {
+            case "simdnn", "im2col-simdnn" -> {
+                ConvAlgo a = impl.equals("simdnn") ? ConvAlgo.AUTO : ConvAlgo.IM2COL_GEMM;
+                switch (pass) {
+                    case "fwd" -> Conv2d.forward(a, d, x, 0, w, 0, b, 0, y, 0);
+                    case "bwd-data" -> Conv2d.backwardData(a, d, dy, 0, w, 0, dx, 0);
+                    default -> Conv2d.backwardWeights(a, d, x, 0, dy, 0, dw, 0, db, 0);
+                }
+            }
+            case "im2col-openblas" -> im2colOpenBlas();
+            default -> throw new IllegalArgumentException("impl must be simdnn, im2col-simdnn or im2col-openblas, got "
+                    + impl);
+        }
+        return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];
+    }
+
+    /** Per image: im2col (Java), copy off-heap, one cblas_sgemm. */
+    private void im2colOpenBlas() {
+        int m = d.outH() * d.outW(), k = d.outC(), kc = d.kH() * d.kW() * d.inC();
+        switch (pass) {
+            case "fwd" -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    Im2col.pack(d, x, 0, n * m, m, col);
+                    pCol.put(col, 0, m * kc);
+                    pY.position((long) n * m * k);
+                    openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, m, k, kc,
+                            1f, pCol, kc, pW, k, 0f, pY, k);
+                    pY.position(0);
+                }
+                pY.get(y, 0, y.length);
+                for (int r = 0, rows = d.batch() * m; r < rows; r++) {
+                    for (int j = 0; j < k; j++) y[r * k + j] += b[j];
+                }
+            }
+            case "bwd-data" -> {
+                java.util.Arrays.fill(dx, 0f);
+                for (int n = 0; n < d.batch(); n++) {
+                    pDy.position((long) n * m * k);
+                    openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, m, kc, k,
+                            1f, pDy, k, pW, k, 0f, pCol, kc);
+                    pDy.position(0);
+                    pCol.get(col, 0, m * kc);
+                    Im2col.scatterAdd(d, col, n * m, m, dx, 0);
+                }
+            }
+            default -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    Im2col.pack(d, x, 0, n * m, m, col);
+                    pCol.put(col, 0, m * kc);
+                    pDy.position((long) n * m * k);
+                    openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, kc, k, m,
+                            1f, pCol, kc, pDy, k, n == 0 ? 0f : 1f, pDw, k);
+                    pDy.position(0);
+                }
+                pDw.get(dw, 0, dw.length);
+                java.util.Arrays.fill(db, 0f);
+                for (int r = 0, rows = d.batch() * m; r < rows; r++) {
+                    for (int j = 0; j < k; j++) db[j] += dy[r * k + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.simdnn.kernels.conv;
+
+import java.util.Arrays;
+import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * {@code f32-conv-nhwc-8x2v-implicit-gemm}: the groups-1 convolution as a GEMM whose A operand is never
+ * materialised. Per image, the input is copied once into a per-thread zero-padded buffer (so the tiles need
+ * no bounds tests); a tile of 8 output pixels then reads its patch rows straight from that buffer through
+ * per-pixel base offsets plus one offset per tap ({@link ConvTiles}). Passes:
+ * <ul>
+ *   <li>forward: {@code Y[p, k] = Σ_(tap, c) Xpad[base(p) + tap + c] · W[tap, c, k]} (+ bias);</li>
+ *   <li>backward data (stride 1): the transposed convolution, i.e. the same forward run on dY with the
+ *       spatially flipped, I/O-swapped weights and padding {@code dilation·(k−1) − pad} (negative pads
+ *       crop); stride &gt; 1 is left to the im2col/col2im implementation;</li>
+ *   <li>backward weights: {@code dW[tap, c, k] = Σ_p Xpad[base(p) + tap + c] · dY[p, k]}, an 8-channel by
+ *       2-vector register tile reduced over all pixels of an image, per-worker partial sums.</li>
+ * </ul>
+ * Parallel over images ({@link Parallel#forRange}); each worker calls only its own tiles, no GEMM library,
+ * so there is no nested threading. Output channels are padded to a multiple of {@code 2·L} in packed weight
+ * copies (made per call: {@code kH·kW·inC·outC} floats, noise next to the convolution itself).
+ */
+final class ImplicitGemmConv implements ConvImpl {
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+
+    @Override public String name() { return "f32-conv-nhwc-8x2v-implicit-gemm"; }
+
+    @Override
+    public String rejects(Conv2dDesc d, ConvPass pass) {
+        if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
+        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
+        if (pass == ConvPass.BACKWARD_DATA && (d.strideH() != 1 || d.strideW() != 1)) {
+            return "backward data as a transposed convolution needs stride 1, got " + d.strideH() + "x" + d.strideW();
+        }
+        return null;
+    }
+
+    private static int nr() { return 2 * ConvVectors.L; }
+
+    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+
+    @Override
+    public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
+        int K = d.outC(), Kp = roundUp(K, nr()), rows = d.kH() * d.kW() * d.inC();
+        float[] wp = w;
+        int wpo = wo;
+        if (Kp != K) {
+            wp = Scratch.get(Scratch.WPACK, rows * Kp);
+            wpo = 0;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w, wo + r * K, wp, r * Kp, K);
+                Arrays.fill(wp, r * Kp + K, (r + 1) * Kp, 0f);
+            }
+        }
+        float[] bp = Scratch.get(Scratch.BIAS, Kp);
+        Arrays.fill(bp, 0, Kp, 0f);
+        if (bias != null) System.arraycopy(bias, bo, bp, 0, K);
+        run(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(), d.strideH(), d.strideW(),
+                d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, wpo, Kp, bp, K, y, yo);
+    }
+
+    @Override
+    public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        int C = d.inC(), K = d.outC(), Cp = roundUp(C, nr()), kH = d.kH(), kW = d.kW();
+        // Wt[kh', kw', k, c] = W[kH-1-kh', kW-1-kw', c, k], columns padded to Cp.
+        float[] wt = Scratch.get(Scratch.WPACK, kH * kW * K * Cp);
+        for (int a = 0; a < kH; a++) {
+            for (int b = 0; b < kW; b++) {
+                int src = wo + ((kH - 1 - a) * kW + (kW - 1 - b)) * C * K, dst = (a * kW + b) * K * Cp;
+                for (int k = 0; k < K; k++) {
+                    int row = dst + k * Cp;
+                    for (int c = 0; c < C; c++) wt[row + c] = w[src + c * K + k];
+                    Arrays.fill(wt, row + C, row + Cp, 0f);
+                }
+            }
+        }
+        float[] bp = Scratch.get(Scratch.BIAS, Cp);
+        Arrays.fill(bp, 0, Cp, 0f);
+        int pt = d.dilationH() * (kH - 1) - d.padTop(), pl = d.dilationW() * (kW - 1) - d.padLeft();
+        run(dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), kH, kW, 1, 1, d.dilationH(), d.dilationW(),
+                pt, pl, wt, 0, Cp, bp, C, dx, dxo);
+    }
+
+    /**
+     * The forward driver on explicit geometry (pads may be negative: rows/columns cropped). Input
+     * {@code [N, H, W, C]}, output {@code [N, OH, OW, K]}, weights {@code [kH·kW·C, ldw]} with ldw a multiple
+     * of 2L and zero columns past K, bias {@code ldw} floats.
+     */
+    static void run(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw,
+                    int dh, int dw, int pt, int pl, float[] wp, int wpo, int ldw, float[] bp, int K, float[] y,
+                    int yo) {
+        int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
+        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, nr = 2 * ConvVectors.L;
+        int[] base = Scratch.ints(Scratch.OFFSETS, Mr);
+        for (int p = 0; p < Mr; p++) {
+            int q = Math.min(p, M - 1); // tail pixels repeat the last one; never stored
+            base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;
+        }
+        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
+        for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dw) * C;
+        Parallel.forRange(N, 1, (wk, n0, n1) -> {
+            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+            float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
+            for (int n = n0; n < n1; n++) {
+                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, Hp, Wp, C);
+                int yn = yo + n * M * K;
+                for (int p0 = 0; p0 < M; p0 += ConvTiles.MR) {
+                    int rows = Math.min(ConvTiles.MR, M - p0);
+                    for (int j0 = 0; j0 < K; j0 += nr) {
+                        if (rows == ConvTiles.MR && j0 + nr <= K) {
+                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, wpo + j0, ldw, bp, j0, y,
+                                    yn + p0 * K + j0, K);
+                        } else {
+                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, wpo + j0, ldw, bp, j0, tile, 0, nr);
+                            int cols = Math.min(nr, K - j0);
+                            for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p0 + i) * K + j0, cols);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
+                                int dbo) {
+        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
+        final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
+        final int MR = ConvTiles.MR, nr = nr(), L = ConvVectors.L;
+        final int Cs = roundUp(C, MR), Kp = roundUp(K, nr), taps = kH * kW, M = OH * OW;
+        final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
+        final int wsize = taps * Cs * Kp, psize = wsize + Kp;
+        int[] base = Scratch.ints(Scratch.OFFSETS, M);
+        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * Cs;
+        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
+        for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dwl) * Cs;
+        int workers = Math.min(Parallel.threads(), N);
+        float[][] parts = Scratch.partials(workers, psize);
+        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
+        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, psize, 0f);
+        Parallel.forRange(N, 1, (wk, n0, n1) -> {
+            float[] part = parts[wk];
+            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * Cs);
+            float[] dyp = Kp == K ? dy : Scratch.get(Scratch.DY, M * Kp);
+            for (int n = n0; n < n1; n++) {
+                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, Cs);
+                int dyn = dyo + n * M * K;
+                if (Kp != K) {
+                    for (int p = 0; p < M; p++) {
+                        System.arraycopy(dy, dyn + p * K, dyp, p * Kp, K);
+                        Arrays.fill(dyp, p * Kp + K, (p + 1) * Kp, 0f);
+                    }
+                    dyn = 0;
+                }
+                for (int t = 0; t < taps; t++) {
+                    for (int c0 = 0; c0 < Cs; c0 += MR) {
+                        for (int j0 = 0; j0 < Kp; j0 += nr) {
+                            ConvTiles.dw8x2v(xp, base, M, tapOff[t] + c0, dyp, dyn + j0, Kp, part,
+                                    (t * Cs + c0) * Kp + j0, Kp);
+                        }
+                    }
+                }
+                if (db != null) ConvVectors.addRows(dyp, dyn, M, Kp, part, wsize);
+            }
+        });
+        float[] sum = parts[0];
+        for (int t = 1; t < workers; t++) {
+            float[] p = parts[t];
+            for (int i = 0; i < psize; i++) sum[i] += p[i];
+        }
+        for (int t = 0; t < taps; t++) {
+            for (int c = 0; c < C; c++) System.arraycopy(sum, (t * Cs + c) * Kp, dw, dwo + (t * C + c) * K, K);
+        }
+        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+    }
+
+    /**
+     * xp[r, c, 0..cs) = x[r − pt, c − pl, 0..C) inside the image, zero elsewhere (and in channels C..cs).
+     * Negative pads crop.
+     */
+    static void padImage(float[] x, int xo, int H, int W, int C, int pt, int pl, float[] xp, int Hp, int Wp, int cs) {
+        for (int r = 0; r < Hp; r++) {
+            int ih = r - pt, row = r * Wp * cs;
+            if (ih < 0 || ih >= H) {
+                Arrays.fill(xp, row, row + Wp * cs, 0f);
+                continue;
+            }
+            int c0 = Math.max(0, pl), c1 = Math.min(Wp, W + pl); // columns that map inside the image
+            if (c1 <= c0) {
+                Arrays.fill(xp, row, row + Wp * cs, 0f);
+                continue;
+            }
+            Arrays.fill(xp, row, row + c0 * cs, 0f);
+            Arrays.fill(xp, row + c1 * cs, row + Wp * cs, 0f);
+            int src = xo + (ih * W + (c0 - pl)) * C;
+            if (cs == C) {
+                System.arraycopy(x, src, xp, row + c0 * cs, (c1 - c0) * C);
+            } else {
+                for (int c = c0; c < c1; c++, src += C) {
+                    System.arraycopy(x, src, xp, row + c * cs, C);
+                    Arrays.fill(xp, row + c * cs + C, row + (c + 1) * cs, 0f);
+                }
+            }
+        }
+    }
+}
