@@ -138,9 +138,10 @@ final class ImplicitGemmConv implements ConvImpl {
         for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dwl) * Cs;
         int workers = Math.min(Parallel.threads(), N);
         float[][] parts = Scratch.partials(workers, psize);
+        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
+        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, psize, 0f);
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
             float[] part = parts[wk];
-            Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * Cs);
             float[] dyp = Kp == K ? dy : Scratch.get(Scratch.DY, M * Kp);
             for (int n = n0; n < n1; n++) {

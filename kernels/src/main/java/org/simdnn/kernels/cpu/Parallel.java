@@ -23,7 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * beyond {@code threads()}.
  */
 public final class Parallel {
-    /** A body over [from, to) run by thread {@code worker} (0 = the caller); {@code worker < } the number of ranges. */
+    /**
+     * A body over [from, to) run by thread {@code worker} (0 = the caller); {@code worker <} the number of ranges.
+     * Ranges are claimed, so one worker index may run several ranges one after another (never two at once):
+     * per-worker partial sums must be zeroed before {@code forRange}, not at the start of the body.
+     */
     @FunctionalInterface
     public interface RangeBody {
         void run(int worker, int from, int to);

@@ -21,23 +21,22 @@ final class GemmDriver {
             scale(c, offC, ldc, m, n, beta);
             return;
         }
-        GemmWorkspace ws = GemmWorkspace.get();
         F32GemmDirect direct = cfg.direct();
         if (n == 1 && !transA) {
             // C(:,0) = A B(:,0): each element a dot product of a row of A with B's column.
-            float[] u = transB ? b : gather(ws, b, offB, ldb, k);
+            float[] u = transB ? b : gather(b, offB, ldb, k);
             int ui = transB ? offB : 0;
             dots(direct, m, k, alpha, a, offA, lda, u, ui, beta, c, offC, ldc);
         } else if (m == 1 && transB) {
             // C(0,:) = A(0,:) B^T: dot products of A's row with B's rows.
-            float[] u = transA ? gather(ws, a, offA, lda, k) : a;
+            float[] u = transA ? gather(a, offA, lda, k) : a;
             int ui = transA ? 0 : offA;
             dots(direct, n, k, alpha, b, offB, ldb, u, ui, beta, c, offC, 1);
         } else if (n == 1) {
             // transA: C(:,0)^T = B(:,0)^T A^T, a one-row direct GEMM over A's rows, via a contiguous result row.
-            float[] u = transB ? b : gather(ws, b, offB, ldb, k);
+            float[] u = transB ? b : gather(b, offB, ldb, k);
             int ui = transB ? offB : 0;
-            float[] row = ws.tile(m);
+            float[] row = GemmWorkspace.get().tile(m);
             direct.gemm(1, m, k, alpha, u, ui, 0, 1, a, offA, lda, 0f, row, 0, m);
             for (int i = 0; i < m; i++) {
                 int o = offC + i * ldc;
@@ -46,7 +45,7 @@ final class GemmDriver {
         } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2) {
             int rsA = transA ? 1 : lda, csA = transA ? lda : 1;
             if (transB) {
-                float[] bt = ws.bt(k * n);
+                float[] bt = GemmWorkspace.get().bt(k * n);
                 for (int j = 0; j < n; j++) {
                     int src = offB + j * ldb;
                     for (int p = 0; p < k; p++) bt[p * n + j] = b[src + p];
@@ -56,6 +55,7 @@ final class GemmDriver {
                 direct.gemm(m, n, k, alpha, a, offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
             }
         } else {
+            GemmWorkspace ws = GemmWorkspace.get();
             ws.task.run(cfg, threads, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, ws);
         }
     }
@@ -71,8 +71,8 @@ final class GemmDriver {
     }
 
     /** Copies k floats at stride ld into a contiguous workspace vector. */
-    private static float[] gather(GemmWorkspace ws, float[] x, int off, int ld, int k) {
-        float[] u = ws.vec(k);
+    private static float[] gather(float[] x, int off, int ld, int k) {
+        float[] u = GemmWorkspace.get().vec(k);
         for (int p = 0; p < k; p++) u[p] = x[off + p * ld];
         return u;
     }
