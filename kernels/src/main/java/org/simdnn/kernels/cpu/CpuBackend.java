@@ -18,9 +18,6 @@ public final class CpuBackend implements Backend {
         Gemm.sgemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
     }
 
-    private static UnsupportedOperationException todo(String op) {
-        return new UnsupportedOperationException("cpu backend: " + op + " not implemented yet");
-    }
 
     @Override
     public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {

@@ -6,7 +6,8 @@ package org.simdnn.kernels.gemm;
  *   <li>quick returns: empty C; alpha = 0 or k = 0 (C = beta C, A and B unread, as BLAS);
  *   <li>GEMV shapes: n = 1 or m = 1, as dot products when the reduction is contiguous in memory, else the
  *       direct kernel with one row;
- *   <li>tiny problems (m n k up to {@link KernelConfig#directMaxMnk()}, or m <= 2): the direct kernel, no packing;
+ *   <li>tiny problems (m n k up to {@link KernelConfig#directMaxMnk()}), m <= 2, or n <= NR/2: the direct kernel,
+ *       no packing;
  *   <li>everything else: the blocked five-loop algorithm ({@link GemmTask}), multithreaded when large.
  * </ol>
  */
@@ -21,41 +22,50 @@ final class GemmDriver {
             scale(c, offC, ldc, m, n, beta);
             return;
         }
-        GemmWorkspace ws = GemmWorkspace.get();
         F32GemmDirect direct = cfg.direct();
         if (n == 1 && !transA) {
             // C(:,0) = A B(:,0): each element a dot product of a row of A with B's column.
-            float[] u = transB ? b : gather(ws, b, offB, ldb, k);
+            float[] u = transB ? b : gather(b, offB, ldb, k);
             int ui = transB ? offB : 0;
             dots(direct, m, k, alpha, a, offA, lda, u, ui, beta, c, offC, ldc);
         } else if (m == 1 && transB) {
             // C(0,:) = A(0,:) B^T: dot products of A's row with B's rows.
-            float[] u = transA ? gather(ws, a, offA, lda, k) : a;
+            float[] u = transA ? gather(a, offA, lda, k) : a;
             int ui = transA ? 0 : offA;
             dots(direct, n, k, alpha, b, offB, ldb, u, ui, beta, c, offC, 1);
         } else if (n == 1) {
             // transA: C(:,0)^T = B(:,0)^T A^T, a one-row direct GEMM over A's rows, via a contiguous result row.
-            float[] u = transB ? b : gather(ws, b, offB, ldb, k);
+            float[] u = transB ? b : gather(b, offB, ldb, k);
             int ui = transB ? offB : 0;
-            float[] row = ws.tile(m);
+            float[] row = GemmWorkspace.get().tile(m);
             direct.gemm(1, m, k, alpha, u, ui, 0, 1, a, offA, lda, 0f, row, 0, m);
             for (int i = 0; i < m; i++) {
                 int o = offC + i * ldc;
                 c[o] = beta == 0f ? row[i] : Math.fma(beta, c[o], row[i]);
             }
-        } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2) {
+        } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2 || 2 * n <= cfg.nr()) {
+            // Narrow C (n <= NR/2, e.g. a 10-class output layer): the blocked kernel would pad each B sliver to
+            // NR columns and waste more than half its FMAs; the direct kernel uses narrower vectors instead.
             int rsA = transA ? 1 : lda, csA = transA ? lda : 1;
+            float[] bb = b;
+            int bi = offB, lb = ldb;
             if (transB) {
-                float[] bt = ws.bt(k * n);
+                bb = GemmWorkspace.get().bt(k * n);
                 for (int j = 0; j < n; j++) {
                     int src = offB + j * ldb;
-                    for (int p = 0; p < k; p++) bt[p * n + j] = b[src + p];
+                    for (int p = 0; p < k; p++) bb[p * n + j] = b[src + p];
                 }
-                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, bt, 0, n, beta, c, offC, ldc);
+                bi = 0;
+                lb = n;
+            }
+            if (threads > 1 && m >= 32 && 2L * m * n * k >= cfg.parallelMinFlops()) {
+                GemmWorkspace.get().direct.run(direct, threads, m, n, k, alpha, a, offA, rsA, csA, bb, bi, lb, beta, c,
+                        offC, ldc);
             } else {
-                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
+                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, bb, bi, lb, beta, c, offC, ldc);
             }
         } else {
+            GemmWorkspace ws = GemmWorkspace.get();
             ws.task.run(cfg, threads, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, ws);
         }
     }
@@ -71,8 +81,8 @@ final class GemmDriver {
     }
 
     /** Copies k floats at stride ld into a contiguous workspace vector. */
-    private static float[] gather(GemmWorkspace ws, float[] x, int off, int ld, int k) {
-        float[] u = ws.vec(k);
+    private static float[] gather(float[] x, int off, int ld, int k) {
+        float[] u = GemmWorkspace.get().vec(k);
         for (int p = 0; p < k; p++) u[p] = x[off + p * ld];
         return u;
     }
