@@ -105,9 +105,10 @@ final class DirectConv implements ConvImpl {
         final int wsize = d.kH() * d.kW() * Cg * K;
         int workers = Math.min(Parallel.threads(), d.batch());
         float[][] parts = Scratch.partials(workers, wsize);
+        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
+        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, wsize, 0f);
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
             float[] p = parts[wk];
-            Arrays.fill(p, 0, wsize, 0f);
             for (int n = n0; n < n1; n++) {
                 for (int oh = 0; oh < OH; oh++) {
                     for (int ow = 0; ow < OW; ow++) {

@@ -26,19 +26,24 @@ public final class GemmArgs {
 
     private static void checkOperand(String name, boolean trans, int rows, int cols, float[] x, int off, int ld,
                                      int m, int n, int k) {
-        String ctx = " (m=" + m + " n=" + n + " k=" + k + (trans ? ", " + name + " transposed" : "") + ")";
+        // Messages are built only on failure: this runs on every call, including 8x8x8 ones that take ~20 ns.
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException("ld" + name.toLowerCase() + "=" + ld + " is less than the row length "
-                    + cols + " of " + name + " (" + rows + "x" + cols + ")" + ctx);
+                    + cols + " of " + name + " (" + rows + "x" + cols + ")" + ctx(name, trans, m, n, k));
         }
         if (off < 0) {
-            throw new IllegalArgumentException("off" + name + "=" + off + " is negative" + ctx);
+            throw new IllegalArgumentException("off" + name + "=" + off + " is negative" + ctx(name, trans, m, n, k));
         }
         if (rows == 0 || cols == 0) return;
         long needed = off + (long) (rows - 1) * ld + cols;
         if (needed > x.length) {
             throw new IllegalArgumentException(name + " (" + rows + "x" + cols + ", ld" + name.toLowerCase() + "=" + ld
-                    + ", off" + name + "=" + off + ") needs " + needed + " floats but the array has " + x.length + ctx);
+                    + ", off" + name + "=" + off + ") needs " + needed + " floats but the array has " + x.length
+                    + ctx(name, trans, m, n, k));
         }
+    }
+
+    private static String ctx(String name, boolean trans, int m, int n, int k) {
+        return " (m=" + m + " n=" + n + " k=" + k + (trans ? ", " + name + " transposed" : "") + ")";
     }
 }

@@ -113,19 +113,29 @@ final class GemmTask implements Parallel.RangeBody {
         float[] pa = ws.pa(mcMax * kc);
         for (int ic = fromPanel * mr; ic < rowEnd; ic += mcMax) {
             int mc = Math.min(mcMax, rowEnd - ic);
-            GemmPack.packA(transA, a, offA, lda, ic, pc, mc, kc, mr, pa);
+            // Not transposed: row panels (one copy per row), read with lda = kc. Transposed: MR floats per k are
+            // contiguous in A, so the interleaved layout is the cheap one.
+            boolean rowPanels = !transA;
+            if (rowPanels) {
+                GemmPack.packARows(a, offA, lda, ic, pc, mc, kc, mr, pa);
+            } else {
+                GemmPack.packA(true, a, offA, lda, ic, pc, mc, kc, mr, pa);
+            }
             for (int jr = 0; jr < nc; jr += nr) {
                 int nrEff = Math.min(nr, nc - jr), ib = (jr / nr) * kc * nr;
                 for (int ir = 0; ir < mc; ir += mr) {
                     int mrEff = Math.min(mr, mc - ir), ia = (ir / mr) * kc * mr;
                     int ci = offC + (ic + ir) * ldc + jc + jr;
-                    if (mrEff == mr && nrEff == nr) {
-                        kern.packed(kc, pa, ia, pb, ib, c, ci, ldc, alpha, betaBlk);
+                    boolean full = mrEff == mr && nrEff == nr;
+                    float[] dst = full ? c : ws.tile(mr * nr);
+                    int di = full ? ci : 0, ldd = full ? ldc : nr;
+                    float bd = full ? betaBlk : 0f;
+                    if (rowPanels) {
+                        kern.rowsInPlace(kc, pa, ia, kc, pb, ib, dst, di, ldd, alpha, bd);
                     } else {
-                        float[] tile = ws.tile(mr * nr);
-                        kern.packed(kc, pa, ia, pb, ib, tile, 0, nr, alpha, 0f);
-                        merge(tile, nr, c, ci, ldc, mrEff, nrEff, betaBlk);
+                        kern.packed(kc, pa, ia, pb, ib, dst, di, ldd, alpha, bd);
                     }
+                    if (!full) merge(dst, nr, c, ci, ldc, mrEff, nrEff, betaBlk);
                 }
             }
         }

@@ -9,7 +9,7 @@ final class GemmWorkspace {
     private static final float[] EMPTY = new float[0];
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY;
+    private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY, bt = EMPTY, vec = EMPTY;
     /** The call's state, reused: a lambda per call would allocate. */
     final GemmTask task = new GemmTask();
 
@@ -23,6 +23,18 @@ final class GemmWorkspace {
     float[] pb(int n) {
         if (pb.length < n) pb = new float[n];
         return pb;
+    }
+
+    /** B transposed for the direct kernel. */
+    float[] bt(int n) {
+        if (bt.length < n) bt = new float[n];
+        return bt;
+    }
+
+    /** A strided GEMV operand made contiguous. */
+    float[] vec(int n) {
+        if (vec.length < n) vec = new float[n];
+        return vec;
     }
 
     float[] tile(int n) {

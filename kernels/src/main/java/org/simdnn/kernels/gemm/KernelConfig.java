@@ -7,19 +7,21 @@ import org.simdnn.kernels.cpu.CpuInfo;
  * ({@link GemmDriver}) reads nothing else. Block sizes are in floats; why each value was chosen is in
  * docs/kernels.md.
  *
- * @param kernel          the micro-kernel (MR x NR register tile)
+ * @param kernel          the micro-kernel (MR x NR register tile) of the blocked driver
  * @param mc              rows of A packed per block (multiple of MR): the A block, mc x kc, stays in L2
  * @param kc              depth of one packed block: a kc x NR B sliver and an MR x kc A sliver stream through L1
  * @param nc              columns of B packed per block (multiple of NR): the B panel, kc x nc, stays in L3
  * @param inPlaceMaxK     read A in place (no packing) when A is not transposed, k <= this and n <= inPlaceMaxN
  * @param inPlaceMaxN     see above: with few columns each A element feeds only a few FMAs, packing it is waste
+ * @param direct          the unpacked kernel for tiny problems and GEMV
+ * @param directMaxMnk    m*n*k up to which the direct (unpacked) kernel runs instead of the blocked driver
  * @param parallelMinFlops below this many FLOPs (2mnk) the call stays on the caller's thread
  */
-record KernelConfig(F32GemmKernel kernel, int mc, int kc, int nc, int inPlaceMaxK, int inPlaceMaxN,
-                    long parallelMinFlops) {
+record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, int nc, int inPlaceMaxK,
+                    int inPlaceMaxN, long directMaxMnk, long parallelMinFlops) {
 
     KernelConfig {
-        if (kernel == null) throw new IllegalArgumentException("kernel must be non-null");
+        if (kernel == null || direct == null) throw new IllegalArgumentException("kernels must be non-null");
         if (mc <= 0 || mc % kernel.mr() != 0) {
             throw new IllegalArgumentException("mc=" + mc + " must be a positive multiple of MR=" + kernel.mr());
         }
@@ -27,10 +29,16 @@ record KernelConfig(F32GemmKernel kernel, int mc, int kc, int nc, int inPlaceMax
             throw new IllegalArgumentException("nc=" + nc + " must be a positive multiple of NR=" + kernel.nr());
         }
         if (kc <= 0) throw new IllegalArgumentException("kc=" + kc + " must be positive");
-        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || parallelMinFlops < 0) {
+        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || directMaxMnk < 0 || parallelMinFlops < 0) {
             throw new IllegalArgumentException("thresholds must be >= 0: inPlaceMaxK=" + inPlaceMaxK + " inPlaceMaxN="
                     + inPlaceMaxN + " parallelMinFlops=" + parallelMinFlops);
         }
+    }
+
+    @Override
+    public String toString() {
+        return kernel.id() + "[mc=" + mc + " kc=" + kc + " nc=" + nc + " inPlace<=" + inPlaceMaxK + "/" + inPlaceMaxN
+                + " direct<=" + directMaxMnk + " par>=" + parallelMinFlops + "]";
     }
 
     int mr() { return kernel.mr(); }
@@ -48,10 +56,14 @@ record KernelConfig(F32GemmKernel kernel, int mc, int kc, int nc, int inPlaceMax
         return switch (bits) {
             // 6x2v: 12 zmm accumulators. kc=512 beat 256 and 128 (fewer C reloads; the 64 KiB B sliver streams
             // from L2 fast enough). mc=144: the 288 KiB A block leaves half of L2 to B.
-            case 512 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_512(), 144, 512, 4096, 640, 128, 4_000_000L);
-            case 256 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_256(), 144, 512, 4096, 640, 64, 4_000_000L);
-            case 128 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_128(), 144, 512, 4096, 640, 32, 4_000_000L);
-            case 0 -> new KernelConfig(new F32Gemm_4x4_Scalar(), 128, 256, 4096, 640, 16, 1_000_000L);
+            case 512 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_512(), new F32GemmDirect_512(), 144, 512, 4096, 640, 128,
+                    32 * 32 * 32, 4_000_000L);
+            case 256 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_256(), new F32GemmDirect_256(), 144, 512, 4096, 640, 64,
+                    32 * 32 * 32, 4_000_000L);
+            case 128 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_128(), new F32GemmDirect_128(), 144, 512, 4096, 640, 32,
+                    32 * 32 * 32, 4_000_000L);
+            case 0 -> new KernelConfig(new F32Gemm_4x4_Scalar(), new F32GemmDirect.Scalar(), 128, 256, 4096, 640, 16,
+                    16 * 16 * 16, 1_000_000L);
             default -> throw new IllegalArgumentException("no GEMM kernel for " + bits + "-bit vectors");
         };
     }

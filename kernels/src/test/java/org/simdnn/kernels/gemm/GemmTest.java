@@ -46,14 +46,18 @@ class GemmTest {
         return w;
     }
 
-    /** Production blocking, and tiny blocks (mc = 2 MR, kc = 7, nc = 2 NR) that make every loop iterate. */
+    /**
+     * Production blocking; tiny blocks (mc = 2 MR, kc = 7, nc = 2 NR) that make every loop iterate, with A packed
+     * and with A read in place; and the direct (unpacked) kernel for every size.
+     */
     static List<KernelConfig> configs() {
         List<KernelConfig> out = new ArrayList<>();
         for (int bits : widths()) {
             KernelConfig p = KernelConfig.forBits(bits);
             out.add(p);
-            out.add(new KernelConfig(p.kernel(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0));
-            out.add(new KernelConfig(p.kernel(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0)); // A in place
+            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0, 0));
+            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0, 0)); // A in place
+            out.add(new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), 0, 0, Long.MAX_VALUE, 0)); // direct
         }
         return out;
     }
@@ -63,7 +67,7 @@ class GemmTest {
         List<KernelConfig> cfgs = configs();
         for (int ci = 0; ci < cfgs.size(); ci++) {
             SplittableRandom r = new SplittableRandom(1000 + ci);
-            for (int i = 0; i < 24; i++) {
+            for (int i = 0; i < 16; i++) {
                 int m = SIZES[r.nextInt(SIZES.length)], n = SIZES[r.nextInt(SIZES.length)];
                 int k = SIZES[r.nextInt(SIZES.length)];
                 if ((long) m * n * k > 4_000_000) k = 17; // keep the double reference quick
@@ -175,20 +179,35 @@ class GemmTest {
         assertArrayEquals(new float[m * n], c);
     }
 
-    /** Several threads split the row panels; every element is summed in the same order, so results are identical. */
+    /**
+     * Several threads split the row panels; every element is summed in the same order, so results are identical
+     * bit for bit (single-threaded correctness is covered above).
+     */
     @Test
     void multithreadedMatchesSingleThreaded() {
         for (int bits : widths()) {
             KernelConfig p = KernelConfig.forBits(bits);
-            KernelConfig eager = new KernelConfig(p.kernel(), p.mc(), p.kc(), p.nc(), p.inPlaceMaxK(), p.inPlaceMaxN(), 0);
+            KernelConfig eager = new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), p.inPlaceMaxK(),
+                    p.inPlaceMaxN(), 0, 0);
             for (int[] s : new int[][] {{300, 257, 600}, {131, 64, 288}, {7, 100, 50}}) {
+                int m = s[0], n = s[1], k = s[2];
                 for (int t = 0; t < 4; t++) {
-                    float[] one = check(eager, 1, t >= 2, t % 2 == 1, s[0], s[1], s[2], 1f, 0.5f, 1, 2);
-                    float[] two = check(eager, 2, t >= 2, t % 2 == 1, s[0], s[1], s[2], 1f, 0.5f, 1, 2);
-                    assertArrayEquals(one, two, "threads disagree at " + Arrays.toString(s) + " t=" + t);
+                    boolean tA = t >= 2, tB = t % 2 == 1;
+                    float[] a = Check.random(31, m * k), b = Check.random(32, k * n), c1 = Check.random(33, m * n);
+                    float[] c2 = c1.clone();
+                    int lda = tA ? m : k, ldb = tB ? k : n;
+                    GemmDriver.sgemm(eager, 1, tA, tB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0.5f, c1, 0, n);
+                    GemmDriver.sgemm(eager, 2, tA, tB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0.5f, c2, 0, n);
+                    assertArrayEquals(c1, c2, "threads disagree: " + eager + " " + Arrays.toString(s) + " t=" + t);
                 }
             }
         }
+        float[] x = Check.random(34, 300 * 300), y = x.clone();
+        // ... and through the public entry with the default thread count.
+        Gemm.sgemm(false, false, 300, 300, 1, 1f, Check.random(35, 300), 0, 1, Check.random(36, 300), 0, 300, 2f, x, 0, 300);
+        GemmDriver.sgemm(KernelConfig.DEFAULT, 1, false, false, 300, 300, 1, 1f, Check.random(35, 300), 0, 1,
+                Check.random(36, 300), 0, 300, 2f, y, 0, 300);
+        assertArrayEquals(y, x);
     }
 
     /** Large sizes through the public entry (this JVM's width, all threads); rows sampled against the reference. */
@@ -222,8 +241,9 @@ class GemmTest {
         assertEquals(KernelConfig.forBits(CpuInfo.VECTOR_BITS).kernel().id(), Gemm.kernelId());
         assertThrows(IllegalArgumentException.class, () -> KernelConfig.forBits(64));
         F32GemmKernel k = KernelConfig.forBits(0).kernel();
-        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, 5, 8, 8, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, 8, 8, 6, 0, 0, 0));
+        F32GemmDirect d = KernelConfig.forBits(0).direct();
+        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 5, 8, 8, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 8, 8, 6, 0, 0, 0, 0));
     }
 
     @Test

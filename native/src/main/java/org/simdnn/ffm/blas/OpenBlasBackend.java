@@ -14,19 +14,25 @@ public final class OpenBlasBackend implements Backend {
     /** Patch-matrix budget per GEMM (floats); whole images are batched up to it. */
     private static final long PATCH_BUDGET = 1L << 22;
 
-    private final Backend cpu;
+    /** Looked up on first use: the constructor runs inside {@code Backends.get}'s cache update. */
+    private volatile Backend cpu;
     private final Set<Op> noted = ConcurrentHashMap.newKeySet();
 
     /** Throws {@link IllegalStateException} with the reason if OpenBLAS cannot load here. */
     public OpenBlasBackend() {
         Availability a = OpenBlas.availability();
         if (!a.available()) throw new IllegalStateException("OpenBLAS is unavailable: " + a.reason());
-        this.cpu = Backends.cpu();
+    }
+
+    private Backend cpu() {
+        Backend b = cpu;
+        if (b == null) cpu = b = Backends.cpu();
+        return b;
     }
 
     @Override public String name() { return "openblas"; }
 
-    @Override public String describe() { return OpenBlas.describe() + "; other ops: " + cpu.describe(); }
+    @Override public String describe() { return OpenBlas.describe() + "; other ops: " + cpu().describe(); }
 
     @Override
     public boolean supports(Op op) {
@@ -37,8 +43,9 @@ public final class OpenBlasBackend implements Backend {
     }
 
     private Backend cpu(Op op) {
-        if (noted.add(op)) System.err.println("simdnn: backend openblas forwards " + op + " to " + cpu.name());
-        return cpu;
+        Backend b = cpu();
+        if (noted.add(op)) System.err.println("simdnn: backend openblas forwards " + op + " to " + b.name());
+        return b;
     }
 
     @Override

@@ -1,0 +1,54 @@
+package org.simdnn.bench.report;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * FLOPs of one benchmark operation, from the suite class's {@code public static double flops(String shape)}
+ * (the benchmark convention; 2·M·N·K for GEMM). NaN when the class or the method is absent or rejects the
+ * shape, so the report falls back to operations per second instead of inventing a number.
+ */
+public final class Flops {
+    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+    private static final Method NONE;
+
+    static {
+        try {
+            NONE = Flops.class.getDeclaredMethod("none");
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Flops() {}
+
+    @SuppressWarnings("unused")
+    private static void none() {}
+
+    public static double of(String className, String shape) {
+        Method m = METHODS.computeIfAbsent(className, Flops::find);
+        if (m == NONE) return Double.NaN;
+        try {
+            Object v = m.invoke(null, shape);
+            double f = ((Number) v).doubleValue();
+            return f > 0 && Double.isFinite(f) ? f : Double.NaN;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static Method find(String className) {
+        try {
+            Class<?> c = Class.forName(className, false, Flops.class.getClassLoader());
+            Method m = c.getMethod("flops", String.class);
+            if (!Modifier.isStatic(m.getModifiers())) return NONE;
+            Class<?> r = m.getReturnType();
+            if (r != double.class && r != long.class && r != int.class && r != float.class) return NONE;
+            return m;
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+            return NONE;
+        }
+    }
+}

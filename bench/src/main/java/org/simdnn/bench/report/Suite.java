@@ -1,0 +1,61 @@
+package org.simdnn.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The benchmark suites {@code ./simdnn bench} knows: one JMH class each, in {@code org.simdnn.bench}. A class
+ * that is not in this build (its work has not landed yet) is reported as missing, not as an error.
+ */
+public enum Suite {
+    GEMM("gemm", "GemmBench", "the SGEMM work"),
+    CONV("conv", "ConvBench", "the convolution work"),
+    OPS("ops", "OpsBench", "the elementwise/pooling/norm ops work"),
+    TRAIN("train", "TrainBench", "the training work"),
+    CALLS("calls", "OpenBlasCallBench", "the native (OpenBLAS through FFM) work"),
+    STORAGE("storage", "StorageBench", "the bench work");
+
+    public static final String PACKAGE = "org.simdnn.bench.";
+
+    private final String id;
+    private final String simpleName;
+    private final String landsWith;
+
+    Suite(String id, String simpleName, String landsWith) {
+        this.id = id;
+        this.simpleName = simpleName;
+        this.landsWith = landsWith;
+    }
+
+    public String id() { return id; }
+    public String className() { return PACKAGE + simpleName; }
+    public String landsWith() { return landsWith; }
+
+    /** The JMH class, if it is in this build. */
+    public Optional<Class<?>> benchClass() {
+        try {
+            return Optional.of(Class.forName(className(), false, Suite.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** "gemm" → [GEMM]; "all" → every suite; case-insensitive; unknown names are rejected with the list. */
+    public static List<Suite> parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("all")) return List.of(values());
+        for (Suite s : values()) if (s.id.equals(n)) return List.of(s);
+        List<String> ids = new ArrayList<>();
+        for (Suite s : values()) ids.add(s.id);
+        throw new IllegalArgumentException("unknown benchmark suite '" + name + "'; choose one of " + ids + " or all");
+    }
+
+    /** The suite id of a JMH class name ("org.simdnn.bench.GemmBench" → "gemm"); unknown classes get their own. */
+    public static String idOf(String className) {
+        for (Suite s : values()) if (s.className().equals(className)) return s.id;
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return simple.replaceFirst("Bench$", "").toLowerCase(Locale.ROOT);
+    }
+}
