@@ -66,9 +66,7 @@ public final class BenchRunner {
         }
         Files.createDirectories(plan.outDir());
         Map<Integer, Double> peak = new LinkedHashMap<>();
-        if (plan.fmaPeak() && !present.isEmpty()) peak = measurePeak();
-        Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
-                + ")", plan.command(), peak);
+        if (plan.fmaPeak() && !present.isEmpty()) measurePeak(peak);
 
         List<BenchResult> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
@@ -93,6 +91,7 @@ public final class BenchRunner {
                 files.add(json);
                 List<BenchResult> got = JmhJson.read(json);
                 failures.addAll(pf.failures());
+                for (String k : pf.skipped()) notes.add("skipped by the suite: " + k);
                 List<String> blasImpls = openBlasImpls(params);
                 if (plan.openblasEnv() == BenchPlan.OpenBlasEnv.BOTH && !blasImpls.isEmpty()) {
                     String label = inheritedLabel();
@@ -113,8 +112,12 @@ public final class BenchRunner {
                     }
                 }
                 results.addAll(got);
+                // Load on a shared machine only lowers the peak: keep the best of the measurements around the suites.
+                if (plan.fmaPeak()) measurePeak(peak);
             }
         }
+        Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
+                + ")", plan.command(), peak);
 
         ReportTable table = ReportTable.of(results, env, ParamOrder.declared());
         List<Path> charts = new ArrayList<>();
@@ -148,17 +151,18 @@ public final class BenchRunner {
         return configs + " configurations per method: " + sb;
     }
 
-    /** FMA peak at 1 thread and at all cores, measured in this JVM before any fork starts. */
-    private Map<Integer, Double> measurePeak() {
-        Map<Integer, Double> peak = new LinkedHashMap<>();
+    /**
+     * FMA peak at 1 thread and at all cores, measured in this JVM while no fork runs (before the first suite and
+     * after each); {@code peak} keeps the highest value per thread count.
+     */
+    private void measurePeak(Map<Integer, Double> peak) {
         int n = Runtime.getRuntime().availableProcessors();
         for (int t : n == 1 ? new int[] {1} : new int[] {1, n}) {
             FmaPeak.Result r = FmaPeak.measure(t, PEAK_MILLIS);
-            peak.put(t, r.gflops());
-            progress.printf(Locale.ROOT, "simdnn bench: FMA peak %d thread%s, %d-bit: %.1f GFLOPS%n", t, t == 1 ? "" : "s",
-                    r.vectorBits(), r.gflops());
+            peak.merge(t, r.gflops(), Math::max);
+            progress.printf(Locale.ROOT, "simdnn bench: FMA peak %d thread%s, %d-bit: %.1f GFLOPS (best so far %.1f)%n", t,
+                    t == 1 ? "" : "s", r.vectorBits(), r.gflops(), peak.get(t));
         }
-        return peak;
     }
 
     static List<String> openBlasImpls(Map<String, List<String>> params) {
