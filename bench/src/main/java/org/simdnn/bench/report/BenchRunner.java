@@ -200,6 +200,7 @@ public final class BenchRunner {
         for (var e : params.entrySet()) b.param(e.getKey(), e.getValue().toArray(String[]::new));
         try {
             Files.deleteIfExists(json);
+            waitForJmhLock(out);
             new Runner(b.build(), out).run();
         } catch (IOException e) {
             out.println("<failure>");
@@ -207,6 +208,44 @@ public final class BenchRunner {
         } catch (RunnerException e) {
             out.println("<failure>");
             out.println("JMH: " + e.getMessage());
+        }
+    }
+
+    /** How long to wait for another JMH run on this machine to finish (JMH allows one at a time). */
+    static final long LOCK_WAIT_MILLIS = Long.getLong("simdnn.bench.lockWaitMillis", 20 * 60_000L);
+
+    /**
+     * JMH lets one run per machine hold {@code <tmpdir>/jmh.lock} and fails the others at once; on a shared machine
+     * we wait for the lock instead (two JMH runs at once would spoil both). {@code -Djmh.ignoreLock=true} skips this.
+     */
+    static void waitForJmhLock(ProgressFormat out) {
+        if (Boolean.getBoolean("jmh.ignoreLock")) return;
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+        boolean told = false;
+        while (true) {
+            try (var ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                var l = ch.tryLock();
+                if (l != null) {
+                    l.release();
+                    return;
+                }
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                return; // cannot probe: let JMH decide
+            }
+            if (System.currentTimeMillis() > deadline) return; // JMH will report the lock
+            if (!told) {
+                out.status("another JMH run holds " + lock + "; waiting for it to finish (up to "
+                        + LOCK_WAIT_MILLIS / 60_000 + " min; -Djmh.ignoreLock=true to run anyway)");
+                told = true;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

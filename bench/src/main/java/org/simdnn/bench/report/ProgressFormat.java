@@ -38,6 +38,12 @@ final class ProgressFormat implements OutputFormat {
     /** Configurations that failed (verification in @Setup, exceptions), with their first error line. */
     List<String> failures() { return failures; }
 
+    /** A line for people (progress) and the log. */
+    void status(String line) {
+        progress.println(prefix + line);
+        log.println("# " + line);
+    }
+
     /** Configurations the suite declined on purpose (see {@link #println}). */
     List<String> skipped() { return skipped; }
 
