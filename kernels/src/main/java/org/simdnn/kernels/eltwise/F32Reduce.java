@@ -1,7 +1,6 @@
 package org.simdnn.kernels.eltwise;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +28,17 @@ public final class F32Reduce {
         return total;
     }
 
+    /**
+     * Sum of the lanes in lane order, in double. Not {@code reduceLanes(ADD)}: its float order is unspecified and
+     * differs between the interpreter/C1 fallback and the C2 intrinsic, so the same call gave different bits
+     * before and after JIT compilation (caught by the repeatability test at 128 and 256 bits).
+     */
+    static double lanesInOrder(FloatVector v) {
+        double t = 0;
+        for (int l = 0; l < L; l++) t += v.lane(l);
+        return t;
+    }
+
     private static double sumBlock(float[] x, int xo, int n) {
         int i = 0;
         double t = 0;
@@ -38,7 +48,7 @@ public final class F32Reduce {
                 a0 = a0.add(FloatVector.fromArray(S, x, xo + i));
                 a1 = a1.add(FloatVector.fromArray(S, x, xo + i + L));
             }
-            t = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            t = lanesInOrder(a0.add(a1));
         }
         for (; i < n; i++) t += x[xo + i];
         return t;
@@ -54,7 +64,7 @@ public final class F32Reduce {
                 a0 = v0.fma(v0, a0);
                 a1 = v1.fma(v1, a1);
             }
-            t = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            t = lanesInOrder(a0.add(a1));
         }
         for (; i < n; i++) t += (double) x[xo + i] * x[xo + i];
         return t;

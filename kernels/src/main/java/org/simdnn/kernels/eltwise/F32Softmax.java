@@ -41,7 +41,7 @@ public final class F32Softmax {
                 if (y != null) e.intoArray(y, yo + j);
                 acc = acc.add(e);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = (float) F32Reduce.lanesInOrder(acc); // fixed order: same bits before and after JIT
         }
         for (; j < k; j++) {
             float e = F32Exp.exp(x[o + j] - m);
