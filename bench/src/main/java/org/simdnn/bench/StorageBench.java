@@ -31,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code heap-array}: {@code float[]} with {@code FloatVector.fromArray/intoArray} (what {@code Tensor} uses),
  *   <li>{@code heap-segment}: the same arrays wrapped by {@code MemorySegment.ofArray},
  *   <li>{@code native-segment}: off-heap memory from a shared {@link Arena}, 64-byte aligned,
+ *   <li>{@code native-segment-off16}: the same, starting 16 bytes past a 64-byte boundary, as a heap
+ *       {@code float[]}'s elements may (the JVM aligns objects to 8 bytes only, and the array header is 16
+ *       bytes); it separates the cost of the storage kind from the cost of 512-bit accesses that straddle
+ *       cache lines,
  * </ul>
  *
  * at sizes whose two operands fit L1 ({@code n2048}: 16 KiB), L2 ({@code n65536}: 512 KiB) and exceed L3
@@ -52,7 +56,7 @@ public class StorageBench {
     @Param({"n2048", "n65536", "n16777216"})
     public String shape;
 
-    @Param({"heap-array", "heap-segment", "native-segment"})
+    @Param({"heap-array", "heap-segment", "native-segment", "native-segment-off16"})
     public String impl;
 
     /** All three sizes matter for the decision, so the quick preset keeps them. */
@@ -90,10 +94,11 @@ public class StorageBench {
                 xs = MemorySegment.ofArray(xa);
                 ys = MemorySegment.ofArray(ya);
             }
-            case "native-segment" -> {
+            case "native-segment", "native-segment-off16" -> {
+                long skew = impl.endsWith("off16") ? 16 : 0;
                 arena = Arena.ofShared();
-                xs = arena.allocate((long) n * Float.BYTES, 64);
-                ys = arena.allocate((long) n * Float.BYTES, 64);
+                xs = arena.allocate((long) n * Float.BYTES + skew, 64).asSlice(skew);
+                ys = arena.allocate((long) n * Float.BYTES + skew, 64).asSlice(skew);
                 MemorySegment.copy(xa, 0, xs, ValueLayout.JAVA_FLOAT, 0, n);
                 MemorySegment.copy(ya, 0, ys, ValueLayout.JAVA_FLOAT, 0, n);
             }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class StorageBenchTest {
     @Test
     void everyStorageAgreesWithPlainLoopsIncludingTails() {
-        for (String impl : new String[] {"heap-array", "heap-segment", "native-segment"}) {
+        for (String impl : new String[] {"heap-array", "heap-segment", "native-segment", "native-segment-off16"}) {
             for (String shape : new String[] {"n1", "n7", "n37", "n2048", "n2055"}) {
                 StorageBench b = new StorageBench();
                 b.impl = impl;

@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SUITE", description = "gemm, conv, ops, train, calls, storage or all")
     String suite;
 
-    @Option(names = "--quick", description = "1 fork, 1x1s warm-up, 3x1s measurement, reduced shapes (minutes on 2 cores)")
+    @Option(names = "--quick", description = "1 fork, 2x1s warm-up, 3x1s measurement, reduced shapes (minutes on 2 cores)")
     boolean quick;
 
     @Option(names = "--json", description = "print one JSON object per result line on stdout (progress goes to stderr)")

@@ -40,6 +40,18 @@ public abstract class AbstractModule implements Module {
         return shape.length == 4 ? Tensor.zeros(Layout.NHWC, shape) : Tensor.zeros(shape);
     }
 
+    /** Two-dim {@link #reuse(Tensor, int...)} without the varargs array (called every step). */
+    protected static Tensor reuse(Tensor t, int d0, int d1) {
+        if (t != null && t.rank() == 2 && t.dim(0) == d0 && t.dim(1) == d1) return t;
+        return Tensor.zeros(d0, d1);
+    }
+
+    /** Four-dim (NHWC) {@link #reuse(Tensor, int...)} without the varargs array. */
+    protected static Tensor reuse(Tensor t, int n, int h, int w, int c) {
+        if (t != null && t.rank() == 4 && t.dim(0) == n && t.dim(1) == h && t.dim(2) == w && t.dim(3) == c) return t;
+        return Tensor.zeros(Layout.NHWC, n, h, w, c);
+    }
+
     /** A buffer with {@code like}'s dims, reusing {@code t} when it matches. */
     protected static Tensor reuseLike(Tensor t, Tensor like) {
         if (t != null && sameDims(t, like)) return t;

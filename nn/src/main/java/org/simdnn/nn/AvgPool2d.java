@@ -14,7 +14,7 @@ public final class AvgPool2d extends Pool2d {
     public Tensor forward(Tensor x, boolean training) {
         x = requireContiguous(x);
         var d = desc(x);
-        y = reuse(y, d.outputShape());
+        y = reuse(y, d.batch(), d.outH(), d.outW(), d.channels());
         backend().avgPool2dForward(d, x, y);
         this.x = x;
         return y;

@@ -15,7 +15,7 @@ public final class MaxPool2d extends Pool2d {
     public Tensor forward(Tensor x, boolean training) {
         x = requireContiguous(x);
         var d = desc(x);
-        y = reuse(y, d.outputShape());
+        y = reuse(y, d.batch(), d.outH(), d.outW(), d.channels());
         if (argmax == null || argmax.length != y.size()) argmax = new int[y.size()];
         backend().maxPool2dForward(d, x, y, argmax);
         this.x = x;

@@ -15,21 +15,50 @@ import java.util.Map;
  * @param opsError  JMH's 99.9% error half-width in operations per second (NaN when unknown)
  * @param gflops    {@code opsPerSec * flops(shape) / 1e9}; NaN when the class has no {@code flops(String)}
  * @param params    all JMH parameters, as measured
+ * @param spread    slowest over fastest measurement iteration (≥ 1; NaN when unknown). Far above 1 means the
+ *                  iterations disagree, e.g. C2 finished compiling only during measurement on a busy machine.
  */
 public record BenchResult(String bench, String benchmark, String method, String shape, String impl, int threads,
-                          double opsPerSec, double opsError, double gflops, Map<String, String> params) {
+                          double opsPerSec, double opsError, double gflops, Map<String, String> params, double spread) {
+    /** Iterations further apart than this (max/min) mark a row as unstable in the report. */
+    public static final double UNSTABLE_SPREAD = 1.5;
+
     public BenchResult {
         if (bench == null || benchmark == null || method == null || shape == null || impl == null) {
             throw new IllegalArgumentException("bench result needs bench, benchmark, method, shape and impl, got "
                     + bench + ", " + benchmark + ", " + method + ", " + shape + ", " + impl);
         }
         if (threads < 1) throw new IllegalArgumentException("bench result threads must be >= 1, got " + threads);
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
 
     /** The same result under another impl label (e.g. {@code openblas-jni[auto]}). */
     public BenchResult withImpl(String newImpl) {
-        return new BenchResult(bench, benchmark, method, shape, newImpl, threads, opsPerSec, opsError, gflops, params);
+        return new BenchResult(bench, benchmark, method, shape, newImpl, threads, opsPerSec, opsError, gflops, params, spread);
+    }
+
+    /**
+     * The parameters other than shape, impl and threads ("pass=fwd"), in the order JMH reports them; rows differ
+     * in these are different measurements (a forward and a backward pass are not compared with each other).
+     */
+    public String variant() {
+        StringBuilder sb = new StringBuilder();
+        for (var e : params.entrySet()) {
+            if (e.getKey().equals("shape") || e.getKey().equals("impl") || e.getKey().equals("threads")) continue;
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    /** "conv · run · pass=fwd": the table section and chart this row belongs to. */
+    public String section() {
+        String v = variant();
+        return bench + " · " + method + (v.isEmpty() ? "" : " · " + v);
+    }
+
+    public boolean unstable() {
+        return spread > UNSTABLE_SPREAD;
     }
 
     /** The benchmark's class name without the method. */

@@ -34,18 +34,20 @@ public final class Charts {
         Map<String, List<ReportRow>> groups = new LinkedHashMap<>();
         for (ReportRow r : table.rows()) {
             BenchResult b = r.result();
-            groups.computeIfAbsent(b.bench() + "|" + b.method() + "|" + b.threads(), k -> new ArrayList<>()).add(r);
+            groups.computeIfAbsent(b.section() + "|" + b.threads(), k -> new ArrayList<>()).add(r);
         }
         Map<String, Long> methodsPerBench = new LinkedHashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (ReportRow r : table.rows()) {
             if (seen.add(r.result().bench() + "|" + r.result().method())) methodsPerBench.merge(r.result().bench(), 1L, Long::sum);
         }
+        // groups are in row order, so a suite's charts come out in its declared variant order
         List<Path> out = new ArrayList<>();
         for (List<ReportRow> rows : groups.values()) {
             BenchResult first = rows.get(0).result();
+            String variant = first.variant().replaceAll("[a-zA-Z]+=", "").replace(' ', '-');
             String name = first.bench() + (methodsPerBench.get(first.bench()) > 1 ? "-" + first.method() : "")
-                    + "-t" + first.threads() + ".png";
+                    + (variant.isEmpty() ? "" : "-" + variant) + "-t" + first.threads() + ".png";
             Path file = dir.resolve(sanitize(name));
             BitmapEncoder.saveBitmap(chart(rows), file.toString(), BitmapEncoder.BitmapFormat.PNG);
             out.add(file);
@@ -74,7 +76,7 @@ public final class Charts {
         }
         CategoryChart c = new CategoryChartBuilder().width(Math.max(900, 60 * shapes.size() * Math.max(1, sweep ? 1 : byImpl.size() / 2)))
                 .height(560)
-                .title("simdnn " + first.bench() + " · " + first.method() + " · " + first.threads() + " thread"
+                .title("simdnn " + first.section() + " · " + first.threads() + " thread"
                         + (first.threads() == 1 ? "" : "s"))
                 .xAxisTitle(sweep ? "size" : "shape / layer").yAxisTitle(gflops ? "GFLOPS" : "ops/s").build();
         CategoryStyler st = c.getStyler();

@@ -61,7 +61,25 @@ public final class JmhJson {
                 : (o.has("threads") ? o.get("threads").getAsInt() : 1);
         double f = flops.applyAsDouble(className, shape);
         double gflops = Double.isNaN(f) ? Double.NaN : ops * f / 1e9;
-        return new BenchResult(Suite.idOf(className), benchmark, method, shape, impl, threads, ops, opsErr, gflops, params);
+        return new BenchResult(Suite.idOf(className), benchmark, method, shape, impl, threads, ops, opsErr, gflops, params,
+                spread(pm));
+    }
+
+    /** max/min over all measurement iterations of all forks (units cancel); NaN without raw data. */
+    private static double spread(JsonObject pm) {
+        if (!pm.has("rawData") || !pm.get("rawData").isJsonArray()) return Double.NaN;
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (JsonElement fork : pm.getAsJsonArray("rawData")) {
+            if (!fork.isJsonArray()) continue;
+            for (JsonElement v : fork.getAsJsonArray()) {
+                double d = number(v);
+                if (d > 0) {
+                    min = Math.min(min, d);
+                    max = Math.max(max, d);
+                }
+            }
+        }
+        return max > 0 ? max / min : Double.NaN;
     }
 
     private static int parseThreads(String s) {

@@ -5,7 +5,7 @@ package org.simdnn.bench.report;
  * shapes); {@code FULL} is for the numbers in docs/performance.md, on a quiet machine.
  */
 public enum Preset {
-    QUICK(1, 1, 1, 3, 1),
+    QUICK(1, 2, 1, 3, 1),
     FULL(1, 3, 2, 5, 2);
 
     public final int forks;

@@ -41,12 +41,25 @@ public final class ReportTable {
         }
         rows.sort(Comparator.<ReportRow, String>comparing(x -> x.result().bench())
                 .thenComparing(x -> x.result().method())
+                .thenComparing(x -> variantKey(x.result(), order))
                 .thenComparingInt(x -> order.index(x.result().className(), "shape", x.result().shape()))
                 .thenComparing(x -> x.result().shape())
                 .thenComparingInt(x -> x.result().threads())
                 .thenComparingInt(x -> order.index(x.result().className(), "impl", baseImpl(x.result().impl())))
                 .thenComparing(x -> x.result().impl()));
         return new ReportTable(List.copyOf(rows));
+    }
+
+    /** Variant parameters as zero-padded declared positions, so "pass=fwd" sorts before "pass=bwd-data". */
+    private static String variantKey(BenchResult r, ParamOrder order) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : r.params().entrySet()) {
+            if (e.getKey().equals("shape") || e.getKey().equals("impl") || e.getKey().equals("threads")) continue;
+            int i = order.index(r.className(), e.getKey(), e.getValue());
+            sb.append(e.getKey()).append(String.format(Locale.ROOT, "%010d", i == Integer.MAX_VALUE ? 999_999_999 : i))
+                    .append(e.getValue()).append(';');
+        }
+        return sb.toString();
     }
 
     /** "openblas-jni[auto]" → "openblas-jni", for ordering by the declared impl list. */
@@ -56,19 +69,19 @@ public final class ReportTable {
     }
 
     private static String groupKey(BenchResult r) {
-        return r.bench() + '\u0000' + r.method() + '\u0000' + r.shape() + '\u0000' + r.threads();
+        return r.section() + '\u0000' + r.shape() + '\u0000' + r.threads();
     }
 
     /** Rows grouped by bench and method (one table each), in row order. */
     public Map<String, List<ReportRow>> sections() {
         Map<String, List<ReportRow>> s = new LinkedHashMap<>();
         for (ReportRow r : rows) {
-            s.computeIfAbsent(r.result().bench() + " · " + r.result().method(), k -> new ArrayList<>()).add(r);
+            s.computeIfAbsent(r.result().section(), k -> new ArrayList<>()).add(r);
         }
         return s;
     }
 
-    private static final String[] HEADER = {"shape", "impl", "T", "GFLOPS", "±", "ops/s", "vs OpenBLAS", "% peak"};
+    private static final String[] HEADER = {"shape", "impl", "T", "GFLOPS", "±", "ops/s", "vs OpenBLAS", "% peak", "note"};
 
     private static String[] cells(ReportRow row) {
         BenchResult r = row.result();
@@ -78,7 +91,8 @@ public final class ReportTable {
         return new String[] {r.shape().isEmpty() ? "-" : r.shape(), r.impl(), Integer.toString(r.threads()),
                 hasG ? fmt(r.gflops()) : "-", Double.isNaN(errG) ? "" : fmt(errG), sci(r.opsPerSec()),
                 Double.isNaN(row.ratioToOpenBlas()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratioToOpenBlas()),
-                Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak())};
+                Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak()),
+                r.unstable() ? String.format(Locale.ROOT, "unstable: iterations %.1fx apart", r.spread()) : ""};
     }
 
     static String fmt(double g) {
@@ -133,7 +147,8 @@ public final class ReportTable {
     private static void line(StringBuilder sb, String[] c, int[] w) {
         for (int i = 0; i < c.length; i++) {
             String pad = " ".repeat(w[i] - c[i].length());
-            sb.append(i < 2 ? c[i] + pad : pad + c[i]).append(i + 1 < c.length ? "  " : "");
+            boolean left = i < 2 || i == c.length - 1;
+            sb.append(left ? c[i] + (i == c.length - 1 ? "" : pad) : pad + c[i]).append(i + 1 < c.length ? "  " : "");
         }
         sb.append('\n');
     }

@@ -18,7 +18,7 @@ public final class ResultFiles {
     private ResultFiles() {}
 
     /**
-     * One JSON object per row: {@code {"bench","shape","impl","threads","gflops", "method", "ops_per_s",
+     * One JSON object per row: {@code {"bench","shape","impl","threads","gflops", "method", "variant", "ops_per_s",
      * "ops_per_s_error", "ratio_to_openblas", "pct_of_fma_peak", "params"}}; unknown numbers are {@code null}.
      */
     public static String jsonLine(ReportRow row) {
@@ -30,10 +30,12 @@ public final class ResultFiles {
         o.addProperty("threads", r.threads());
         o.addProperty("gflops", finite(r.gflops()));
         o.addProperty("method", r.method());
+        o.addProperty("variant", r.variant());
         o.addProperty("ops_per_s", finite(r.opsPerSec()));
         o.addProperty("ops_per_s_error", finite(r.opsError()));
         o.addProperty("ratio_to_openblas", finite(row.ratioToOpenBlas()));
         o.addProperty("pct_of_fma_peak", finite(row.pctOfPeak()));
+        o.addProperty("iteration_spread", finite(r.spread()));
         o.add("params", GSON.toJsonTree(r.params()));
         return GSON.toJson(o);
     }
@@ -49,10 +51,10 @@ public final class ResultFiles {
     }
 
     public static String csv(ReportTable t) {
-        StringBuilder sb = new StringBuilder("bench,method,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak\n");
+        StringBuilder sb = new StringBuilder("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak\n");
         for (ReportRow row : t.rows()) {
             BenchResult r = row.result();
-            sb.append(String.join(",", r.bench(), r.method(), quote(r.shape()), quote(r.impl()),
+            sb.append(String.join(",", r.bench(), r.method(), quote(r.variant()), quote(r.shape()), quote(r.impl()),
                     Integer.toString(r.threads()), num(r.gflops()), num(r.opsPerSec()), num(r.opsError()),
                     num(row.ratioToOpenBlas()), num(row.pctOfPeak()))).append('\n');
         }
@@ -76,7 +78,9 @@ public final class ResultFiles {
         StringBuilder sb = new StringBuilder("# simdnn benchmark results\n\n```\n").append(env.describe()).append("```\n\n");
         sb.append("GFLOPS = JMH ops/s × the suite's `flops(shape)` / 1e9; ± = JMH's 99.9% error; ")
                 .append("\"vs OpenBLAS\" = ratio to the best OpenBLAS-based impl for the same shape and threads ")
-                .append("(>1 means faster); \"% peak\" = share of the measured FMA peak at that thread count.\n\n");
+                .append("(>1 means faster); \"% peak\" = share of the measured FMA peak at that thread count; ")
+                .append("\"unstable\" = the slowest and fastest measurement iterations are more than ")
+                .append(BenchResult.UNSTABLE_SPREAD).append("x apart (on a busy machine: JIT still compiling, or load changed).\n\n");
         for (String n : notes) sb.append("> ").append(n).append("\n\n");
         sb.append(t.toMarkdown());
         for (Path c : charts) {

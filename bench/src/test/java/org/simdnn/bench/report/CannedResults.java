@@ -11,6 +11,7 @@ final class CannedResults {
     private CannedResults() {}
 
     static double fakeFlops(String cls, String shape) {
+        if (cls.endsWith("FakeConvBench")) return 1e9; // GFLOPS = ops/s
         if (!cls.endsWith("FakeGemmBench")) return Double.NaN;
         var m = java.util.regex.Pattern.compile("m(\\d+)n(\\d+)k(\\d+)").matcher(shape);
         if (!m.matches()) return Double.NaN;

@@ -16,7 +16,7 @@ class JmhJsonTest {
     @Test
     void throughputScoresBecomeGflopsThroughTheSuitesFlopCount() throws Exception {
         List<BenchResult> rs = CannedResults.results();
-        assertEquals(9, rs.size());
+        assertEquals(13, rs.size());
         BenchResult r = find(rs, "m64n64k64", "simdnn", 1);
         assertEquals("fakegemm", r.bench());
         assertEquals("sgemm", r.method());
@@ -45,6 +45,23 @@ class JmhJsonTest {
         assertTrue(Double.isNaN(r.gflops()), "no flops(shape) → no GFLOPS");
         assertEquals(5e6, r.opsPerSec());
         assertTrue(Double.isNaN(find(CannedResults.results(), "m64n64k64", "naive", 1).opsError()), "\"NaN\" error");
+    }
+
+    @Test
+    void iterationsThatDisagreeMarkTheRowUnstable() throws Exception {
+        String json = """
+                [{"benchmark":"org.simdnn.bench.X.run","mode":"thrpt","threads":1,"params":{"shape":"a"},
+                  "primaryMetric":{"score":33000.0,"scoreError":"NaN","scoreUnit":"ops/s","rawData":[[850.0,1000.0,98000.0]]}},
+                 {"benchmark":"org.simdnn.bench.X.run","mode":"thrpt","threads":1,"params":{"shape":"b"},
+                  "primaryMetric":{"score":100.0,"scoreError":1.0,"scoreUnit":"ops/s","rawData":[[99.0,100.0],[101.0]]}}]
+                """;
+        List<BenchResult> rs = JmhJson.parse(json, (c, s) -> 1.0);
+        assertEquals(98000.0 / 850.0, rs.get(0).spread(), 1e-9);
+        assertTrue(rs.get(0).unstable());
+        assertEquals(101.0 / 99.0, rs.get(1).spread(), 1e-12, "over all forks");
+        assertTrue(!rs.get(1).unstable());
+        ReportTable t = ReportTable.of(rs, CannedResults.env(), (c, p, v) -> 0);
+        assertTrue(t.toText().contains("unstable: iterations 115.3x apart"), t.toText());
     }
 
     @Test

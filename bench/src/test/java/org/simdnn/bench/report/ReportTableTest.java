@@ -43,12 +43,26 @@ class ReportTableTest {
     @Test
     void rowsFollowTheDeclaredShapeThenThreadsThenImplOrder() throws Exception {
         List<ReportRow> rows = CannedResults.table().rows();
-        List<String> got = rows.stream().map(r -> r.result().bench() + ":" + r.result().shape() + ":T" + r.result().threads()
+        List<String> got = rows.stream().filter(r -> !r.result().bench().equals("fakeconv")).map(r -> r.result().bench() + ":" + r.result().shape() + ":T" + r.result().threads()
                 + ":" + r.result().impl()).toList();
         assertEquals(List.of(
                 "fakegemm:m64n64k64:T1:simdnn", "fakegemm:m64n64k64:T1:naive", "fakegemm:m64n64k64:T1:openblas-ffm",
                 "fakegemm:m64n64k64:T1:openblas-jni", "fakegemm:m64n64k64:T2:simdnn", "fakegemm:m64n64k64:T2:openblas-jni",
                 "fakegemm:m128n128k128:T1:simdnn", "fakegemm:m128n128k128:T1:openblas-jni", "fakemisc:x1:T1:touch"), got);
+    }
+
+    @Test
+    void otherParametersSeparateMeasurementsThatMustNotBeCompared() throws Exception {
+        ReportTable t = CannedResults.table();
+        ReportRow fwd = t.rows().stream().filter(r -> r.result().variant().equals("pass=fwd")
+                && r.result().impl().equals("simdnn")).findFirst().orElseThrow();
+        ReportRow bwd = t.rows().stream().filter(r -> r.result().variant().equals("pass=bwd-data")
+                && r.result().impl().equals("simdnn")).findFirst().orElseThrow();
+        assertEquals(0.5, fwd.ratioToOpenBlas(), 1e-12, "fwd vs fwd im2col-openblas only");
+        assertEquals(2.0, bwd.ratioToOpenBlas(), 1e-12, "bwd-data vs bwd-data im2col-openblas only");
+        assertEquals("fakeconv · run · pass=fwd", fwd.result().section());
+        assertTrue(t.sections().containsKey("fakeconv · run · pass=bwd-data"));
+        assertEquals("", row(t, "m64n64k64", "simdnn", 1).result().variant());
     }
 
     @Test

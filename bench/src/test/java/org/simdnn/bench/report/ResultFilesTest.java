@@ -18,42 +18,48 @@ class ResultFilesTest {
     @Test
     void jsonLinesAreOneObjectPerRowWithTheDocumentedKeys() throws Exception {
         List<String> lines = ResultFiles.jsonLines(CannedResults.table());
-        assertEquals(9, lines.size());
+        assertEquals(13, lines.size());
         for (String l : lines) {
             assertFalse(l.contains("\n"), "one line per object");
             JsonObject o = JsonParser.parseString(l).getAsJsonObject();
-            for (String k : List.of("bench", "shape", "impl", "threads", "gflops", "method", "ops_per_s",
+            for (String k : List.of("bench", "shape", "impl", "threads", "gflops", "method", "variant", "ops_per_s",
                     "ratio_to_openblas", "pct_of_fma_peak", "params")) {
                 assertTrue(o.has(k), "key " + k + " in " + l);
             }
         }
-        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        JsonObject first = JsonParser.parseString(lines.stream().filter(l -> l.contains("fakegemm")).findFirst()
+                .orElseThrow()).getAsJsonObject();
         assertEquals("fakegemm", first.get("bench").getAsString());
         assertEquals("m64n64k64", first.get("shape").getAsString());
         assertEquals("simdnn", first.get("impl").getAsString());
         assertEquals(1, first.get("threads").getAsInt());
         assertEquals(52.4288, first.get("gflops").getAsDouble(), 1e-9);
         assertEquals(0.8, first.get("ratio_to_openblas").getAsDouble(), 1e-12);
-        JsonObject misc = JsonParser.parseString(lines.get(8)).getAsJsonObject();
-        assertTrue(misc.get("gflops").isJsonNull(), "unknown numbers are null, not NaN: " + lines.get(8));
+        String miscLine = lines.get(12);
+        JsonObject misc = JsonParser.parseString(miscLine).getAsJsonObject();
+        assertEquals("fakemisc", misc.get("bench").getAsString());
+        assertTrue(misc.get("gflops").isJsonNull(), "unknown numbers are null, not NaN: " + miscLine);
         assertTrue(misc.get("ratio_to_openblas").isJsonNull());
     }
 
     @Test
     void csvHasAHeaderAndOneLinePerRow() throws Exception {
         List<String> lines = ResultFiles.csv(CannedResults.table()).lines().toList();
-        assertEquals(10, lines.size());
-        assertEquals("bench,method,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak",
+        assertEquals(14, lines.size());
+        assertEquals("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak",
                 lines.get(0));
-        assertTrue(lines.get(1).startsWith("fakegemm,sgemm,m64n64k64,simdnn,1,52.4288,100000,5000.00,0.800000,52.4288"),
-                lines.get(1));
+        assertTrue(lines.contains("fakegemm,sgemm,,m64n64k64,simdnn,1,52.4288,100000,5000.00,0.800000,52.4288"),
+                String.join("\n", lines));
+        assertTrue(lines.contains("fakeconv,run,pass=fwd,mb1_ih8,simdnn,2,10.0000,10.0000,1.00000,0.500000,6.66667"),
+                String.join("\n", lines));
     }
 
     @Test
     void chartsAreNonEmptyPngs(@TempDir Path dir) throws Exception {
         List<Path> charts = Charts.write(CannedResults.table(), dir);
-        // fakegemm at T1 and T2, fakemisc at T1
-        assertEquals(List.of("fakegemm-t1.png", "fakegemm-t2.png", "fakemisc-t1.png"),
+        // one chart per variant and thread count
+        assertEquals(List.of("fakeconv-bwd-data-t2.png", "fakeconv-fwd-t2.png", "fakegemm-t1.png", "fakegemm-t2.png",
+                        "fakemisc-t1.png"),
                 charts.stream().map(p -> p.getFileName().toString()).toList());
         for (Path p : charts) {
             assertTrue(Files.size(p) > 1000, p + " is " + Files.size(p) + " bytes");

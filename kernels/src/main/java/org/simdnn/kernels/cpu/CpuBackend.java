@@ -18,9 +18,6 @@ public final class CpuBackend implements Backend {
         Gemm.sgemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
     }
 
-    private static UnsupportedOperationException todo(String op) {
-        return new UnsupportedOperationException("cpu backend: " + op + " not implemented yet");
-    }
 
     @Override
     public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
@@ -53,30 +50,30 @@ public final class CpuBackend implements Backend {
                 dbias == null ? null : dbias.data(), dbias == null ? 0 : dbias.offset());
     }
 
-    @Override public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) { throw todo("maxPool2dForward"); }
-    @Override public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) { throw todo("maxPool2dBackward"); }
-    @Override public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) { throw todo("avgPool2dForward"); }
-    @Override public void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx) { throw todo("avgPool2dBackward"); }
-    @Override public void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) { throw todo("batchNormForwardTraining"); }
-    @Override public void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y) { throw todo("batchNormForwardInference"); }
-    @Override public void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) { throw todo("batchNormBackward"); }
-    @Override public void activationForward(Activation act, float alpha, Tensor x, Tensor y) { throw todo("activationForward"); }
-    @Override public void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) { throw todo("activationBackward"); }
-    @Override public void preluForward(Tensor x, Tensor slope, Tensor y) { throw todo("preluForward"); }
-    @Override public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) { throw todo("preluBackward"); }
-    @Override public void softmax(Tensor x, Tensor y) { throw todo("softmax"); }
-    @Override public void logSoftmax(Tensor x, Tensor y) { throw todo("logSoftmax"); }
-    @Override public float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits) { throw todo("softmaxCrossEntropy"); }
-    @Override public void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask) { throw todo("dropoutForward"); }
-    @Override public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) { throw todo("dropoutBackward"); }
-    @Override public void add(Tensor a, Tensor b, Tensor out) { throw todo("add"); }
-    @Override public void mul(Tensor a, Tensor b, Tensor out) { throw todo("mul"); }
-    @Override public void scale(float alpha, Tensor x, Tensor out) { throw todo("scale"); }
-    @Override public void axpy(float alpha, Tensor x, Tensor y) { throw todo("axpy"); }
-    @Override public void biasAdd(Tensor bias, Tensor y) { throw todo("biasAdd"); }
-    @Override public void sumRows(Tensor x, Tensor out, float beta) { throw todo("sumRows"); }
-    @Override public double sum(Tensor x) { throw todo("sum"); }
-    @Override public double sumSquares(Tensor x) { throw todo("sumSquares"); }
-    @Override public void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor momentumBuffer) { throw todo("sgdStep"); }
-    @Override public void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v) { throw todo("adamStep"); }
+    @Override public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) { CpuOps.maxPoolForward(d, x, y, argmax); }
+    @Override public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) { CpuOps.maxPoolBackward(d, dy, argmax, dx); }
+    @Override public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) { CpuOps.avgPoolForward(d, x, y); }
+    @Override public void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx) { CpuOps.avgPoolBackward(d, dy, dx); }
+    @Override public void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) { CpuOps.batchNormTraining(d, x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd); }
+    @Override public void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y) { CpuOps.batchNormInference(d, x, gamma, beta, runningMean, runningVar, y); }
+    @Override public void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) { CpuOps.batchNormBackward(d, x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta); }
+    @Override public void activationForward(Activation act, float alpha, Tensor x, Tensor y) { CpuOps.activationForward(act, alpha, x, y); }
+    @Override public void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) { CpuOps.activationBackward(act, alpha, x, y, dy, dx); }
+    @Override public void preluForward(Tensor x, Tensor slope, Tensor y) { CpuOps.preluForward(x, slope, y); }
+    @Override public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) { CpuOps.preluBackward(x, slope, dy, dx, dslope); }
+    @Override public void softmax(Tensor x, Tensor y) { CpuOps.softmax(x, y); }
+    @Override public void logSoftmax(Tensor x, Tensor y) { CpuOps.logSoftmax(x, y); }
+    @Override public float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits) { return CpuOps.softmaxCrossEntropy(logits, labels, labelSmoothing, dlogits); }
+    @Override public void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask) { CpuOps.dropoutForward(p, seed, x, y, mask); }
+    @Override public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) { CpuOps.dropoutBackward(dy, mask, dx); }
+    @Override public void add(Tensor a, Tensor b, Tensor out) { CpuOps.add(a, b, out); }
+    @Override public void mul(Tensor a, Tensor b, Tensor out) { CpuOps.mul(a, b, out); }
+    @Override public void scale(float alpha, Tensor x, Tensor out) { CpuOps.scale(alpha, x, out); }
+    @Override public void axpy(float alpha, Tensor x, Tensor y) { CpuOps.axpy(alpha, x, y); }
+    @Override public void biasAdd(Tensor bias, Tensor y) { CpuOps.biasAdd(bias, y); }
+    @Override public void sumRows(Tensor x, Tensor out, float beta) { CpuOps.sumRows(x, out, beta); }
+    @Override public double sum(Tensor x) { return CpuOps.sum(x); }
+    @Override public double sumSquares(Tensor x) { return CpuOps.sumSquares(x); }
+    @Override public void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor momentumBuffer) { CpuOps.sgdStep(s, w, grad, momentumBuffer); }
+    @Override public void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v) { CpuOps.adamStep(s, w, grad, m, v); }
 }

@@ -1,0 +1,97 @@
+package org.simdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `simdnn train` / `eval` end to end on a small IDX directory (the perceptron: no kernel but GEMM needed). */
+class TrainCommandTest {
+    @TempDir Path dir;
+
+    /** The closing line scripts parse; the issue fixes its exact form. */
+    static final Pattern FINAL = Pattern.compile(
+            "(?m)^test accuracy: \\d\\.\\d{4}  epoch seconds \\(median\\): \\d+\\.\\d  images/s: \\d+$");
+
+    private static byte[] idx(int[] dims, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
+        for (int d : dims) b.putInt(d);
+        return b.put(data).array();
+    }
+
+    /** Class k lights rows [2k, 2k+3) of a 28x28 image. */
+    private void writeData(Path d, int n, int m) throws IOException {
+        Files.createDirectories(d);
+        for (String set : new String[] {"train", "t10k"}) {
+            int count = set.equals("train") ? n : m;
+            byte[] px = new byte[count * 784], lb = new byte[count];
+            for (int i = 0; i < count; i++) {
+                int k = (i * 7) % 10;
+                lb[i] = (byte) k;
+                for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (p / 28 >= 2 * k && p / 28 < 2 * k + 3 ? 220 : (i * p) % 40);
+            }
+            Files.write(d.resolve(set + "-images-idx3-ubyte"), idx(new int[] {count, 28, 28}, px));
+            Files.write(d.resolve(set + "-labels-idx1-ubyte"), idx(new int[] {count}, lb));
+        }
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new Main()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainsSavesResumesAndEvaluatesThePerceptron() throws IOException {
+        Path data = dir.resolve("data"), model = dir.resolve("p.safetensors");
+        writeData(data, 600, 200);
+        Run r = run("train", "--model", "perceptron", "--epochs", "1", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(FINAL.matcher(r.out()).find(), r.out());
+        assertTrue(r.out().contains("epoch 1/1"), r.out());
+        assertTrue(Files.exists(model) && Files.exists(dir.resolve("p.ckpt.safetensors")));
+
+        Run resumed = run("train", "--model", "perceptron", "--epochs", "2", "--data", data.toString(), "--save",
+                model.toString(), "--resume", dir.resolve("p.ckpt.safetensors").toString(), "--no-progress");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed from") && resumed.out().contains("epoch 2/2")
+                && !resumed.out().contains("epoch 1/2"), resumed.out());
+
+        Run e = run("eval", "--model-file", model.toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        var m = Pattern.compile("test accuracy: (\\d\\.\\d{4})").matcher(e.out());
+        assertTrue(m.find(), e.out());
+        assertTrue(Double.parseDouble(m.group(1)) > 0.9, e.out());
+    }
+
+    @Test
+    void missingDataAndBadArgumentsExitNonZero() {
+        Run r = run("train", "--model", "perceptron", "--data", dir.resolve("nothing").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("lacks the IDX files"), r.err());
+        assertEquals(2, run("train", "--model", "resnet").code());
+        assertEquals(2, run("train", "--model", "mlp", "--augment", "rotate", "--data", dir.toString()).code());
+    }
+}

@@ -1,0 +1,62 @@
+package org.simdnn.kernels.eltwise;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Full reductions returning double: {@code sum} and {@code sumSquares}. Floats are summed in vector lanes over
+ * blocks of {@link #BLOCK} elements and each block's total is added in double, so the error grows with the
+ * block length, not with n (relative error about BLOCK/lanes * eps of the sum of magnitudes).
+ */
+public final class F32Reduce {
+    private static final VectorSpecies<Float> S = EltSpecies.F;
+    private static final int L = EltSpecies.LANES;
+    /** Elements per float partial sum; a multiple of every vector length. */
+    static final int BLOCK = 1024;
+
+    private F32Reduce() {}
+
+    public static double sum(float[] x, int xo, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += BLOCK) total += sumBlock(x, xo + b, Math.min(BLOCK, n - b));
+        return total;
+    }
+
+    public static double sumSquares(float[] x, int xo, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += BLOCK) total += sumSquaresBlock(x, xo + b, Math.min(BLOCK, n - b));
+        return total;
+    }
+
+    private static double sumBlock(float[] x, int xo, int n) {
+        int i = 0;
+        double t = 0;
+        if (S != null) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+            for (int ub = n - 2 * L; i <= ub; i += 2 * L) {
+                a0 = a0.add(FloatVector.fromArray(S, x, xo + i));
+                a1 = a1.add(FloatVector.fromArray(S, x, xo + i + L));
+            }
+            t = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) t += x[xo + i];
+        return t;
+    }
+
+    private static double sumSquaresBlock(float[] x, int xo, int n) {
+        int i = 0;
+        double t = 0;
+        if (S != null) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+            for (int ub = n - 2 * L; i <= ub; i += 2 * L) {
+                FloatVector v0 = FloatVector.fromArray(S, x, xo + i), v1 = FloatVector.fromArray(S, x, xo + i + L);
+                a0 = v0.fma(v0, a0);
+                a1 = v1.fma(v1, a1);
+            }
+            t = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) t += (double) x[xo + i] * x[xo + i];
+        return t;
+    }
+}

@@ -1,0 +1,110 @@
+package org.simdnn.kernels.pool;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.simdnn.kernels.eltwise.EltSpecies;
+import org.simdnn.ops.Pool2dDesc;
+
+/**
+ * NHWC max pooling. Channels are innermost, so a window is a handful of contiguous channel vectors: each output
+ * pixel keeps a running max and its argmax (an int vector of flat input indices) per channel block in
+ * registers. Padding is never selected. Ties keep the first element in window order (row-major over kh, kw);
+ * the first NaN in a window wins and sticks, so NaN propagates like {@code Math.max}. Every window holds at
+ * least one real pixel (Pool2dDesc requires padding smaller than the window).
+ */
+public final class F32MaxPool2d {
+    private static final VectorSpecies<Float> S = EltSpecies.F;
+    private static final VectorSpecies<Integer> SI = EltSpecies.I;
+    private static final int L = EltSpecies.LANES;
+
+    private F32MaxPool2d() {}
+
+    /** Output rows [row0, row1) of the (batch * outH) rows. */
+    public static void forward(Pool2dDesc d, float[] x, int xo, float[] y, int yo, int[] argmax, int row0, int row1) {
+        int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
+        for (int row = row0; row < row1; row++) {
+            int n = row / outH, oh = row % outH;
+            int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+            for (int ow = 0; ow < outW; ow++) {
+                int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
+                int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                int out = ((n * outH + oh) * outW + ow) * c;
+                int imgBase = n * inH;
+                int j = 0;
+                if (S != null) {
+                    for (; j <= c - L; j += L) windowVector(x, xo, y, yo, argmax, imgBase, inW, c, h0, h1, w0, w1, out, j);
+                }
+                for (; j < c; j++) {
+                    int first = ((imgBase + h0) * inW + w0) * c + j;
+                    float best = x[xo + first];
+                    int arg = first;
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int p = ((imgBase + ih) * inW + iw) * c + j;
+                            float v = x[xo + p];
+                            if (v > best || (v != v && best == best)) {
+                                best = v;
+                                arg = p;
+                            }
+                        }
+                    }
+                    y[yo + out + j] = best;
+                    argmax[out + j] = arg;
+                }
+            }
+        }
+    }
+
+    /**
+     * One channel block of one window. The running argmax is kept as the window position k (a small integer held
+     * exactly in a float vector), so the loop blends floats under the float compare mask only; k is turned into a
+     * flat input index once per window, so the inner loop needs no float-to-int mask cast. (Whether this beats
+     * blending an int index vector could not be resolved on the loaded 2-core machine: see docs/ops.md.)
+     */
+    private static void windowVector(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c,
+                                     int h0, int h1, int w0, int w1, int out, int j) {
+        int first = ((imgBase + h0) * inW + w0) * c + j;
+        FloatVector best = FloatVector.fromArray(S, x, xo + first);
+        FloatVector pos = FloatVector.zero(S);
+        int k = 0;
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0, p = xo + ((imgBase + ih) * inW + w0) * c + j; iw < w1; iw++, p += c, k++) {
+                FloatVector v = FloatVector.fromArray(S, x, p);
+                // v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test)
+                VectorMask<Float> up = v.compare(VectorOperators.GT, best)
+                        .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+                best = best.blend(v, up);
+                pos = pos.blend((float) k, up);
+            }
+        }
+        best.intoArray(y, yo + out + j);
+        int ww = w1 - w0;
+        IntVector kk = (IntVector) pos.convert(VectorOperators.F2I, 0);
+        IntVector kh = (IntVector) pos.add(0.5f).mul(1f / ww).convert(VectorOperators.F2I, 0);
+        IntVector kw = kk.sub(kh.mul(ww));
+        kh.mul(inW).add(kw).mul(c).add(first).add(IntVector.zero(SI).addIndex(1)).intoArray(argmax, out + j);
+    }
+
+    /**
+     * dx[argmax[i]] += dy[i] for the outputs of images [n0, n1); dx of those images must be zero already. Windows of
+     * different images never overlap, so images may run on different threads.
+     */
+    public static void backward(Pool2dDesc d, float[] dy, int dyo, int[] argmax, float[] dx, int dxo, int n0, int n1) {
+        int perOut = d.outH() * d.outW() * d.channels();
+        int perIn = d.inH() * d.inW() * d.channels();
+        for (int n = n0; n < n1; n++) {
+            int lo = n * perIn, hi = lo + perIn;
+            for (int i = n * perOut, e = i + perOut; i < e; i++) {
+                int a = argmax[i];
+                if (a < lo || a >= hi) {
+                    throw new IllegalArgumentException("maxPool2dBackward: argmax[" + i + "] = " + a
+                            + " is outside image " + n + " of input " + java.util.Arrays.toString(d.inputShape()));
+                }
+                dx[dxo + a] += dy[dyo + i];
+            }
+        }
+    }
+}

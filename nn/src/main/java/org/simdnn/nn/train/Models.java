@@ -1,0 +1,81 @@
+package org.simdnn.nn.train;
+
+import java.util.List;
+import org.simdnn.nn.BatchNorm2d;
+import org.simdnn.nn.Conv2d;
+import org.simdnn.nn.Dropout;
+import org.simdnn.nn.Flatten;
+import org.simdnn.nn.Linear;
+import org.simdnn.nn.MaxPool2d;
+import org.simdnn.nn.Module;
+import org.simdnn.nn.MulticlassPerceptron;
+import org.simdnn.nn.ReLU;
+import org.simdnn.nn.Sequential;
+import org.simdnn.tensor.Tensor;
+
+/** The networks of the command line, for 28x28x1 NHWC images and 10 classes. */
+public final class Models {
+    /** Model names of the command line ({@code perceptron} is nn's MulticlassPerceptron, trained by {@link PerceptronTrainer}). */
+    public static final List<String> NAMES = List.of("cnn", "mlp", "perceptron");
+
+    private Models() {}
+
+    /**
+     * The reference CNN: conv3x3(1→32)-BN-ReLU, conv3x3(32→32)-BN-ReLU, maxpool 2, conv3x3(32→64)-BN-ReLU,
+     * conv3x3(64→64)-BN-ReLU, maxpool 2, flatten, dropout 0.25, linear 3136→256, ReLU, dropout 0.5,
+     * linear 256→10. All convolutions pad 1 and have no bias (the batch norm's beta is the bias); BN and ReLU run
+     * fused. The dropout seeds derive from {@code seed}.
+     */
+    public static Sequential cnn(long seed) {
+        Sequential m = new Sequential(
+                conv(1, 32), new BatchNorm2d(32).withRelu(),
+                conv(32, 32), new BatchNorm2d(32).withRelu(),
+                new MaxPool2d(2),
+                conv(32, 64), new BatchNorm2d(64).withRelu(),
+                conv(64, 64), new BatchNorm2d(64).withRelu(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Dropout(0.25f, seed * 31 + 1),
+                new Linear(7 * 7 * 64, 256), new ReLU(),
+                new Dropout(0.5f, seed * 31 + 2),
+                new Linear(256, 10));
+        m.skipInputGradient();
+        return m.initialize(seed);
+    }
+
+    /**
+     * 784-256-ReLU-10. It takes flat [n, 784] input (the trainer flattens the images; see {@link #input}), so the
+     * first layer can skip its input gradient: a third of the backward work.
+     */
+    public static Sequential mlp(long seed) {
+        Sequential m = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+        m.skipInputGradient();
+        return m.initialize(seed);
+    }
+
+    /** {@code cnn} or {@code mlp}, initialised from {@code seed}. */
+    public static Sequential build(String name, long seed) {
+        return switch (name) {
+            case "cnn" -> cnn(seed);
+            case "mlp" -> mlp(seed);
+            default -> throw new IllegalArgumentException(unknown(name));
+        };
+    }
+
+    /** The images as the model takes them: NHWC as they are, or flattened to [n, h*w*c] for a dense first layer. */
+    public static Tensor input(Module model, Tensor images) {
+        Module first = model instanceof Sequential s ? s.layer(0) : model;
+        if (first instanceof Linear || first instanceof MulticlassPerceptron) {
+            return images.reshape(images.dim(0), images.size() / images.dim(0));
+        }
+        return images;
+    }
+
+    static String unknown(String name) {
+        return "unknown model '" + name + "'; expected one of " + NAMES;
+    }
+
+    private static Conv2d conv(int in, int out) {
+        return new Conv2d(in, out, 3, 3, 1, 1, 1, 1, 1, 1, 1, false);
+    }
+}

@@ -1,0 +1,116 @@
+package org.simdnn.nn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.simdnn.nn.BatchNorm2d;
+import org.simdnn.nn.Conv2d;
+import org.simdnn.nn.Dropout;
+import org.simdnn.nn.Flatten;
+import org.simdnn.nn.Linear;
+import org.simdnn.nn.MaxPool2d;
+import org.simdnn.nn.ReLU;
+import org.simdnn.nn.Sequential;
+import org.simdnn.nn.data.Augmentation;
+import org.simdnn.nn.data.BatchLoader;
+import org.simdnn.nn.data.Dataset;
+import org.simdnn.nn.data.Normalization;
+import org.simdnn.nn.io.SafeTensors;
+import org.simdnn.ops.Backend;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * Resume-after-interrupt equivalence: 2 epochs straight vs 1 epoch, a checkpoint written to disk and read
+ * back into a fresh model and trainer, then the 2nd epoch; the weights, BN statistics and momentum must be
+ * bit-identical. The network has every stateful piece of the CNN: BN running statistics, dropout RNG
+ * position, momentum buffers, the warm-up + cosine schedule position, augmentation. Runs on nn's scalar
+ * reference backend and on the default (CPU) backend.
+ */
+class TrainerResumeTest {
+    @TempDir Path dir;
+
+    private static final Dataset DATA = TrainTestSupport.bars(96, 8, 3);
+
+    private static Sequential smallCnn(long seed) {
+        Sequential m = new Sequential(
+                new Conv2d(1, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, false), new BatchNorm2d(4).withRelu(),
+                new MaxPool2d(2), new Flatten(), new Dropout(0.25f, seed + 1),
+                new Linear(4 * 4 * 4, 16), new ReLU(), new Dropout(0.5f, seed + 2), new Linear(16, 10));
+        m.skipInputGradient();
+        return m.initialize(seed);
+    }
+
+    private static TrainConfig recipe() {
+        return new TrainConfig("test-cnn", 2, 16, 0.05f, 0.9f, true, 5e-4f, 0.1f, 1, true, 11,
+                new Augmentation(1, 0.5f));
+    }
+
+    private static BatchLoader loader(TrainConfig c) {
+        return new BatchLoader(DATA, c.batchSize(), true, c.seed(), c.augmentation(), Normalization.UNIT, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.simdnn.nn.TestBackends#all")
+    void twoEpochsEqualOnePlusResumedOne(Backend backend) throws Throwable {
+        TrainTestSupport.withBackendOps(() -> {
+            TrainConfig c = recipe();
+            Map<String, Tensor> straight;
+            try (BatchLoader l = loader(c)) {
+                Trainer t = new Trainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+                t.trainEpoch(l, ProgressListener.NONE);
+                t.trainEpoch(l, ProgressListener.NONE);
+                straight = t.state();
+                assertEquals(2 * l.batchesPerEpoch(), t.steps());
+            }
+            Path ckpt = dir.resolve("run.ckpt.safetensors");
+            try (BatchLoader l = loader(c)) {
+                Trainer first = new Trainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+                first.trainEpoch(l, ProgressListener.NONE);
+                SafeTensors.write(ckpt, first.state(), first.metadata());
+            }
+            Map<String, Tensor> resumed;
+            try (BatchLoader l = loader(c)) {
+                // the same architecture and dropout seeds, other initial weights: they must all come from the file
+                Trainer second = new Trainer(smallCnn(5).initialize(999), c, l.batchesPerEpoch(), backend);
+                SafeTensors.Contents file = SafeTensors.read(ckpt);
+                second.restore(file.tensors(), file.metadata());
+                assertEquals(1, second.epochsDone());
+                second.trainEpoch(l, ProgressListener.NONE);
+                resumed = second.state();
+            }
+            assertEquals(straight.keySet(), resumed.keySet());
+            assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(Trainer.OPTIM)), "momentum is part of the state");
+            assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
+                    "BN statistics are part of the state: " + straight.keySet());
+            for (String k : straight.keySet()) {
+                assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), "tensor " + k);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.simdnn.nn.TestBackends#all")
+    void trainingLearnsTheBars(Backend backend) throws Throwable {
+        TrainTestSupport.withBackendOps(() -> {
+            TrainConfig c = recipe().withEpochs(4).withAugmentation(Augmentation.NONE);
+            try (BatchLoader l = new BatchLoader(TrainTestSupport.bars(480, 8, 9), 16, true, 1, Augmentation.NONE,
+                    Normalization.UNIT, true);
+                 BatchLoader test = new BatchLoader(TrainTestSupport.bars(200, 8, 77), 50, false, 0, Augmentation.NONE,
+                         Normalization.UNIT, false)) {
+                Trainer t = new Trainer(smallCnn(1), c, l.batchesPerEpoch(), backend);
+                double before = t.accuracy(test);
+                EpochStats last = null;
+                for (int e = 0; e < 4; e++) last = t.epoch(l, test, ProgressListener.NONE);
+                assertTrue(last.testAccuracy() > 0.8 && last.testAccuracy() > before + 0.3,
+                        "accuracy " + before + " -> " + last.testAccuracy());
+                assertTrue(Double.isFinite(last.trainLoss()) && last.seconds() > 0);
+            }
+        });
+    }
+}
