@@ -114,10 +114,9 @@ final class DepthwiseConv implements ConvImpl {
         final int wsize = d.kH() * d.kW() * K;
         int workers = Math.min(Parallel.threads(), d.batch());
         float[][] parts = Scratch.partials(workers, wsize);
-        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
-        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, wsize, 0f);
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
             float[] p = parts[wk];
+            Arrays.fill(p, 0, wsize, 0f);
             if (VECTOR && m == 1) {
                 backwardWeightsVector(d, x, xo, dy, dyo, p, n0, n1);
                 return;

@@ -149,10 +149,9 @@ final class ImplicitGemmConv implements ConvImpl {
         }
         int workers = Math.min(Parallel.threads(), N);
         float[][] parts = Scratch.partials(workers, psize);
-        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
-        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, psize, 0f);
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
             float[] part = parts[wk];
+            Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] dyp = Kp == K ? dy : Scratch.get(Scratch.DY, M * Kp);
             for (int n = n0; n < n1; n++) {
