@@ -581,6 +581,34 @@ public interface OpsConformance {
         assertThrows(IllegalArgumentException.class, () -> backend().add(strided, strided, Tensor.zeros(4, 4)));
     }
 
+    @Test
+    default void parallelReductionsRepeatBitForBit() {
+        int rows = 8192, c = 32, n = rows * c; // above the parallel threshold
+        float[] x = Check.random(171, n);
+        Tensor xt = Tensor.wrap(x, rows, c);
+        double s = backend().sum(xt), q = backend().sumSquares(xt);
+        BatchNormDesc bn = new BatchNormDesc(rows, c, 1e-5f, 0.1f, true);
+        float[][] outs = new float[2][];
+        for (int run = 0; run < 3; run++) {
+            assertEquals(s, backend().sum(xt), 0.0, "sum must repeat exactly");
+            assertEquals(q, backend().sumSquares(xt), 0.0, "sumSquares must repeat exactly");
+            float[] y = new float[n], sm = new float[c], si = new float[c], dx = new float[n], dg = new float[c];
+            Tensor g = Tensor.wrap(Check.random(172, c), c), b = Tensor.wrap(Check.random(173, c), c);
+            backend().batchNormForwardTraining(bn, xt, g, b, Tensor.zeros(c), Tensor.zeros(c), Tensor.wrap(y, rows, c),
+                    Tensor.wrap(sm, c), Tensor.wrap(si, c));
+            backend().batchNormBackward(bn, xt, Tensor.wrap(y, rows, c), Tensor.wrap(Check.random(174, n), rows, c), g,
+                    Tensor.wrap(sm, c), Tensor.wrap(si, c), Tensor.wrap(dx, rows, c), Tensor.wrap(dg, c), Tensor.zeros(c));
+            float[] all = new float[2 * n + 3 * c];
+            System.arraycopy(y, 0, all, 0, n);
+            System.arraycopy(dx, 0, all, n, n);
+            System.arraycopy(sm, 0, all, 2 * n, c);
+            System.arraycopy(si, 0, all, 2 * n + c, c);
+            System.arraycopy(dg, 0, all, 2 * n + 2 * c, c);
+            if (run == 0) outs[0] = all;
+            else assertArrayEquals(outs[0], all, "batch norm must repeat bit for bit, run " + run);
+        }
+    }
+
     // ---- optimizers ---------------------------------------------------------------------------------
 
     private static float[] sgdThreeSteps(Backend be, float lr, float mom, float damp, boolean nesterov, float wd,
