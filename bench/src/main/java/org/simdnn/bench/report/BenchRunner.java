@@ -66,9 +66,7 @@ public final class BenchRunner {
         }
         Files.createDirectories(plan.outDir());
         Map<Integer, Double> peak = new LinkedHashMap<>();
-        if (plan.fmaPeak() && !present.isEmpty()) peak = measurePeak();
-        Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
-                + ")", plan.command(), peak);
+        if (plan.fmaPeak() && !present.isEmpty()) measurePeak(peak);
 
         List<BenchResult> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
@@ -93,6 +91,7 @@ public final class BenchRunner {
                 files.add(json);
                 List<BenchResult> got = JmhJson.read(json);
                 failures.addAll(pf.failures());
+                for (String k : pf.skipped()) notes.add("skipped by the suite: " + k);
                 List<String> blasImpls = openBlasImpls(params);
                 if (plan.openblasEnv() == BenchPlan.OpenBlasEnv.BOTH && !blasImpls.isEmpty()) {
                     String label = inheritedLabel();
@@ -113,8 +112,12 @@ public final class BenchRunner {
                     }
                 }
                 results.addAll(got);
+                // Load on a shared machine only lowers the peak: keep the best of the measurements around the suites.
+                if (plan.fmaPeak()) measurePeak(peak);
             }
         }
+        Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
+                + ")", plan.command(), peak);
 
         ReportTable table = ReportTable.of(results, env, ParamOrder.declared());
         List<Path> charts = new ArrayList<>();
@@ -148,17 +151,18 @@ public final class BenchRunner {
         return configs + " configurations per method: " + sb;
     }
 
-    /** FMA peak at 1 thread and at all cores, measured in this JVM before any fork starts. */
-    private Map<Integer, Double> measurePeak() {
-        Map<Integer, Double> peak = new LinkedHashMap<>();
+    /**
+     * FMA peak at 1 thread and at all cores, measured in this JVM while no fork runs (before the first suite and
+     * after each); {@code peak} keeps the highest value per thread count.
+     */
+    private void measurePeak(Map<Integer, Double> peak) {
         int n = Runtime.getRuntime().availableProcessors();
         for (int t : n == 1 ? new int[] {1} : new int[] {1, n}) {
             FmaPeak.Result r = FmaPeak.measure(t, PEAK_MILLIS);
-            peak.put(t, r.gflops());
-            progress.printf(Locale.ROOT, "simdnn bench: FMA peak %d thread%s, %d-bit: %.1f GFLOPS%n", t, t == 1 ? "" : "s",
-                    r.vectorBits(), r.gflops());
+            peak.merge(t, r.gflops(), Math::max);
+            progress.printf(Locale.ROOT, "simdnn bench: FMA peak %d thread%s, %d-bit: %.1f GFLOPS (best so far %.1f)%n", t,
+                    t == 1 ? "" : "s", r.vectorBits(), r.gflops(), peak.get(t));
         }
-        return peak;
     }
 
     static List<String> openBlasImpls(Map<String, List<String>> params) {
@@ -196,6 +200,7 @@ public final class BenchRunner {
         for (var e : params.entrySet()) b.param(e.getKey(), e.getValue().toArray(String[]::new));
         try {
             Files.deleteIfExists(json);
+            waitForJmhLock(out);
             new Runner(b.build(), out).run();
         } catch (IOException e) {
             out.println("<failure>");
@@ -203,6 +208,44 @@ public final class BenchRunner {
         } catch (RunnerException e) {
             out.println("<failure>");
             out.println("JMH: " + e.getMessage());
+        }
+    }
+
+    /** How long to wait for another JMH run on this machine to finish (JMH allows one at a time). */
+    static final long LOCK_WAIT_MILLIS = Long.getLong("simdnn.bench.lockWaitMillis", 20 * 60_000L);
+
+    /**
+     * JMH lets one run per machine hold {@code <tmpdir>/jmh.lock} and fails the others at once; on a shared machine
+     * we wait for the lock instead (two JMH runs at once would spoil both). {@code -Djmh.ignoreLock=true} skips this.
+     */
+    static void waitForJmhLock(ProgressFormat out) {
+        if (Boolean.getBoolean("jmh.ignoreLock")) return;
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+        boolean told = false;
+        while (true) {
+            try (var ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                var l = ch.tryLock();
+                if (l != null) {
+                    l.release();
+                    return;
+                }
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                return; // cannot probe: let JMH decide
+            }
+            if (System.currentTimeMillis() > deadline) return; // JMH will report the lock
+            if (!told) {
+                out.status("another JMH run holds " + lock + "; waiting for it to finish (up to "
+                        + LOCK_WAIT_MILLIS / 60_000 + " min; -Djmh.ignoreLock=true to run anyway)");
+                told = true;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

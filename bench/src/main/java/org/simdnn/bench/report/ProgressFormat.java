@@ -25,7 +25,9 @@ final class ProgressFormat implements OutputFormat {
     private final List<String> failures = new ArrayList<>();
     private int count;
     private String current;
-    private int failureLinesLeft;
+    private final List<String> skipped = new ArrayList<>();
+    private boolean awaitingError;
+    private boolean lastFailed;
 
     ProgressFormat(PrintStream progress, PrintStream log, String prefix) {
         this.progress = progress;
@@ -36,6 +38,15 @@ final class ProgressFormat implements OutputFormat {
     /** Configurations that failed (verification in @Setup, exceptions), with their first error line. */
     List<String> failures() { return failures; }
 
+    /** A line for people (progress) and the log. */
+    void status(String line) {
+        progress.println(prefix + line);
+        log.println("# " + line);
+    }
+
+    /** Configurations the suite declined on purpose (see {@link #println}). */
+    List<String> skipped() { return skipped; }
+
     @Override
     public void startBenchmark(BenchmarkParams p) {
         count++;
@@ -44,6 +55,8 @@ final class ProgressFormat implements OutputFormat {
         StringBuilder sb = new StringBuilder(name);
         for (String k : p.getParamsKeys()) sb.append(' ').append(k).append('=').append(p.getParam(k));
         current = sb.toString();
+        lastFailed = false;
+        awaitingError = false;
         progress.print(prefix + "[" + count + "] " + current + " ... ");
         progress.flush();
         log.println("# start " + current);
@@ -52,7 +65,7 @@ final class ProgressFormat implements OutputFormat {
     @Override
     public void endBenchmark(BenchmarkResult r) {
         if (r == null || r.getPrimaryResult() == null) {
-            progress.println("failed");
+            if (!awaitingError && !lastFailed) progress.println("failed");
             return;
         }
         double score = r.getPrimaryResult().getScore();
@@ -73,17 +86,29 @@ final class ProgressFormat implements OutputFormat {
         log.println("# end " + current + ": " + score + " " + unit);
     }
 
+    /**
+     * JMH reports a failed configuration as a "&lt;failure&gt;" line followed by the stack trace. A suite that
+     * declines a configuration on purpose (e.g. the naive baseline above some size) throws from {@code @Setup}
+     * with "skip" in its message or an {@link UnsupportedOperationException}: that is a skip, not a failure.
+     */
     @Override
     public void println(String s) {
         log.println(s);
         if (s.contains("<failure>")) {
-            progress.println("FAILED (details in jmh.log)");
-            failures.add(current);
-            failureLinesLeft = 6;
-        } else if (failureLinesLeft > 0 && !s.isBlank()) {
-            failureLinesLeft--;
-            progress.println(prefix + "    " + s.strip());
-            if (failureLinesLeft == 5) failures.set(failures.size() - 1, current + ": " + s.strip());
+            awaitingError = true;
+            lastFailed = true;
+            return;
+        }
+        if (awaitingError && !s.isBlank() && !s.startsWith("#")) {
+            awaitingError = false;
+            String first = s.strip().lines().findFirst().orElse(s.strip());
+            if (first.contains("UnsupportedOperationException") || first.toLowerCase(Locale.ROOT).contains("skip")) {
+                progress.println("skipped (" + first.substring(first.indexOf(':') + 1).strip() + ")");
+                skipped.add(current + ": " + first);
+            } else {
+                progress.println("FAILED: " + first);
+                failures.add(current + ": " + first);
+            }
         }
     }
 

@@ -147,7 +147,8 @@ public final class ReportTable {
     private static void line(StringBuilder sb, String[] c, int[] w) {
         for (int i = 0; i < c.length; i++) {
             String pad = " ".repeat(w[i] - c[i].length());
-            sb.append(i < 2 ? c[i] + pad : pad + c[i]).append(i + 1 < c.length ? "  " : "");
+            boolean left = i < 2 || i == c.length - 1;
+            sb.append(left ? c[i] + (i == c.length - 1 ? "" : pad) : pad + c[i]).append(i + 1 < c.length ? "  " : "");
         }
         sb.append('\n');
     }
