@@ -36,18 +36,21 @@ def fwd():
 
 def dw():
     L = ["    /**",
-         "     * Backward-weights tile: 8 input channels x 2 vectors of output channels, reduced over pixels",
-         "     * [0, m): {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + xoff + i] · dy[dyo + p·ldy + j]}.",
+         "     * Backward-weights tile: 8 rows of dW (row r = (tap, c), read at image offset {@code rowOff[r0 + i]}) x 2",
+         "     * vectors of output channels, reduced over pixels [0, m):",
+         "     * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + rowOff[r0 + i]] · dy[dyo + p·ldy + j]}. Flattening",
+         "     * (tap, c) into rows keeps tiles full for any channel count (one input channel: 9 rows, 2 tiles).",
          "     */",
-         "    static void dw8x2v(float[] xp, int[] base, int m, int xoff, float[] dy, int dyo, int ldy, float[] acc, int ao,",
-         "                       int lda) {"]
+         "    static void dw8x2v(float[] xp, int[] base, int m, int[] rowOff, int r0, float[] dy, int dyo, int ldy,",
+         "                       float[] acc, int ao, int lda) {"]
     for i in rows:
         L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L.append("        " + " ".join(f"int o{i} = rowOff[r0 + {i}];" for i in rows))
     L.append("        for (int p = 0, r = dyo; p < m; p++, r += ldy) {")
-    L.append("            int b = base[p] + xoff;")
+    L.append("            int b = base[p];")
     L.append("            FloatVector d0 = FloatVector.fromArray(F, dy, r), d1 = FloatVector.fromArray(F, dy, r + L);")
     for i in rows:
-        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, xp[b + {i}]);")
+        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, xp[b + o{i}]);")
         L.append(f"            a{i}0 = v{i}.fma(d0, a{i}0); a{i}1 = v{i}.fma(d1, a{i}1);")
     L.append("        }")
     for i in rows:

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.simdnn.ffm.blas.OpenBlas;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.kernels.gemm.Gemm;
 
@@ -29,6 +30,8 @@ import org.simdnn.kernels.gemm.Gemm;
  * <ul>
  *   <li>{@code simdnn}: {@link Gemm#sgemm} on {@code threads} threads ({@link Parallel#setThreads}).
  *   <li>{@code naive}: the triple loop, only for shapes up to 128^3 (setup refuses larger ones).
+ *   <li>{@code openblas-ffm}: {@link OpenBlas#sgemm} (our FFM bridge, heap arrays passed without copies) — the
+ *       same library as below, so the difference between the two is the call overhead.
  *   <li>{@code openblas-jni}: bytedeco's {@code cblas_sgemm} on off-heap {@link FloatPointer}s (no array copies:
  *       this is OpenBLAS's own speed), threads set with {@code blas_set_num_threads}. The machine's env pins
  *       OPENBLAS_CORETYPE=Haswell; run also under {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE} for its
@@ -49,7 +52,7 @@ public class GemmBench {
             "m128n256k784", "m128n256k3136", "m100352n32k288", "m25088n64k576"})
     public String shape;
 
-    @Param({"simdnn", "openblas-jni", "naive"})
+    @Param({"simdnn", "openblas-ffm", "openblas-jni", "naive"})
     public String impl;
 
     @Param({"1", "2"})
@@ -88,6 +91,10 @@ public class GemmBench {
         switch (impl) {
             case "simdnn" -> Parallel.setThreads(threads);
             case "naive" -> { }
+            case "openblas-ffm" -> {
+                if (!OpenBlas.isAvailable()) throw new IllegalStateException("OpenBLAS not loadable: " + OpenBlas.availability());
+                OpenBlas.setThreads(threads);
+            }
             case "openblas-jni" -> {
                 openblas.blas_set_num_threads(threads);
                 pa = new FloatPointer(a);
@@ -115,6 +122,7 @@ public class GemmBench {
     public Object gemm() {
         switch (impl) {
             case "simdnn" -> Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            case "openblas-ffm" -> OpenBlas.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
             case "openblas-jni" -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
                     openblas.CblasNoTrans, m, n, k, 1f, pa, k, pb, n, 0f, pc, n);
             default -> naive(m, n, k, a, b, c);

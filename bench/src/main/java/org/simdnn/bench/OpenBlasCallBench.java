@@ -2,6 +2,7 @@ package org.simdnn.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.*;
 import org.simdnn.ffm.blas.OpenBlas;
@@ -10,7 +11,8 @@ import org.simdnn.kernels.gemm.Gemm;
 
 /**
  * Cost of one SGEMM call through our FFM bridge ({@code openblas-ffm}), through bytedeco's JNI binding with
- * heap arrays ({@code openblas-jni}), and in pure Java ({@code simdnn}): tiny shapes show per-call overhead,
+ * heap arrays ({@code openblas-jni}) and with off-heap {@code FloatPointer}s filled once in setup
+ * ({@code openblas-jni-ptr}: the binding without array handling), and in pure Java ({@code simdnn}): tiny shapes show per-call overhead,
  * large ones GFLOPS parity of the two paths into the same OpenBLAS build.
  *
  * <p>Both OpenBLAS copies are loaded in every fork (bytedeco's JNI copy from JavaCPP's cache, ours from
@@ -25,7 +27,7 @@ public class OpenBlasCallBench {
     @Param({"m8n8k8", "m16n16k16", "m64n64k64", "m512n512k512", "m1024n1024k1024"})
     public String shape;
 
-    @Param({"openblas-ffm", "openblas-jni", "simdnn"})
+    @Param({"openblas-ffm", "openblas-jni", "openblas-jni-ptr", "simdnn"})
     public String impl;
 
     @Param({"1"})
@@ -33,6 +35,7 @@ public class OpenBlasCallBench {
 
     private int m, n, k;
     private float[] a, b, c;
+    private FloatPointer pa, pb, pc;
 
     /** FLOPs of one call: 2·M·N·K. */
     public static double flops(String shape) {
@@ -61,8 +64,17 @@ public class OpenBlasCallBench {
         }
         System.out.println("# OpenBLAS core (ffm copy): " + OpenBlas.coreName() + ", threads " + threads
                 + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE"));
+        if (impl.equals("openblas-jni-ptr")) {
+            pa = new FloatPointer(a); pb = new FloatPointer(b); pc = new FloatPointer(c.length);
+        }
         call();
+        if (pc != null) pc.get(c);
         verify();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (FloatPointer p : new FloatPointer[] {pa, pb, pc}) if (p != null) p.close();
     }
 
     private void verify() {
@@ -92,6 +104,8 @@ public class OpenBlasCallBench {
             case "openblas-ffm" -> OpenBlas.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
             case "openblas-jni" -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
                     openblas.CblasNoTrans, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            case "openblas-jni-ptr" -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
+                    openblas.CblasNoTrans, m, n, k, 1f, pa, k, pb, n, 0f, pc, n);
             case "simdnn" -> Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
             default -> throw new IllegalArgumentException("impl " + impl);
         }

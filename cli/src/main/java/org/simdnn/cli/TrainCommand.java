@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "batch size (default: 128)")
     Integer batch;
 
-    @Option(names = "--lr", description = "peak learning rate (default: cnn 0.05 with 1 warm-up epoch then cosine; mlp 0.1 constant)")
+    @Option(names = "--lr", description = "peak learning rate (default: cnn 0.05 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
     Float lr;
 
     @Option(names = "--threads", description = "kernel threads (default: all cores)")
@@ -66,6 +66,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--augment", defaultValue = "none", description = "none, flip, crop or crop+flip (default: ${DEFAULT-VALUE})")
     String augment;
+
+    @Option(names = "--schedule", description = "cosine (linear warm-up, then cosine to 0) or constant (default: cosine for cnn and mlp)")
+    String schedule;
+
+    @Option(names = "--warmup-epochs", description = "warm-up epochs of the cosine schedule (default: cnn 1, mlp 0)")
+    Integer warmupEpochs;
 
     @Option(names = "--label-smoothing", description = "label smoothing (default: cnn 0.1, else 0)")
     Float labelSmoothing;
@@ -91,6 +97,14 @@ final class TrainCommand implements Callable<Integer> {
             if (batch != null) cfg = cfg.withBatchSize(batch);
             if (lr != null) cfg = cfg.withLr(lr);
             if (labelSmoothing != null) cfg = cfg.withLabelSmoothing(labelSmoothing);
+            if (schedule != null || warmupEpochs != null) {
+                boolean cosine = schedule == null ? cfg.cosine() : switch (schedule) {
+                    case "cosine" -> true;
+                    case "constant" -> false;
+                    default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine or constant");
+                };
+                cfg = cfg.withSchedule(cosine, warmupEpochs != null ? warmupEpochs : cfg.warmupEpochs());
+            }
             cfg = cfg.withAugmentation(Augmentation.parse(augment));
             if (threads != null) Parallel.setThreads(threads);
         } catch (IllegalArgumentException e) {
@@ -105,8 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         Path modelFile = save != null ? save : Path.of(model + ".safetensors");
         Path ckpt = ModelFiles.checkpointFor(modelFile);
         Backend backend = Backends.get();
-        System.out.printf(Locale.ROOT, "simdnn train: %s, %d epochs, batch %d, lr %s, %d threads, seed %d, augment %s%n",
-                model, cfg.epochs(), cfg.batchSize(), cfg.lr(), Parallel.threads(), seed, cfg.augmentation());
+        System.out.printf(Locale.ROOT, "simdnn train: %s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%n",
+                model, cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.cosine() ? "warm-up " + cfg.warmupEpochs() + " + cosine" : "constant",
+                Parallel.threads(), seed, cfg.augmentation());
         System.out.println("data: " + dir + " (" + train.size() + " train, " + test.size() + " test); backend: "
                 + backend.describe());
         return model.equals("perceptron") ? perceptron(cfg, train, test, modelFile, ckpt)
@@ -118,7 +133,8 @@ final class TrainCommand implements Callable<Integer> {
         Normalization norm = Normalization.FASHION_MNIST;
         Sequential net = Models.build(model, seed);
         try (BatchLoader trainLoader = new BatchLoader(train, cfg.batchSize(), true, seed, cfg.augmentation(), norm, true);
-             BatchLoader testLoader = new BatchLoader(test, 500, false, 0, Augmentation.NONE, norm, true)) {
+             // evaluating at the training batch size reuses the layers' activation buffers (no second set)
+             BatchLoader testLoader = new BatchLoader(test, cfg.batchSize(), false, 0, Augmentation.NONE, norm, true)) {
             Trainer trainer = new Trainer(net, cfg, trainLoader.batchesPerEpoch(), backend);
             if (resume != null) {
                 SafeTensors.Contents c = SafeTensors.read(resume);

@@ -8,6 +8,9 @@ public enum Activation {
     LEAKY_RELU,
     TANH,
     SIGMOID,
-    /** The perceptron's sign: +1 for x >= 0, -1 otherwise. Its gradient is zero almost everywhere. */
+    /**
+     * The perceptron's sign: +1 for x >= 0 (including -0), -1 for x < 0, NaN for NaN. Its gradient is taken as zero
+     * everywhere.
+     */
     SIGN
 }

@@ -59,10 +59,14 @@ public interface Backend {
 
     // ---- pooling (NHWC) ----------------------------------------------------------------------------
 
-    /** y = max over each window; {@code argmax[i]} receives the flat index into x of y's element i. */
+    /**
+     * y = max over each window; {@code argmax[i]} receives the flat index into x of y's element i (counted from x's
+     * first element, NHWC order). Padding is never selected; ties keep the first element in window order (rows,
+     * then columns); a NaN in a window wins (the first one), so NaN propagates.
+     */
     void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax);
 
-    /** dx = scatter of dy through argmax (dx is zeroed first). */
+    /** dx = scatter of dy through argmax (dx is zeroed first); an argmax outside its image throws (dx is then unspecified). */
     void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx);
 
     void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y);
@@ -71,7 +75,12 @@ public interface Backend {
 
     // ---- batch norm over rows x channels -----------------------------------------------------------
 
-    /** Batch statistics; writes y, saveMean, saveInvStd and updates the running estimates. */
+    /**
+     * Batch statistics; writes y, saveMean, saveInvStd (= 1 / sqrt(biased var + eps)) and updates the running
+     * estimates. x is any contiguous tensor of rows x channels elements with channels as its last dim (NHWC or
+     * [N, C]). With rows == 1 the unbiased variance is undefined; the running variance is then updated with the
+     * biased one (0).
+     */
     void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                   Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd);
 
@@ -79,7 +88,10 @@ public interface Backend {
     void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                    Tensor runningVar, Tensor y);
 
-    /** dx, dgamma, dbeta from the saved batch statistics; with {@code d.fusedRelu()} y masks dy. */
+    /**
+     * dx, dgamma, dbeta from the saved batch statistics; with {@code d.fusedRelu()} y masks dy (dy counts where
+     * y > 0); without it y is not read and may be null.
+     */
     void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
                            Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta);
 
@@ -87,10 +99,14 @@ public interface Backend {
 
     void activationForward(Activation act, float alpha, Tensor x, Tensor y);
 
-    /** dx = dy * act'(x); y = act(x) is given too since tanh/sigmoid derive from it. */
+    /**
+     * dx = dy * act'(x); y = act(x) is given too since tanh/sigmoid derive from it. RELU and LEAKY_RELU read only x,
+     * TANH and SIGMOID only y, IDENTITY and SIGN neither: the unread one may be null. The derivative at 0 is taken
+     * from the left (RELU gives 0); SIGN's gradient is 0 everywhere.
+     */
     void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx);
 
-    /** PReLU with one slope per channel (the last dim). */
+    /** PReLU with one slope per channel (the last dim): y = x > 0 ? x : slope[c] x. */
     void preluForward(Tensor x, Tensor slope, Tensor y);
 
     /** dx, and dslope (overwritten) summed over all but the channel dim. */
@@ -104,7 +120,9 @@ public interface Backend {
 
     /**
      * Mean over rows of the cross-entropy between softmax(logits) and the (label-smoothed) one-hot labels,
-     * stable for large logits; if {@code dlogits} is non-null it receives d(mean loss)/d(logits).
+     * stable for large logits; if {@code dlogits} is non-null it receives d(mean loss)/d(logits). Classes are the
+     * last dim; targets are {@code (1 - s) onehot + s / classes}; labels must lie in [0, classes) and
+     * {@code labelSmoothing} in [0, 1], checked before any work.
      */
     float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits);
 
@@ -113,6 +131,9 @@ public interface Backend {
     /**
      * y = x * mask where mask is 0 with probability p and 1/(1-p) otherwise, drawn from a counter-based
      * generator keyed by {@code seed}: the same seed gives the same mask on every backend and thread count.
+     * Element i (flat index) is dropped iff {@code (hash(seed, i) >>> 8) < round(p 2^24)}, with the 32-bit hash
+     * written out in {@code org.simdnn.kernels.eltwise.DropoutHash} so other backends can reproduce it. p must lie
+     * in [0, 1]; p = 1 drops everything (mask 0).
      */
     void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask);
 

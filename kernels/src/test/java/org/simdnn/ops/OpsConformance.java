@@ -181,6 +181,9 @@ public interface OpsConformance {
         assertThrows(IllegalArgumentException.class, () -> backend().avgPool2dForward(p, x, badY));
         assertThrows(IllegalArgumentException.class, () -> backend().avgPool2dBackward(p, y, badX));
         assertThrows(IllegalArgumentException.class, () -> backend().maxPool2dBackward(p, badY, new int[24], x));
+        int[] wrongImage = new int[24];
+        wrongImage[3] = 48 + 5; // output of image 0 pointing into image 1
+        assertThrows(IllegalArgumentException.class, () -> backend().maxPool2dBackward(p, y, wrongImage, x));
         assertThrows(IllegalArgumentException.class, () -> new Pool2dDesc(1, 4, 4, 3, 2, 2, 2, 2, -1, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Pool2dDesc(1, 2, 2, 3, 5, 5, 1, 1, 1, 1, 1, 1));
     }

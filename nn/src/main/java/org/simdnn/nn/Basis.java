@@ -57,23 +57,19 @@ public sealed interface Basis permits Basis.Identity, Basis.Polynomial, Basis.Rb
 
         @Override
         public void map(float[] x, int xOff, int n, float[] out, int outOff) {
-            // Monomials of degree t are products x_i1..x_it with i1 <= .. <= it; each extends one of degree t-1 by
-            // a variable >= its last index. lastIdx tracks that index per feature.
-            int count = dim(n);
-            int[] last = new int[count];
+            // Degree by degree; within a degree the index tuples i1 <= .. <= it in lexicographic order.
             out[outOff] = 1f;
-            last[0] = 0;
-            int start = 0, end = 1, w = 1;
-            for (int t = 1; t <= degree; t++) {
-                for (int f = start; f < end; f++) {
-                    for (int i = (t == 1 ? 0 : last[f]); i < n; i++) {
-                        out[outOff + w] = out[outOff + f] * x[xOff + i];
-                        last[w++] = i;
-                    }
-                }
-                start = end;
-                end = w;
+            int w = outOff + 1;
+            for (int t = 1; t <= degree; t++) w = monomials(x, xOff, n, t, 0, 1f, out, w);
+        }
+
+        private static int monomials(float[] x, int xOff, int n, int remaining, int from, float prod, float[] out, int w) {
+            if (remaining == 0) {
+                out[w] = prod;
+                return w + 1;
             }
+            for (int i = from; i < n; i++) w = monomials(x, xOff, n, remaining - 1, i, prod * x[xOff + i], out, w);
+            return w;
         }
 
         @Override

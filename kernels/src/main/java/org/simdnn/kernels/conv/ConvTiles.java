@@ -69,11 +69,13 @@ final class ConvTiles {
     }
 
     /**
-     * Backward-weights tile: 8 input channels x 2 vectors of output channels, reduced over pixels
-     * [0, m): {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + xoff + i] · dy[dyo + p·ldy + j]}.
+     * Backward-weights tile: 8 rows of dW (row r = (tap, c), read at image offset {@code rowOff[r0 + i]}) x 2
+     * vectors of output channels, reduced over pixels [0, m):
+     * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + rowOff[r0 + i]] · dy[dyo + p·ldy + j]}. Flattening
+     * (tap, c) into rows keeps tiles full for any channel count (one input channel: 9 rows, 2 tiles).
      */
-    static void dw8x2v(float[] xp, int[] base, int m, int xoff, float[] dy, int dyo, int ldy, float[] acc, int ao,
-                       int lda) {
+    static void dw8x2v(float[] xp, int[] base, int m, int[] rowOff, int r0, float[] dy, int dyo, int ldy,
+                       float[] acc, int ao, int lda) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
@@ -82,24 +84,25 @@ final class ConvTiles {
         FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
         FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
         FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        int o0 = rowOff[r0 + 0]; int o1 = rowOff[r0 + 1]; int o2 = rowOff[r0 + 2]; int o3 = rowOff[r0 + 3]; int o4 = rowOff[r0 + 4]; int o5 = rowOff[r0 + 5]; int o6 = rowOff[r0 + 6]; int o7 = rowOff[r0 + 7];
         for (int p = 0, r = dyo; p < m; p++, r += ldy) {
-            int b = base[p] + xoff;
+            int b = base[p];
             FloatVector d0 = FloatVector.fromArray(F, dy, r), d1 = FloatVector.fromArray(F, dy, r + L);
-            FloatVector v0 = FloatVector.broadcast(F, xp[b + 0]);
+            FloatVector v0 = FloatVector.broadcast(F, xp[b + o0]);
             a00 = v0.fma(d0, a00); a01 = v0.fma(d1, a01);
-            FloatVector v1 = FloatVector.broadcast(F, xp[b + 1]);
+            FloatVector v1 = FloatVector.broadcast(F, xp[b + o1]);
             a10 = v1.fma(d0, a10); a11 = v1.fma(d1, a11);
-            FloatVector v2 = FloatVector.broadcast(F, xp[b + 2]);
+            FloatVector v2 = FloatVector.broadcast(F, xp[b + o2]);
             a20 = v2.fma(d0, a20); a21 = v2.fma(d1, a21);
-            FloatVector v3 = FloatVector.broadcast(F, xp[b + 3]);
+            FloatVector v3 = FloatVector.broadcast(F, xp[b + o3]);
             a30 = v3.fma(d0, a30); a31 = v3.fma(d1, a31);
-            FloatVector v4 = FloatVector.broadcast(F, xp[b + 4]);
+            FloatVector v4 = FloatVector.broadcast(F, xp[b + o4]);
             a40 = v4.fma(d0, a40); a41 = v4.fma(d1, a41);
-            FloatVector v5 = FloatVector.broadcast(F, xp[b + 5]);
+            FloatVector v5 = FloatVector.broadcast(F, xp[b + o5]);
             a50 = v5.fma(d0, a50); a51 = v5.fma(d1, a51);
-            FloatVector v6 = FloatVector.broadcast(F, xp[b + 6]);
+            FloatVector v6 = FloatVector.broadcast(F, xp[b + o6]);
             a60 = v6.fma(d0, a60); a61 = v6.fma(d1, a61);
-            FloatVector v7 = FloatVector.broadcast(F, xp[b + 7]);
+            FloatVector v7 = FloatVector.broadcast(F, xp[b + o7]);
             a70 = v7.fma(d0, a70); a71 = v7.fma(d1, a71);
         }
         FloatVector.fromArray(F, acc, ao + 0 * lda).add(a00).intoArray(acc, ao + 0 * lda);

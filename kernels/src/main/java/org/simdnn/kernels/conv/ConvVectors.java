@@ -34,4 +34,26 @@ final class ConvVectors {
             acc.add(FloatVector.fromArray(F, out, oo + j)).intoArray(out, oo + j);
         }
     }
+
+    /** y[yi + i] += s * a[ai + i] for i in [0, n). */
+    static void axpy(float s, float[] a, int ai, float[] y, int yi, int n) {
+        FloatVector vs = FloatVector.broadcast(F, s);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, a, ai + i).fma(vs, FloatVector.fromArray(F, y, yi + i)).intoArray(y, yi + i);
+        }
+        for (; i < n; i++) y[yi + i] = Math.fma(s, a[ai + i], y[yi + i]);
+    }
+
+    /** Σ a[ai + i] · b[bi + i] for i in [0, n) (lane-parallel partial sums, then a scalar tail). */
+    static float dot(float[] a, int ai, float[] b, int bi, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            acc = FloatVector.fromArray(F, a, ai + i).fma(FloatVector.fromArray(F, b, bi + i), acc);
+        }
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(a[ai + i], b[bi + i], s);
+        return s;
+    }
 }

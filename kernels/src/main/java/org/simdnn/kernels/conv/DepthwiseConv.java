@@ -34,6 +34,10 @@ final class DepthwiseConv implements ConvImpl {
     @Override
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW(), m = K / C;
+        if (VECTOR && m == 1) {
+            forwardVector(d, x, xo, w, wo, bias, bo, y, yo);
+            return;
+        }
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 for (int oh = 0; oh < OH; oh++) {
@@ -67,6 +71,10 @@ final class DepthwiseConv implements ConvImpl {
     @Override
     public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW(), m = K / C;
+        if (VECTOR && m == 1) {
+            backwardDataVector(d, dy, dyo, w, wo, dx, dxo);
+            return;
+        }
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 for (int ih = 0; ih < H; ih++) {
@@ -106,10 +114,13 @@ final class DepthwiseConv implements ConvImpl {
         final int wsize = d.kH() * d.kW() * K;
         int workers = Math.min(Parallel.threads(), d.batch());
         float[][] parts = Scratch.partials(workers, wsize);
-        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
-        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, wsize, 0f);
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
             float[] p = parts[wk];
+            Arrays.fill(p, 0, wsize, 0f);
+            if (VECTOR && m == 1) {
+                backwardWeightsVector(d, x, xo, dy, dyo, p, n0, n1);
+                return;
+            }
             for (int n = n0; n < n1; n++) {
                 for (int oh = 0; oh < OH; oh++) {
                     for (int ow = 0; ow < OW; ow++) {
@@ -137,5 +148,103 @@ final class DepthwiseConv implements ConvImpl {
         });
         ConvUtil.sumPartials(parts, workers, wsize, dw, dwo);
         if (db != null) ConvUtil.sumRows(dy, dyo, d.batch() * OH * OW, K, db, dbo);
+    }
+
+    // ---- multiplier 1, vector width > 0: register accumulation (DepthwiseTiles) -------------------------
+
+    private static void forwardVector(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo,
+                                      float[] y, int yo) {
+        final int H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW(), taps = d.kH() * d.kW();
+        Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
+            int[] aOff = Scratch.ints(Scratch.OFFSETS, taps), wOff = Scratch.ints(Scratch.TAPS, taps);
+            for (int n = n0; n < n1; n++) {
+                int xn = xo + n * H * W * C;
+                for (int oh = 0; oh < OH; oh++) {
+                    for (int ow = 0; ow < OW; ow++) {
+                        int cnt = 0;
+                        for (int kh = 0; kh < d.kH(); kh++) {
+                            int ih = oh * d.strideH() - d.padTop() + kh * d.dilationH();
+                            if (ih < 0 || ih >= H) continue;
+                            for (int kw = 0; kw < d.kW(); kw++) {
+                                int iw = ow * d.strideW() - d.padLeft() + kw * d.dilationW();
+                                if (iw < 0 || iw >= W) continue;
+                                aOff[cnt] = (ih * W + iw) * C;
+                                wOff[cnt++] = (kh * d.kW() + kw) * C;
+                            }
+                        }
+                        int yr = yo + ((n * OH + oh) * OW + ow) * C;
+                        int c = DepthwiseTiles.pixel(x, xn, aOff, w, wo, wOff, cnt, bias, bo, y, yr, C);
+                        for (; c < C; c++) {
+                            float s = bias == null ? 0f : bias[bo + c];
+                            for (int t = 0; t < cnt; t++) s = Math.fma(x[xn + aOff[t] + c], w[wo + wOff[t] + c], s);
+                            y[yr + c] = s;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void backwardDataVector(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        final int H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW(), taps = d.kH() * d.kW();
+        Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
+            int[] aOff = Scratch.ints(Scratch.OFFSETS, taps), wOff = Scratch.ints(Scratch.TAPS, taps);
+            for (int n = n0; n < n1; n++) {
+                int yn = dyo + n * OH * OW * C;
+                for (int ih = 0; ih < H; ih++) {
+                    for (int iw = 0; iw < W; iw++) {
+                        int cnt = 0;
+                        for (int kh = 0; kh < d.kH(); kh++) {
+                            int th = ih + d.padTop() - kh * d.dilationH();
+                            if (th < 0 || th % d.strideH() != 0 || th / d.strideH() >= OH) continue;
+                            for (int kw = 0; kw < d.kW(); kw++) {
+                                int tw = iw + d.padLeft() - kw * d.dilationW();
+                                if (tw < 0 || tw % d.strideW() != 0 || tw / d.strideW() >= OW) continue;
+                                aOff[cnt] = ((th / d.strideH()) * OW + tw / d.strideW()) * C;
+                                wOff[cnt++] = (kh * d.kW() + kw) * C;
+                            }
+                        }
+                        int xr = dxo + ((n * H + ih) * W + iw) * C;
+                        int c = DepthwiseTiles.pixel(dy, yn, aOff, w, wo, wOff, cnt, null, 0, dx, xr, C);
+                        for (; c < C; c++) {
+                            float s = 0f;
+                            for (int t = 0; t < cnt; t++) s = Math.fma(dy[yn + aOff[t] + c], w[wo + wOff[t] + c], s);
+                            dx[xr + c] = s;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Adds images [n0, n1) into p[kH·kW·C], one register accumulator per (tap, channel vector, output row). */
+    private static void backwardWeightsVector(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] p, int n0,
+                                              int n1) {
+        final int H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW();
+        final int sw = d.strideW(), pl = d.padLeft(), dwl = d.dilationW();
+        for (int n = n0; n < n1; n++) {
+            for (int oh = 0; oh < OH; oh++) {
+                for (int kh = 0; kh < d.kH(); kh++) {
+                    int ih = oh * d.strideH() - d.padTop() + kh * d.dilationH();
+                    if (ih < 0 || ih >= H) continue;
+                    for (int kw = 0; kw < d.kW(); kw++) {
+                        // output columns whose input column iw = ow·sw − pl + kw·dw lies inside [0, W)
+                        int off = kw * dwl - pl;
+                        int lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+                        int hi = Math.min(OW - 1, Math.floorDiv(W - 1 - off, sw));
+                        if (hi < lo) continue;
+                        int xs = xo + ((n * H + ih) * W + lo * sw + off) * C;
+                        int ys = dyo + ((n * OH + oh) * OW + lo) * C;
+                        int pr = (kh * d.kW() + kw) * C, cnt = hi - lo + 1;
+                        int c = DepthwiseTiles.rowDot(x, xs, sw * C, dy, ys, C, cnt, p, pr, C);
+                        for (; c < C; c++) {
+                            float s = 0f;
+                            for (int i = 0; i < cnt; i++) s = Math.fma(x[xs + i * sw * C + c], dy[ys + i * C + c], s);
+                            p[pr + c] += s;
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,16 +1,34 @@
 package org.simdnn.kernels.conv;
 
 import java.util.Arrays;
+import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
  * {@code f32-conv-nhwc-direct}: the generic loop nest, last in the planner. Runs every descriptor (groups,
  * depthwise multipliers, dilation, any stride and padding); the innermost loop runs over the contiguous
- * output channels of a group so C2 can still vectorise it. Parallel over the batch; backward weights sums
- * per-worker partials.
+ * output channels of a group, as a vector axpy / dot ({@link ConvVectors}) when the vector width is non-zero.
+ * Also the planner's choice where the implicit GEMM would mostly multiply zero padding (e.g. one input
+ * channel). Parallel over the batch; backward weights sums per-worker partials.
  */
 final class DirectConv implements ConvImpl {
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+
+    private static void axpy(float s, float[] a, int ai, float[] y, int yi, int n) {
+        if (VECTOR) {
+            ConvVectors.axpy(s, a, ai, y, yi, n);
+        } else {
+            for (int i = 0; i < n; i++) y[yi + i] += s * a[ai + i];
+        }
+    }
+
+    private static float dot(float[] a, int ai, float[] b, int bi, int n) {
+        if (VECTOR) return ConvVectors.dot(a, ai, b, bi, n);
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += a[ai + i] * b[bi + i];
+        return s;
+    }
 
     @Override public String name() { return "f32-conv-nhwc-direct"; }
 
@@ -37,9 +55,7 @@ final class DirectConv implements ConvImpl {
                                 int wr = wo + (kh * d.kW() + kw) * Cg * K;
                                 for (int g = 0; g < G; g++) {
                                     for (int ci = 0; ci < Cg; ci++) {
-                                        float xv = x[xr + g * Cg + ci];
-                                        int wrow = wr + ci * K + g * Kg, yrow = yr + g * Kg;
-                                        for (int co = 0; co < Kg; co++) y[yrow + co] += xv * w[wrow + co];
+                                        axpy(x[xr + g * Cg + ci], w, wr + ci * K + g * Kg, y, yr + g * Kg, Kg);
                                     }
                                 }
                             }
@@ -70,10 +86,7 @@ final class DirectConv implements ConvImpl {
                                 int wr = wo + (kh * d.kW() + kw) * Cg * K;
                                 for (int g = 0; g < G; g++) {
                                     for (int ci = 0; ci < Cg; ci++) {
-                                        int wrow = wr + ci * K + g * Kg, yrow = yr + g * Kg;
-                                        float s = 0f;
-                                        for (int co = 0; co < Kg; co++) s += dy[yrow + co] * w[wrow + co];
-                                        dx[xr + g * Cg + ci] += s;
+                                        dx[xr + g * Cg + ci] += dot(dy, yr + g * Kg, w, wr + ci * K + g * Kg, Kg);
                                     }
                                 }
                             }
@@ -110,9 +123,7 @@ final class DirectConv implements ConvImpl {
                                 int wr = (kh * d.kW() + kw) * Cg * K;
                                 for (int g = 0; g < G; g++) {
                                     for (int ci = 0; ci < Cg; ci++) {
-                                        float xv = x[xr + g * Cg + ci];
-                                        int wrow = wr + ci * K + g * Kg, yrow = yr + g * Kg;
-                                        for (int co = 0; co < Kg; co++) p[wrow + co] += xv * dy[yrow + co];
+                                        axpy(x[xr + g * Cg + ci], dy, yr + g * Kg, p, wr + ci * K + g * Kg, Kg);
                                     }
                                 }
                             }

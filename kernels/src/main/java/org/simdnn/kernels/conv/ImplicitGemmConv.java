@@ -15,8 +15,9 @@ import org.simdnn.ops.Conv2dDesc;
  *   <li>backward data (stride 1): the transposed convolution, i.e. the same forward run on dY with the
  *       spatially flipped, I/O-swapped weights and padding {@code dilation·(k−1) − pad} (negative pads
  *       crop); stride &gt; 1 is left to the im2col/col2im implementation;</li>
- *   <li>backward weights: {@code dW[tap, c, k] = Σ_p Xpad[base(p) + tap + c] · dY[p, k]}, an 8-channel by
- *       2-vector register tile reduced over all pixels of an image, per-worker partial sums.</li>
+ *   <li>backward weights: {@code dW[(tap, c), k] = Σ_p Xpad[base(p) + tap + c] · dY[p, k]}, an 8-row by
+ *       2-vector register tile (rows = flattened (tap, c), so one input channel still fills tiles) reduced
+ *       over all pixels of an image, per-worker partial sums.</li>
  * </ul>
  * Parallel over images ({@link Parallel#forRange}); each worker calls only its own tiles, no GEMM library,
  * so there is no nested threading. Output channels are padded to a multiple of {@code 2·L} in packed weight
@@ -33,6 +34,12 @@ final class ImplicitGemmConv implements ConvImpl {
         if (d.groups() != 1) return "groups " + d.groups() + " != 1";
         if (pass == ConvPass.BACKWARD_DATA && (d.strideH() != 1 || d.strideW() != 1)) {
             return "backward data as a transposed convolution needs stride 1, got " + d.strideH() + "x" + d.strideW();
+        }
+        // Columns are padded to 2L (and backward-weights rows to 8): past 2x waste the direct loop wins.
+        int cols = pass == ConvPass.BACKWARD_DATA ? d.inC() : d.outC();
+        if (roundUp(cols, nr()) > 2 * cols) {
+            return (pass == ConvPass.BACKWARD_DATA ? "inC " : "outC ") + cols + " would be padded to "
+                    + roundUp(cols, nr()) + " columns (over 2x zero work)";
         }
         return null;
     }
@@ -128,24 +135,27 @@ final class ImplicitGemmConv implements ConvImpl {
                                 int dbo) {
         final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
-        final int MR = ConvTiles.MR, nr = nr(), L = ConvVectors.L;
-        final int Cs = roundUp(C, MR), Kp = roundUp(K, nr), taps = kH * kW, M = OH * OW;
+        final int MR = ConvTiles.MR, nr = nr();
+        final int Kp = roundUp(K, nr), taps = kH * kW, M = OH * OW, R = taps * C, Rp = roundUp(R, MR);
         final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
-        final int wsize = taps * Cs * Kp, psize = wsize + Kp;
+        final int wsize = Rp * Kp, psize = wsize + Kp;
         int[] base = Scratch.ints(Scratch.OFFSETS, M);
-        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * Cs;
-        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
-        for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dwl) * Cs;
+        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * C;
+        // dW row r = (tap, c) reads the image at rowOff[r]; rows past R repeat the last one and are dropped.
+        int[] rowOff = Scratch.ints(Scratch.TAPS, Rp);
+        for (int r = 0; r < Rp; r++) {
+            int q = Math.min(r, R - 1), t = q / C;
+            rowOff[r] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C + q % C;
+        }
         int workers = Math.min(Parallel.threads(), N);
         float[][] parts = Scratch.partials(workers, psize);
-        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
-        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, psize, 0f);
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
             float[] part = parts[wk];
-            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * Cs);
+            Arrays.fill(part, 0, psize, 0f);
+            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] dyp = Kp == K ? dy : Scratch.get(Scratch.DY, M * Kp);
             for (int n = n0; n < n1; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, Cs);
+                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
                 int dyn = dyo + n * M * K;
                 if (Kp != K) {
                     for (int p = 0; p < M; p++) {
@@ -154,12 +164,9 @@ final class ImplicitGemmConv implements ConvImpl {
                     }
                     dyn = 0;
                 }
-                for (int t = 0; t < taps; t++) {
-                    for (int c0 = 0; c0 < Cs; c0 += MR) {
-                        for (int j0 = 0; j0 < Kp; j0 += nr) {
-                            ConvTiles.dw8x2v(xp, base, M, tapOff[t] + c0, dyp, dyn + j0, Kp, part,
-                                    (t * Cs + c0) * Kp + j0, Kp);
-                        }
+                for (int r0 = 0; r0 < Rp; r0 += MR) {
+                    for (int j0 = 0; j0 < Kp; j0 += nr) {
+                        ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, dyn + j0, Kp, part, r0 * Kp + j0, Kp);
                     }
                 }
                 if (db != null) ConvVectors.addRows(dyp, dyn, M, Kp, part, wsize);
@@ -170,9 +177,7 @@ final class ImplicitGemmConv implements ConvImpl {
             float[] p = parts[t];
             for (int i = 0; i < psize; i++) sum[i] += p[i];
         }
-        for (int t = 0; t < taps; t++) {
-            for (int c = 0; c < C; c++) System.arraycopy(sum, (t * Cs + c) * Kp, dw, dwo + (t * C + c) * K, K);
-        }
+        for (int r = 0; r < R; r++) System.arraycopy(sum, r * Kp, dw, dwo + r * K, K);
         if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
     }
 

@@ -31,9 +31,10 @@ import org.simdnn.tensor.Tensor;
  * {@code kernels.pool} and {@code kernels.norm}. Memory-bound ops run on one thread below {@link #PAR_MIN}
  * elements (a hand-off costs more than streaming 256 KiB) and on {@link Parallel} above it.
  *
- * <p>Reductions split across threads (batch-norm statistics, sums) add per-thread partials in worker order,
- * so results can differ in the last bits between thread counts; element-wise results and the dropout mask
- * never do.
+ * <p>Reductions split across threads (batch-norm statistics, PReLU slope gradient, sums, the loss) add one
+ * partial per fixed chunk in chunk order: the same inputs and thread count give the same bits on every run, a
+ * different thread count may change the last bits. Element-wise results and the dropout mask never depend on
+ * threads.
  */
 final class CpuOps {
     /** Elements below which an op stays on the calling thread. */
@@ -53,7 +54,36 @@ final class CpuOps {
         }
     }
 
-    private static int workers() { return Math.max(1, Parallel.threads()); }
+    /** A reduction body over units [from, to) whose result goes to partial slot {@code chunk}. */
+    @FunctionalInterface
+    interface ChunkBody {
+        void run(int chunk, int from, int to);
+    }
+
+    /**
+     * How many partials a reduction over n units of unitSize elements uses: 1 below the parallel threshold, else
+     * one per thread. Fixed before the work starts, so the partials are summed in the same order on every run.
+     */
+    private static int chunks(int n, int unitSize) {
+        long total = (long) n * Math.max(1, unitSize);
+        if (total < PAR_MIN || n < 2) return 1;
+        return (int) Math.max(1, Math.min(Math.min(Parallel.threads(), n), total / GRAIN));
+    }
+
+    /**
+     * Runs body over [0, n) cut into {@code k} fixed chunks (k from {@link #chunks}). Chunks, not workers, own the
+     * partials: {@link Parallel} lets one thread claim several ranges, and which thread runs which range varies
+     * from run to run; indexing partials by chunk keeps reductions deterministic for a given thread count.
+     */
+    private static void splitChunks(int n, int k, ChunkBody body) {
+        if (k <= 1) {
+            if (n > 0) body.run(0, 0, n);
+            return;
+        }
+        Parallel.forRange(k, 1, (w, c0, c1) -> {
+            for (int c = c0; c < c1; c++) body.run(c, (int) ((long) n * c / k), (int) ((long) n * (c + 1) / k));
+        });
+    }
 
     // ---- pooling -----------------------------------------------------------------------------------
 
@@ -128,8 +158,9 @@ final class CpuOps {
         float[] xs = x.data();
         int xo = x.offset();
         float[] shift = Arrays.copyOfRange(xs, xo, xo + c);
-        double[][] s1 = new double[workers()][c], s2 = new double[workers()][c];
-        split(rows, c, (w, a, b) -> F32BatchNormStats.accumulate(xs, xo, shift, c, a, b, s1[w], s2[w],
+        int k = chunks(rows, c);
+        double[][] s1 = new double[k][c], s2 = new double[k][c];
+        splitChunks(rows, k, (w, a, b) -> F32BatchNormStats.accumulate(xs, xo, shift, c, a, b, s1[w], s2[w],
                 new float[2 * EltSpecies.LANES]));
         float[] scale = new float[c], bias = new float[c], meanF = new float[c];
         float[] g = gamma.data(), be = beta.data(), rm = runningMean.data(), rv = runningVar.data();
@@ -199,8 +230,9 @@ final class CpuOps {
         float[] ys = relu ? y.data() : null;
         int yo = relu ? y.offset() : 0;
         float[] mean = Arrays.copyOfRange(saveMean.data(), saveMean.offset(), saveMean.offset() + c);
-        double[][] sDy = new double[workers()][c], sDyXc = new double[workers()][c];
-        split(rows, c, (w, a, b) -> F32BatchNormBackward.reduce(x.data(), x.offset(), ys, yo, dy.data(), dy.offset(),
+        int k = chunks(rows, c);
+        double[][] sDy = new double[k][c], sDyXc = new double[k][c];
+        splitChunks(rows, k, (w, a, b) -> F32BatchNormBackward.reduce(x.data(), x.offset(), ys, yo, dy.data(), dy.offset(),
                 mean, c, relu, a, b, sDy[w], sDyXc[w], new float[2 * EltSpecies.LANES]));
         float[] ka = new float[c], kb = new float[c], kc = new float[c];
         for (int j = 0; j < c; j++) {
@@ -269,8 +301,9 @@ final class CpuOps {
         Tensors.requireSize(op, "slope", slope, c);
         Tensors.requireSize(op, "dslope", dslope, c);
         int rows = c == 0 ? 0 : x.size() / c;
-        double[][] acc = new double[workers()][c];
-        split(rows, c, (w, a, b) -> F32Prelu.backward(x.data(), x.offset(), slope.data(), slope.offset(), dy.data(),
+        int k = chunks(rows, c);
+        double[][] acc = new double[k][c];
+        splitChunks(rows, k, (w, a, b) -> F32Prelu.backward(x.data(), x.offset(), slope.data(), slope.offset(), dy.data(),
                 dy.offset(), dx.data(), dx.offset(), c, a, b, acc[w], new float[c]));
         for (int j = 0; j < c; j++) {
             double t = 0;
@@ -323,8 +356,9 @@ final class CpuOps {
         }
         float[] dl = dlogits == null ? null : dlogits.data();
         int dlo = dlogits == null ? 0 : dlogits.offset();
-        double[] part = new double[workers()];
-        split(rows, k, (w, a, b) -> part[w] += F32Softmax.crossEntropy(logits.data(), logits.offset(), labels,
+        int chunks = chunks(rows, k);
+        double[] part = new double[chunks];
+        splitChunks(rows, chunks, (w, a, b) -> part[w] += F32Softmax.crossEntropy(logits.data(), logits.offset(), labels,
                 labelSmoothing, dl, dlo, 1f / rows, k, a, b));
         double t = 0;
         for (double p : part) t += p;
@@ -401,8 +435,9 @@ final class CpuOps {
                     + out.shapeString() + "]: size " + x.size() + " is not a multiple of " + c);
         }
         int rows = x.size() / c;
-        double[][] acc = new double[workers()][c];
-        split(rows, c, (w, a, b) -> F32SumRows.accumulate(x.data(), x.offset(), c, a, b, acc[w], new float[c]));
+        int k = chunks(rows, c);
+        double[][] acc = new double[k][c];
+        splitChunks(rows, k, (w, a, b) -> F32SumRows.accumulate(x.data(), x.offset(), c, a, b, acc[w], new float[c]));
         float[] o = out.data();
         for (int j = 0; j < c; j++) {
             double t = 0;
@@ -414,8 +449,9 @@ final class CpuOps {
 
     static double sum(Tensor x) {
         Tensors.requireContiguous("sum", x);
-        double[] part = new double[workers()];
-        split(x.size(), 1, (w, a, b) -> part[w] += F32Reduce.sum(x.data(), x.offset() + a, b - a));
+        int k = chunks(x.size(), 1);
+        double[] part = new double[k];
+        splitChunks(x.size(), k, (w, a, b) -> part[w] += F32Reduce.sum(x.data(), x.offset() + a, b - a));
         double t = 0;
         for (double p : part) t += p;
         return t;
@@ -423,8 +459,9 @@ final class CpuOps {
 
     static double sumSquares(Tensor x) {
         Tensors.requireContiguous("sumSquares", x);
-        double[] part = new double[workers()];
-        split(x.size(), 1, (w, a, b) -> part[w] += F32Reduce.sumSquares(x.data(), x.offset() + a, b - a));
+        int k = chunks(x.size(), 1);
+        double[] part = new double[k];
+        splitChunks(x.size(), k, (w, a, b) -> part[w] += F32Reduce.sumSquares(x.data(), x.offset() + a, b - a));
         double t = 0;
         for (double p : part) t += p;
         return t;

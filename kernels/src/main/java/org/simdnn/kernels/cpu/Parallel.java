@@ -24,9 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Parallel {
     /**
-     * A body over [from, to) run by thread {@code worker} (0 = the caller); {@code worker <} the number of ranges.
-     * Ranges are claimed, so one worker index may run several ranges one after another (never two at once):
-     * per-worker partial sums must be zeroed before {@code forRange}, not at the start of the body.
+     * A body over [from, to). {@code worker} is the index of the range, in [0, number of ranges): each index is
+     * used by exactly one call, so it can index per-range scratch (partial sums), whichever thread runs it.
      */
     @FunctionalInterface
     public interface RangeBody {
@@ -81,7 +80,7 @@ public final class Parallel {
             for (int i = 0; i < t - 1; i++) {
                 if (ws[i].parked) LockSupport.unpark(ws[i]);
             }
-            claimAndRun(g, 0);
+            claimAndRun(g);
             long start = System.nanoTime();
             while (DONE.get() < t) {
                 if (System.nanoTime() - start < SPIN_NANOS) {
@@ -102,8 +101,8 @@ public final class Parallel {
         }
     }
 
-    /** Claims ranges of job {@code g} until none is left, running each as {@code worker}. */
-    private static void claimAndRun(long g, int worker) {
+    /** Claims ranges of job {@code g} until none is left; a range's index is its {@code worker} argument. */
+    private static void claimAndRun(long g) {
         while (true) {
             long cl = CLAIM.get();
             int t = (int) (cl >>> 16) & 0xffff, next = (int) cl & 0xffff;
@@ -111,7 +110,7 @@ public final class Parallel {
             if (!CLAIM.compareAndSet(cl, cl + 1)) continue;
             int n = jobN;
             try {
-                Parallel.body.run(worker, (int) ((long) n * next / t), (int) ((long) n * (next + 1) / t));
+                Parallel.body.run(next, (int) ((long) n * next / t), (int) ((long) n * (next + 1) / t));
             } catch (Throwable e) {
                 if (failure == null) failure = e;
             } finally {
@@ -155,7 +154,7 @@ public final class Parallel {
                 long cl = CLAIM.get(), g = cl >>> 32;
                 if (g != seen) {
                     seen = g;
-                    if (index < ((int) (cl >>> 16) & 0xffff)) claimAndRun(g, index);
+                    if (index < ((int) (cl >>> 16) & 0xffff)) claimAndRun(g);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();

@@ -142,7 +142,7 @@ public final class F32Activation {
             for (int ub = n - L; i <= ub; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i);
                 FloatVector s = FloatVector.broadcast(S, -1f).blend(1f, v.compare(VectorOperators.GE, 0f));
-                s.blend(v, v.test(VectorOperators.IS_NAN)).intoArray(y, yo + i);
+                s.blend(v, v.compare(VectorOperators.NE, v)).intoArray(y, yo + i);
             }
         }
         for (; i < n; i++) {

@@ -6,7 +6,8 @@ package org.simdnn.kernels.gemm;
  *   <li>quick returns: empty C; alpha = 0 or k = 0 (C = beta C, A and B unread, as BLAS);
  *   <li>GEMV shapes: n = 1 or m = 1, as dot products when the reduction is contiguous in memory, else the
  *       direct kernel with one row;
- *   <li>tiny problems (m n k up to {@link KernelConfig#directMaxMnk()}, or m <= 2): the direct kernel, no packing;
+ *   <li>tiny problems (m n k up to {@link KernelConfig#directMaxMnk()}), m <= 2, or n <= NR/2: the direct kernel,
+ *       no packing;
  *   <li>everything else: the blocked five-loop algorithm ({@link GemmTask}), multithreaded when large.
  * </ol>
  */
@@ -42,17 +43,26 @@ final class GemmDriver {
                 int o = offC + i * ldc;
                 c[o] = beta == 0f ? row[i] : Math.fma(beta, c[o], row[i]);
             }
-        } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2) {
+        } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2 || 2 * n <= cfg.nr()) {
+            // Narrow C (n <= NR/2, e.g. a 10-class output layer): the blocked kernel would pad each B sliver to
+            // NR columns and waste more than half its FMAs; the direct kernel uses narrower vectors instead.
             int rsA = transA ? 1 : lda, csA = transA ? lda : 1;
+            float[] bb = b;
+            int bi = offB, lb = ldb;
             if (transB) {
-                float[] bt = GemmWorkspace.get().bt(k * n);
+                bb = GemmWorkspace.get().bt(k * n);
                 for (int j = 0; j < n; j++) {
                     int src = offB + j * ldb;
-                    for (int p = 0; p < k; p++) bt[p * n + j] = b[src + p];
+                    for (int p = 0; p < k; p++) bb[p * n + j] = b[src + p];
                 }
-                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, bt, 0, n, beta, c, offC, ldc);
+                bi = 0;
+                lb = n;
+            }
+            if (threads > 1 && m >= 32 && 2L * m * n * k >= cfg.parallelMinFlops()) {
+                GemmWorkspace.get().direct.run(direct, threads, m, n, k, alpha, a, offA, rsA, csA, bb, bi, lb, beta, c,
+                        offC, ldc);
             } else {
-                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
+                direct.gemm(m, n, k, alpha, a, offA, rsA, csA, bb, bi, lb, beta, c, offC, ldc);
             }
         } else {
             GemmWorkspace ws = GemmWorkspace.get();

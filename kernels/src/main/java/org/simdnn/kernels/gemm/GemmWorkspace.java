@@ -12,6 +12,7 @@ final class GemmWorkspace {
     private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY, bt = EMPTY, vec = EMPTY;
     /** The call's state, reused: a lambda per call would allocate. */
     final GemmTask task = new GemmTask();
+    final DirectTask direct = new DirectTask();
 
     static GemmWorkspace get() { return LOCAL.get(); }
 

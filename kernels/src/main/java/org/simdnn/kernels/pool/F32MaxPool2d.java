@@ -58,24 +58,34 @@ public final class F32MaxPool2d {
         }
     }
 
+    /**
+     * One channel block of one window. The running argmax is kept as the window position k (a small integer held
+     * exactly in a float vector), so the loop blends floats under the float compare mask only; k is turned into a
+     * flat input index once per window, so the inner loop needs no float-to-int mask cast. (Whether this beats
+     * blending an int index vector could not be resolved on the loaded 2-core machine: see docs/ops.md.)
+     */
     private static void windowVector(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c,
                                      int h0, int h1, int w0, int w1, int out, int j) {
-        IntVector iota = IntVector.zero(SI).addIndex(1);
         int first = ((imgBase + h0) * inW + w0) * c + j;
         FloatVector best = FloatVector.fromArray(S, x, xo + first);
-        IntVector arg = iota.add(first);
+        FloatVector pos = FloatVector.zero(S);
+        int k = 0;
         for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-                int p = ((imgBase + ih) * inW + iw) * c + j;
-                FloatVector v = FloatVector.fromArray(S, x, xo + p);
+            for (int iw = w0, p = xo + ((imgBase + ih) * inW + w0) * c + j; iw < w1; iw++, p += c, k++) {
+                FloatVector v = FloatVector.fromArray(S, x, p);
+                // v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test)
                 VectorMask<Float> up = v.compare(VectorOperators.GT, best)
-                        .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                        .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
                 best = best.blend(v, up);
-                arg = arg.blend(iota.add(p), up.cast(SI));
+                pos = pos.blend((float) k, up);
             }
         }
         best.intoArray(y, yo + out + j);
-        arg.intoArray(argmax, out + j);
+        int ww = w1 - w0;
+        IntVector kk = (IntVector) pos.convert(VectorOperators.F2I, 0);
+        IntVector kh = (IntVector) pos.add(0.5f).mul(1f / ww).convert(VectorOperators.F2I, 0);
+        IntVector kw = kk.sub(kh.mul(ww));
+        kh.mul(inW).add(kw).mul(c).add(first).add(IntVector.zero(SI).addIndex(1)).intoArray(argmax, out + j);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The low-latency hand-off: every index exactly once, worker ids below the range count, errors, nesting. */
+/** The low-latency hand-off: every index exactly once, each range id once per call, errors, nesting. */
 class ParallelTest {
     private final int saved = Parallel.threads();
 
@@ -27,8 +27,10 @@ class ParallelTest {
                     int ranges = Math.min(threads, Math.max(1, n / grain));
                     AtomicInteger calls = new AtomicInteger();
                     for (int rep = 0; rep < 20; rep++) {
+                        AtomicIntegerArray ids = new AtomicIntegerArray(ranges);
                         Parallel.forRange(n, grain, (w, from, to) -> {
                             assertTrue(w >= 0 && w < ranges, "worker " + w + " of " + ranges);
+                            assertEquals(1, ids.incrementAndGet(w), "worker id " + w + " used twice in one call");
                             assertTrue(to - from >= Math.min(n, grain) || ranges == 1, "range too small");
                             calls.incrementAndGet();
                             for (int i = from; i < to; i++) hits.incrementAndGet(i);

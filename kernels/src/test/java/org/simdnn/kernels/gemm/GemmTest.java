@@ -92,7 +92,7 @@ class GemmTest {
             // k equal to / below / above the tiny kc, partial tiles in m and n, tall-skinny, short-wide, GEMV.
             int[][] shapes = {{mr, nr, 7}, {mr, nr, 6}, {mr, nr, 8}, {mr, nr, 14}, {mr - 1, nr - 1, 5},
                     {mr + 1, nr + 1, 9}, {1, 1, 1}, {1, 300, 207}, {300, 1, 207}, {1, 257, 1}, {257, 3, 2},
-                    {2, 701 % 300 + 3, 13}, {207, 7, 300}};
+                    {2, 701 % 300 + 3, 13}, {207, 7, 300}, {100, 10, 64}, {40, 16, 33}};
             for (int[] s : shapes) {
                 for (int t = 0; t < 4; t++) {
                     cases.add(Arguments.of(cfg, t >= 2, t % 2 == 1, s[0], s[1], s[2], -1.5f, 1f, 3, 5));
@@ -189,7 +189,7 @@ class GemmTest {
             KernelConfig p = KernelConfig.forBits(bits);
             KernelConfig eager = new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), p.inPlaceMaxK(),
                     p.inPlaceMaxN(), 0, 0);
-            for (int[] s : new int[][] {{300, 257, 600}, {131, 64, 288}, {7, 100, 50}}) {
+            for (int[] s : new int[][] {{300, 257, 600}, {131, 64, 288}, {7, 100, 50}, {300, 10, 200}}) {
                 int m = s[0], n = s[1], k = s[2];
                 for (int t = 0; t < 4; t++) {
                     boolean tA = t >= 2, tB = t % 2 == 1;

@@ -65,7 +65,8 @@ public final class OpenBlas {
 
     /**
      * Sets OpenBLAS's thread count for this process (the copy we call). Applications that already run many
-     * threads calling GEMM should use 1 so the two pools do not oversubscribe the cores.
+     * threads calling GEMM should use 1 so the two pools do not oversubscribe the cores. Call it while no
+     * OpenBLAS call is in flight: OpenBLAS resizes its pool without waiting for running work.
      */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("OpenBLAS thread count must be >= 1, got " + n);

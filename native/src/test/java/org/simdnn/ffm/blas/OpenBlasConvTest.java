@@ -35,7 +35,8 @@ class OpenBlasConvTest {
                 new Conv2dDesc(2, 8, 7, 3, 5, 3, 2, 2, 1, 1, 0, 2, 1, 2, 1, 1),        // asymmetric pad, dilation
                 Conv2dDesc.same(2, 6, 6, 4, 6, 5, 5, 1, 1, 1),                          // 5x5 same
                 Conv2dDesc.of(1, 4, 4, 8, 2, 1, 2, 0),                                  // 1x1 stride 2: im2col path
-                Conv2dDesc.of(130, 4, 4, 3, 2, 3, 1, 1)};                               // many images: chunked
+                Conv2dDesc.of(130, 4, 4, 3, 2, 3, 1, 1),                                // many images, one GEMM
+                Conv2dDesc.of(4, 64, 64, 32, 2, 3, 1, 1)};                              // 1.2 Mi floats/image: chunks of 3 + 1
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,7 +6,8 @@ import org.simdnn.nn.optim.LrSchedule;
 /**
  * A training recipe. {@link #forModel} gives the defaults of issue 7: SGD with Nesterov momentum 0.9, weight
  * decay 5e-4 (not on biases and batch-norm parameters), batch 128; the CNN at lr 0.05 with one warm-up epoch
- * then cosine and label smoothing 0.1; the MLP at a constant lr 0.1.
+ * then cosine and label smoothing 0.1; the MLP at lr 0.05 with cosine decay and no warm-up (measured: 88.8 % after
+ * 5 epochs, against 86.2 % at a constant lr 0.1; see docs/training.md).
  */
 public record TrainConfig(String model, int epochs, int batchSize, float lr, float momentum, boolean nesterov,
                           float weightDecay, float labelSmoothing, int warmupEpochs, boolean cosine, long seed,
@@ -27,7 +28,7 @@ public record TrainConfig(String model, int epochs, int batchSize, float lr, flo
     public static TrainConfig forModel(String model, int epochs, long seed) {
         return switch (model) {
             case "cnn" -> new TrainConfig(model, epochs, 128, 0.05f, 0.9f, true, 5e-4f, 0.1f, 1, true, seed, Augmentation.NONE);
-            case "mlp" -> new TrainConfig(model, epochs, 128, 0.1f, 0.9f, true, 5e-4f, 0f, 0, false, seed, Augmentation.NONE);
+            case "mlp" -> new TrainConfig(model, epochs, 128, 0.05f, 0.9f, true, 5e-4f, 0f, 0, true, seed, Augmentation.NONE);
             case "perceptron" -> new TrainConfig(model, epochs, 128, 1f, 0f, false, 0f, 0f, 0, false, seed, Augmentation.NONE);
             default -> throw new IllegalArgumentException(Models.unknown(model));
         };
@@ -38,6 +39,7 @@ public record TrainConfig(String model, int epochs, int batchSize, float lr, flo
     public TrainConfig withLr(float l) { return new TrainConfig(model, epochs, batchSize, l, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, cosine, seed, augmentation); }
     public TrainConfig withSeed(long s) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, cosine, s, augmentation); }
     public TrainConfig withAugmentation(Augmentation a) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, cosine, seed, a); }
+    public TrainConfig withSchedule(boolean cos, int warmup) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, labelSmoothing, warmup, cos, seed, augmentation); }
     public TrainConfig withLabelSmoothing(float s) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, s, warmupEpochs, cosine, seed, augmentation); }
 
     /**

@@ -53,8 +53,11 @@ class ModelsTest {
         assertEquals(0.025, s.lr(100 + 450), 1e-6); // halfway through the cosine
         assertTrue(s.lr(999) < 1e-5 && s.lr(999) >= 0);
         LrSchedule mlp = TrainConfig.forModel("mlp", 5, 1).schedule(100);
-        assertEquals(0.1, mlp.lr(0), 1e-7);
-        assertEquals(0.1, mlp.lr(499), 1e-7);
+        assertEquals(0.05, mlp.lr(0), 1e-7); // no warm-up
+        assertEquals(0.025, mlp.lr(250), 1e-6);
+        LrSchedule constant = TrainConfig.forModel("mlp", 5, 1).withSchedule(false, 0).schedule(100);
+        assertEquals(0.05, constant.lr(0), 1e-7);
+        assertEquals(0.05, constant.lr(499), 1e-7);
         // a 1-epoch CNN run still decays (warm-up cannot cover the whole run)
         assertTrue(TrainConfig.forModel("cnn", 1, 1).schedule(10).lr(9) < 0.05);
     }
