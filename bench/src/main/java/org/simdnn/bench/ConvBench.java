@@ -24,6 +24,7 @@ import org.simdnn.kernels.conv.ConvAlgo;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.kernels.conv.Im2col;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ffm.blas.OpenBlas;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -36,7 +37,9 @@ import org.simdnn.ops.Conv2dDesc;
  *       setup refuses grouped shapes).
  *   <li>{@code im2col-openblas}: Caffe-style per-image im2col into a Java array, bulk-copied off-heap, then
  *       bytedeco's {@code cblas_sgemm} (JNI) with weights and dY kept off-heap (outputs copied back
- *       in bulk, bias added by a plain loop). Backward data copies the column matrix back for col2im (timed). The
+ *       in bulk, bias added by a plain loop).
+ *   <li>{@code im2col-openblas-ffm}: the same per-image im2col with {@link OpenBlas#sgemm} (our FFM bridge, heap
+ *       arrays passed directly); bias pre-filled, beta = 1. Backward data copies the column matrix back for col2im (timed). The
  *       machine's env pins OPENBLAS_CORETYPE=Haswell; also run under {@code env -u OPENBLAS_CORETYPE -u
  *       OPENBLAS_L2_SIZE}.
  * </ul>
@@ -62,7 +65,7 @@ public class ConvBench {
             "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
     public String shape;
 
-    @Param({"simdnn", "im2col-simdnn", "im2col-openblas"})
+    @Param({"simdnn", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm"})
     public String impl;
 
     @Param({"fwd", "bwd-data", "bwd-weights"})
@@ -102,6 +105,9 @@ public class ConvBench {
     public void setup() {
         d = parse(shape);
         Parallel.setThreads(threads);
+        if (impl.equals("im2col-openblas-ffm") && !OpenBlas.isAvailable()) {
+            throw new IllegalStateException("OpenBLAS (FFM) not available: " + OpenBlas.describe());
+        }
         if (!impl.equals("simdnn") && d.groups() != 1) {
             throw new IllegalArgumentException(impl + " needs groups 1, shape " + shape + " has " + d.groups());
         }
@@ -110,6 +116,7 @@ public class ConvBench {
                 d.dilationW(), d.groups()));
         alloc(d);
         if (impl.equals("im2col-openblas")) openblas.blas_set_num_threads(threads);
+        if (impl.equals("im2col-openblas-ffm")) OpenBlas.setThreads(threads);
         System.out.println("\n" + Conv2d.explain(d, passOf()).strip());
     }
 
@@ -134,6 +141,9 @@ public class ConvBench {
         dw = new float[ws];
         db = new float[dd.outC()];
         if (pCol != null) tearDown();
+        if (impl.equals("im2col-openblas-ffm")) {
+            col = new float[dd.outH() * dd.outW() * dd.kH() * dd.kW() * dd.inC()];
+        }
         if (impl.equals("im2col-openblas")) {
             int m = dd.outH() * dd.outW(), kc = dd.kH() * dd.kW() * dd.inC();
             col = new float[m * kc];
@@ -203,10 +213,42 @@ public class ConvBench {
                 }
             }
             case "im2col-openblas" -> im2colOpenBlas();
+            case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
             default -> throw new IllegalArgumentException("impl must be simdnn, im2col-simdnn or im2col-openblas, got "
                     + impl);
         }
         return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];
+    }
+
+    /** Per image: im2col, one {@link OpenBlas#sgemm} on the heap arrays. */
+    private void im2colOpenBlasFfm() {
+        int m = d.outH() * d.outW(), k = d.outC(), kc = d.kH() * d.kW() * d.inC();
+        switch (pass) {
+            case "fwd" -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    Im2col.pack(d, x, 0, n * m, m, col);
+                    for (int r = 0; r < m; r++) System.arraycopy(b, 0, y, (n * m + r) * k, k);
+                    OpenBlas.sgemm(false, false, m, k, kc, 1f, col, 0, kc, w, 0, k, 1f, y, n * m * k, k);
+                }
+            }
+            case "bwd-data" -> {
+                java.util.Arrays.fill(dx, 0f);
+                for (int n = 0; n < d.batch(); n++) {
+                    OpenBlas.sgemm(false, true, m, kc, k, 1f, dy, n * m * k, k, w, 0, k, 0f, col, 0, kc);
+                    Im2col.scatterAdd(d, col, n * m, m, dx, 0);
+                }
+            }
+            default -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    Im2col.pack(d, x, 0, n * m, m, col);
+                    OpenBlas.sgemm(true, false, kc, k, m, 1f, col, 0, kc, dy, n * m * k, k, n == 0 ? 0f : 1f, dw, 0, k);
+                }
+                java.util.Arrays.fill(db, 0f);
+                for (int r = 0, rows = d.batch() * m; r < rows; r++) {
+                    for (int j = 0; j < k; j++) db[j] += dy[r * k + j];
+                }
+            }
+        }
     }
 
     /** Per image: im2col (Java), copy off-heap, one cblas_sgemm. */

@@ -39,11 +39,16 @@ import org.simdnn.kernels.gemm.Gemm;
  * </ul>
  * Shapes: squares, dense layers at batch 128 (m128n256k784/3136) and the im2col GEMMs of 3x3 convolutions at
  * batch 128 (m100352n32k288, m25088n64k576). Setup checks sampled rows against a double reference.
+ *
+ * <p>Warm-up matters more than usual: until C2 has compiled the micro-kernel, the Vector API runs boxed (C1 /
+ * interpreter: ~100x slower, hundreds of KB allocated per call). On a quiet machine that takes 1–3 s; on an
+ * overloaded one (load 20 on 2 cores) it took over 10 s, hence 8 warm-up iterations by default and 15 in the
+ * recorded runs (docs/kernels.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class GemmBench {

@@ -32,8 +32,12 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SUITE", description = "gemm, conv, ops, train, calls, storage or all")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", description = "gemm, conv, ops, train, calls, storage or all")
     String suite;
+
+    @Option(names = "--from", paramLabel = "DIR",
+            description = "run nothing: rebuild table, CSV, JSON lines, report.md and charts from DIR's jmh-*.json")
+    Path from;
 
     @Option(names = "--quick", description = "1 fork, 2x1s warm-up, 3x1s measurement, reduced shapes (minutes on 2 cores)")
     boolean quick;
@@ -66,6 +70,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String cmd = "./simdnn " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        if (from != null) {
+            BenchRunner.Outcome o = new BenchRunner(System.err).report(from, cmd);
+            print(o, from);
+            return 0;
+        }
+        if (suite == null) {
+            System.err.println("simdnn bench: name a suite (gemm, conv, ops, train, calls, storage, all) or --from DIR");
+            return 2;
+        }
         List<Suite> suites;
         try {
             suites = Suite.parse(suite);
@@ -76,7 +90,6 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, List<String>> overrides = new LinkedHashMap<>();
         params.forEach((k, v) -> overrides.put(k, List.of(v.split(","))));
         Path dir = out != null ? out : defaultOut(suite);
-        String cmd = "./simdnn " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchPlan plan = new BenchPlan(suites, quick ? Preset.QUICK : Preset.FULL, threads, impls, overrides, openblasEnv,
                 dir, !noPeak, !noCharts, cmd);
 
@@ -87,6 +100,15 @@ final class BenchCommand implements Callable<Integer> {
                     + " not landed in this build.");
             return 3;
         }
+        print(o, dir);
+        if (!o.failures().isEmpty()) {
+            System.err.println("simdnn bench: " + o.failures().size() + " configuration(s) failed; see " + dir.resolve("jmh.log"));
+            return 1;
+        }
+        return 0;
+    }
+
+    private void print(BenchRunner.Outcome o, Path dir) {
         if (json) {
             for (String line : ResultFiles.jsonLines(o.table())) System.out.println(line);
         } else {
@@ -100,11 +122,6 @@ final class BenchCommand implements Callable<Integer> {
             for (String n : o.notes()) System.out.println("note: " + n);
             System.out.println("results: " + dir.toAbsolutePath());
         }
-        if (!o.failures().isEmpty()) {
-            System.err.println("simdnn bench: " + o.failures().size() + " configuration(s) failed; see " + dir.resolve("jmh.log"));
-            return 1;
-        }
-        return 0;
     }
 
     private static Path defaultOut(String suite) {

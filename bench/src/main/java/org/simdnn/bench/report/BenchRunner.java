@@ -119,6 +119,46 @@ public final class BenchRunner {
         Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
                 + ")", plan.command(), peak);
 
+        return writeReport(plan.outDir(), plan.charts(), env, results, files, notes, failures, missing);
+    }
+
+    /**
+     * Rebuilds the report from a results folder's JMH JSON files without running anything: {@code jmh-<suite>.json}
+     * plus, where present, {@code jmh-<suite>-auto.json} (then the first file's OpenBLAS rows are labelled with the
+     * environment.json's OPENBLAS_CORETYPE and the second's {@code [auto]}). The environment, with its FMA peak,
+     * comes from {@code environment.json} when present.
+     */
+    public Outcome report(Path dir, String command) throws IOException {
+        Path envFile = dir.resolve("environment.json");
+        Environment env = Files.exists(envFile) ? ResultFiles.readEnvironment(Files.readString(envFile))
+                : Environment.current("unknown (report rebuilt from JMH JSON)", command, Map.of());
+        List<BenchResult> results = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Path> jsons;
+        try (var st = Files.list(dir)) {
+            jsons = st.filter(p -> p.getFileName().toString().matches("jmh-[a-z0-9]+\\.json")).sorted().toList();
+        }
+        for (Path json : jsons) {
+            String id = json.getFileName().toString().replaceAll("^jmh-|\\.json$", "");
+            Path auto = dir.resolve("jmh-" + id + "-auto.json");
+            List<BenchResult> got = JmhJson.read(json);
+            if (Files.exists(auto)) {
+                String core = env.openblasCoretype().equals("(unset)") ? "env" : env.openblasCoretype().toLowerCase(Locale.ROOT);
+                got = new ArrayList<>(relabel(got, core));
+                got.addAll(relabel(JmhJson.read(auto), "auto"));
+                files.add(auto);
+            }
+            files.add(json);
+            results.addAll(got);
+        }
+        progress.println("simdnn bench: report rebuilt from " + jsons.size() + " JMH JSON file(s) in " + dir);
+        return writeReport(dir, true, env, results, files, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    private static Outcome writeReport(Path outDir, boolean wantCharts, Environment env, List<BenchResult> results,
+                                       List<Path> files, List<String> notes, List<String> failures, List<Suite> missing)
+            throws IOException {
+        PlanLess plan = new PlanLess(outDir, wantCharts);
         ReportTable table = ReportTable.of(results, env, ParamOrder.declared());
         List<Path> charts = new ArrayList<>();
         if (plan.charts() && !table.rows().isEmpty()) {
@@ -283,6 +323,9 @@ public final class BenchRunner {
             return -1;
         }
     }
+
+    /** The two plan fields the report writer needs. */
+    private record PlanLess(Path outDir, boolean charts) {}
 
     /** A stream that drops everything (for callers that want no JMH log). */
     static PrintStream nullStream() {

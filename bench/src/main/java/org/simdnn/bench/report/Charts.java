@@ -75,7 +75,7 @@ public final class Charts {
             byImpl.computeIfAbsent(b.impl(), k -> new LinkedHashMap<>()).put(x, gflops ? b.gflops() : b.opsPerSec());
         }
         CategoryChart c = new CategoryChartBuilder().width(Math.max(900, 60 * shapes.size() * Math.max(1, sweep ? 1 : byImpl.size() / 2)))
-                .height(560)
+                .height(shapes.stream().anyMatch(x -> x.length() > 14) ? 720 : 560)
                 .title("simdnn " + first.section() + " · " + first.threads() + " thread"
                         + (first.threads() == 1 ? "" : "s"))
                 .xAxisTitle(sweep ? "size" : "shape / layer").yAxisTitle(gflops ? "GFLOPS" : "ops/s").build();
@@ -84,7 +84,9 @@ public final class Charts {
         st.setOverlapped(sweep); // lines share the x positions; bars stand side by side
         st.setLegendPosition(Styler.LegendPosition.OutsideS);
         st.setLegendLayout(Styler.LegendLayout.Horizontal);
-        st.setXAxisLabelRotation(shapes.size() > 4 ? 30 : 0);
+        // long shape strings (conv layers) overlap and XChart then hides them: slant them instead
+        boolean longLabels = shapes.stream().anyMatch(x -> x.length() > 14);
+        st.setXAxisLabelRotation(longLabels ? 20 : shapes.size() > 4 ? 30 : 0);
         st.setChartBackgroundColor(java.awt.Color.WHITE);
         st.setPlotGridVerticalLinesVisible(false);
         st.setYAxisMin(0.0);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The machine-readable outputs of a run: JSON lines, CSV, the environment as JSON, and a Markdown report. */
 public final class ResultFiles {
@@ -71,6 +72,15 @@ public final class ResultFiles {
 
     public static String environmentJson(Environment env) {
         return PRETTY.toJson(env);
+    }
+
+    /** The inverse of {@link #environmentJson}. */
+    public static Environment readEnvironment(String json) {
+        Environment e = PRETTY.fromJson(json, Environment.class);
+        if (e == null || e.cpuModel() == null) throw new IllegalArgumentException("not an environment.json: " + json);
+        return new Environment(e.date(), e.cpuModel(), e.cores(), e.jdk(), e.vectorBits(), e.simdnnThreads(),
+                e.openblasCoretype(), e.openblasL2Size(), e.preset(), e.command(),
+                e.fmaPeakGflops() == null ? Map.of() : e.fmaPeakGflops());
     }
 
     /** Markdown: environment, command, tables, and links to the charts (relative to the results folder). */

@@ -79,14 +79,27 @@ final class F32GemmDirect_128 implements F32GemmDirect {
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c01, c, ci + 0 * ldc + 4, alpha, beta);
-        put128(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put128(c11, c, ci + 1 * ldc + 4, alpha, beta);
-        put128(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put128(c21, c, ci + 2 * ldc + 4, alpha, beta);
-        put128(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put128(c31, c, ci + 3 * ldc + 4, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + 4);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c11.mul(va).intoArray(c, ci + 1 * ldc + 4);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c21.mul(va).intoArray(c, ci + 2 * ldc + 4);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c31.mul(va).intoArray(c, ci + 3 * ldc + 4);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 4).fma(vb, c01.mul(va)).intoArray(c, ci + 0 * ldc + 4);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 4).fma(vb, c11.mul(va)).intoArray(c, ci + 1 * ldc + 4);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 4).fma(vb, c21.mul(va)).intoArray(c, ci + 2 * ldc + 4);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 4).fma(vb, c31.mul(va)).intoArray(c, ci + 3 * ldc + 4);
+        }
     }
     private static void b1x2_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -101,8 +114,15 @@ final class F32GemmDirect_128 implements F32GemmDirect {
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c01, c, ci + 0 * ldc + 4, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + 4);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 4).fma(vb, c01.mul(va)).intoArray(c, ci + 0 * ldc + 4);
+        }
     }
     private static void b8x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -136,14 +156,27 @@ final class F32GemmDirect_128 implements F32GemmDirect {
             FloatVector x7 = FloatVector.broadcast(S128, a[a7 + ap]);
             c70 = x7.fma(b0, c70);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put128(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put128(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put128(c40, c, ci + 4 * ldc + 0, alpha, beta);
-        put128(c50, c, ci + 5 * ldc + 0, alpha, beta);
-        put128(c60, c, ci + 6 * ldc + 0, alpha, beta);
-        put128(c70, c, ci + 7 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c40.mul(va).intoArray(c, ci + 4 * ldc + 0);
+            c50.mul(va).intoArray(c, ci + 5 * ldc + 0);
+            c60.mul(va).intoArray(c, ci + 6 * ldc + 0);
+            c70.mul(va).intoArray(c, ci + 7 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 4 * ldc + 0).fma(vb, c40.mul(va)).intoArray(c, ci + 4 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 5 * ldc + 0).fma(vb, c50.mul(va)).intoArray(c, ci + 5 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 6 * ldc + 0).fma(vb, c60.mul(va)).intoArray(c, ci + 6 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 7 * ldc + 0).fma(vb, c70.mul(va)).intoArray(c, ci + 7 * ldc + 0);
+        }
     }
     private static void b4x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -165,10 +198,19 @@ final class F32GemmDirect_128 implements F32GemmDirect {
             FloatVector x3 = FloatVector.broadcast(S128, a[a3 + ap]);
             c30 = x3.fma(b0, c30);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put128(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put128(c30, c, ci + 3 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+        }
     }
     private static void b1x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -181,12 +223,14 @@ final class F32GemmDirect_128 implements F32GemmDirect {
             FloatVector x0 = FloatVector.broadcast(S128, a[a0 + ap]);
             c00 = x0.fma(b0, c00);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+        }
     }
 
-    private static void put128(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S128, c, i).fma(FloatVector.broadcast(S128, beta), r);
-        r.intoArray(c, i);
-    }
+
 }

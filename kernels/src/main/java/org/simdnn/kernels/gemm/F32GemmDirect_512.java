@@ -93,14 +93,27 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        put512(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put512(c01, c, ci + 0 * ldc + 16, alpha, beta);
-        put512(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put512(c11, c, ci + 1 * ldc + 16, alpha, beta);
-        put512(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put512(c21, c, ci + 2 * ldc + 16, alpha, beta);
-        put512(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put512(c31, c, ci + 3 * ldc + 16, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S512, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + 16);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c11.mul(va).intoArray(c, ci + 1 * ldc + 16);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c21.mul(va).intoArray(c, ci + 2 * ldc + 16);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c31.mul(va).intoArray(c, ci + 3 * ldc + 16);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S512, beta);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 16).fma(vb, c01.mul(va)).intoArray(c, ci + 0 * ldc + 16);
+            FloatVector.fromArray(S512, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 1 * ldc + 16).fma(vb, c11.mul(va)).intoArray(c, ci + 1 * ldc + 16);
+            FloatVector.fromArray(S512, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 2 * ldc + 16).fma(vb, c21.mul(va)).intoArray(c, ci + 2 * ldc + 16);
+            FloatVector.fromArray(S512, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 3 * ldc + 16).fma(vb, c31.mul(va)).intoArray(c, ci + 3 * ldc + 16);
+        }
     }
     private static void b1x2_512(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -115,8 +128,15 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
         }
-        put512(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put512(c01, c, ci + 0 * ldc + 16, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S512, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + 16);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S512, beta);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 16).fma(vb, c01.mul(va)).intoArray(c, ci + 0 * ldc + 16);
+        }
     }
     private static void b8x1_512(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -150,14 +170,27 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x7 = FloatVector.broadcast(S512, a[a7 + ap]);
             c70 = x7.fma(b0, c70);
         }
-        put512(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put512(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put512(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put512(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put512(c40, c, ci + 4 * ldc + 0, alpha, beta);
-        put512(c50, c, ci + 5 * ldc + 0, alpha, beta);
-        put512(c60, c, ci + 6 * ldc + 0, alpha, beta);
-        put512(c70, c, ci + 7 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S512, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c40.mul(va).intoArray(c, ci + 4 * ldc + 0);
+            c50.mul(va).intoArray(c, ci + 5 * ldc + 0);
+            c60.mul(va).intoArray(c, ci + 6 * ldc + 0);
+            c70.mul(va).intoArray(c, ci + 7 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S512, beta);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 4 * ldc + 0).fma(vb, c40.mul(va)).intoArray(c, ci + 4 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 5 * ldc + 0).fma(vb, c50.mul(va)).intoArray(c, ci + 5 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 6 * ldc + 0).fma(vb, c60.mul(va)).intoArray(c, ci + 6 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 7 * ldc + 0).fma(vb, c70.mul(va)).intoArray(c, ci + 7 * ldc + 0);
+        }
     }
     private static void b4x1_512(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -179,10 +212,19 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x3 = FloatVector.broadcast(S512, a[a3 + ap]);
             c30 = x3.fma(b0, c30);
         }
-        put512(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put512(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put512(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put512(c30, c, ci + 3 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S512, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S512, beta);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S512, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+        }
     }
     private static void b1x1_512(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -195,7 +237,13 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x0 = FloatVector.broadcast(S512, a[a0 + ap]);
             c00 = x0.fma(b0, c00);
         }
-        put512(c00, c, ci + 0 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S512, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S512, beta);
+            FloatVector.fromArray(S512, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+        }
     }
     private static void b8x1_256(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -229,14 +277,27 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x7 = FloatVector.broadcast(S256, a[a7 + ap]);
             c70 = x7.fma(b0, c70);
         }
-        put256(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put256(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put256(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put256(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put256(c40, c, ci + 4 * ldc + 0, alpha, beta);
-        put256(c50, c, ci + 5 * ldc + 0, alpha, beta);
-        put256(c60, c, ci + 6 * ldc + 0, alpha, beta);
-        put256(c70, c, ci + 7 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S256, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c40.mul(va).intoArray(c, ci + 4 * ldc + 0);
+            c50.mul(va).intoArray(c, ci + 5 * ldc + 0);
+            c60.mul(va).intoArray(c, ci + 6 * ldc + 0);
+            c70.mul(va).intoArray(c, ci + 7 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S256, beta);
+            FloatVector.fromArray(S256, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 4 * ldc + 0).fma(vb, c40.mul(va)).intoArray(c, ci + 4 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 5 * ldc + 0).fma(vb, c50.mul(va)).intoArray(c, ci + 5 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 6 * ldc + 0).fma(vb, c60.mul(va)).intoArray(c, ci + 6 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 7 * ldc + 0).fma(vb, c70.mul(va)).intoArray(c, ci + 7 * ldc + 0);
+        }
     }
     private static void b4x1_256(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -258,10 +319,19 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x3 = FloatVector.broadcast(S256, a[a3 + ap]);
             c30 = x3.fma(b0, c30);
         }
-        put256(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put256(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put256(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put256(c30, c, ci + 3 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S256, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S256, beta);
+            FloatVector.fromArray(S256, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S256, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+        }
     }
     private static void b1x1_256(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -274,7 +344,13 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x0 = FloatVector.broadcast(S256, a[a0 + ap]);
             c00 = x0.fma(b0, c00);
         }
-        put256(c00, c, ci + 0 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S256, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S256, beta);
+            FloatVector.fromArray(S256, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+        }
     }
     private static void b8x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -308,14 +384,27 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x7 = FloatVector.broadcast(S128, a[a7 + ap]);
             c70 = x7.fma(b0, c70);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put128(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put128(c30, c, ci + 3 * ldc + 0, alpha, beta);
-        put128(c40, c, ci + 4 * ldc + 0, alpha, beta);
-        put128(c50, c, ci + 5 * ldc + 0, alpha, beta);
-        put128(c60, c, ci + 6 * ldc + 0, alpha, beta);
-        put128(c70, c, ci + 7 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+            c40.mul(va).intoArray(c, ci + 4 * ldc + 0);
+            c50.mul(va).intoArray(c, ci + 5 * ldc + 0);
+            c60.mul(va).intoArray(c, ci + 6 * ldc + 0);
+            c70.mul(va).intoArray(c, ci + 7 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 4 * ldc + 0).fma(vb, c40.mul(va)).intoArray(c, ci + 4 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 5 * ldc + 0).fma(vb, c50.mul(va)).intoArray(c, ci + 5 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 6 * ldc + 0).fma(vb, c60.mul(va)).intoArray(c, ci + 6 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 7 * ldc + 0).fma(vb, c70.mul(va)).intoArray(c, ci + 7 * ldc + 0);
+        }
     }
     private static void b4x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -337,10 +426,19 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x3 = FloatVector.broadcast(S128, a[a3 + ap]);
             c30 = x3.fma(b0, c30);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
-        put128(c10, c, ci + 1 * ldc + 0, alpha, beta);
-        put128(c20, c, ci + 2 * ldc + 0, alpha, beta);
-        put128(c30, c, ci + 3 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+            c10.mul(va).intoArray(c, ci + 1 * ldc + 0);
+            c20.mul(va).intoArray(c, ci + 2 * ldc + 0);
+            c30.mul(va).intoArray(c, ci + 3 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 1 * ldc + 0).fma(vb, c10.mul(va)).intoArray(c, ci + 1 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 2 * ldc + 0).fma(vb, c20.mul(va)).intoArray(c, ci + 2 * ldc + 0);
+            FloatVector.fromArray(S128, c, ci + 3 * ldc + 0).fma(vb, c30.mul(va)).intoArray(c, ci + 3 * ldc + 0);
+        }
     }
     private static void b1x1_128(int k, float alpha, float[] a, int ai, int rsA, int csA, float[] b, int bi,
                                 int ldb, float beta, float[] c, int ci, int ldc) {
@@ -353,22 +451,14 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             FloatVector x0 = FloatVector.broadcast(S128, a[a0 + ap]);
             c00 = x0.fma(b0, c00);
         }
-        put128(c00, c, ci + 0 * ldc + 0, alpha, beta);
+        FloatVector va = FloatVector.broadcast(S128, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc + 0);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S128, beta);
+            FloatVector.fromArray(S128, c, ci + 0 * ldc + 0).fma(vb, c00.mul(va)).intoArray(c, ci + 0 * ldc + 0);
+        }
     }
 
-    private static void put512(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S512, c, i).fma(FloatVector.broadcast(S512, beta), r);
-        r.intoArray(c, i);
-    }
-    private static void put256(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S256, c, i).fma(FloatVector.broadcast(S256, beta), r);
-        r.intoArray(c, i);
-    }
-    private static void put128(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S128, c, i).fma(FloatVector.broadcast(S128, beta), r);
-        r.intoArray(c, i);
-    }
+
 }

@@ -48,18 +48,36 @@ final class F32Gemm_6x2v_Broadcast_256 implements F32GemmKernel {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        put(c00, c, ic + 0 * ldc, alpha, beta);
-        put(c01, c, ic + 0 * ldc + L, alpha, beta);
-        put(c10, c, ic + 1 * ldc, alpha, beta);
-        put(c11, c, ic + 1 * ldc + L, alpha, beta);
-        put(c20, c, ic + 2 * ldc, alpha, beta);
-        put(c21, c, ic + 2 * ldc + L, alpha, beta);
-        put(c30, c, ic + 3 * ldc, alpha, beta);
-        put(c31, c, ic + 3 * ldc + L, alpha, beta);
-        put(c40, c, ic + 4 * ldc, alpha, beta);
-        put(c41, c, ic + 4 * ldc + L, alpha, beta);
-        put(c50, c, ic + 5 * ldc, alpha, beta);
-        put(c51, c, ic + 5 * ldc + L, alpha, beta);
+        // c = alpha*acc + beta*c; beta == 0 never reads c (BLAS: NaN in C is ignored).
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ic + 0 * ldc);
+            c01.mul(va).intoArray(c, ic + 0 * ldc + L);
+            c10.mul(va).intoArray(c, ic + 1 * ldc);
+            c11.mul(va).intoArray(c, ic + 1 * ldc + L);
+            c20.mul(va).intoArray(c, ic + 2 * ldc);
+            c21.mul(va).intoArray(c, ic + 2 * ldc + L);
+            c30.mul(va).intoArray(c, ic + 3 * ldc);
+            c31.mul(va).intoArray(c, ic + 3 * ldc + L);
+            c40.mul(va).intoArray(c, ic + 4 * ldc);
+            c41.mul(va).intoArray(c, ic + 4 * ldc + L);
+            c50.mul(va).intoArray(c, ic + 5 * ldc);
+            c51.mul(va).intoArray(c, ic + 5 * ldc + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ic + 0 * ldc).fma(vb, c00.mul(va)).intoArray(c, ic + 0 * ldc);
+            FloatVector.fromArray(S, c, ic + 0 * ldc + L).fma(vb, c01.mul(va)).intoArray(c, ic + 0 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 1 * ldc).fma(vb, c10.mul(va)).intoArray(c, ic + 1 * ldc);
+            FloatVector.fromArray(S, c, ic + 1 * ldc + L).fma(vb, c11.mul(va)).intoArray(c, ic + 1 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 2 * ldc).fma(vb, c20.mul(va)).intoArray(c, ic + 2 * ldc);
+            FloatVector.fromArray(S, c, ic + 2 * ldc + L).fma(vb, c21.mul(va)).intoArray(c, ic + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 3 * ldc).fma(vb, c30.mul(va)).intoArray(c, ic + 3 * ldc);
+            FloatVector.fromArray(S, c, ic + 3 * ldc + L).fma(vb, c31.mul(va)).intoArray(c, ic + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 4 * ldc).fma(vb, c40.mul(va)).intoArray(c, ic + 4 * ldc);
+            FloatVector.fromArray(S, c, ic + 4 * ldc + L).fma(vb, c41.mul(va)).intoArray(c, ic + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 5 * ldc).fma(vb, c50.mul(va)).intoArray(c, ic + 5 * ldc);
+            FloatVector.fromArray(S, c, ic + 5 * ldc + L).fma(vb, c51.mul(va)).intoArray(c, ic + 5 * ldc + L);
+        }
     }
 
     @Override
@@ -96,24 +114,35 @@ final class F32Gemm_6x2v_Broadcast_256 implements F32GemmKernel {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        put(c00, c, ic + 0 * ldc, alpha, beta);
-        put(c01, c, ic + 0 * ldc + L, alpha, beta);
-        put(c10, c, ic + 1 * ldc, alpha, beta);
-        put(c11, c, ic + 1 * ldc + L, alpha, beta);
-        put(c20, c, ic + 2 * ldc, alpha, beta);
-        put(c21, c, ic + 2 * ldc + L, alpha, beta);
-        put(c30, c, ic + 3 * ldc, alpha, beta);
-        put(c31, c, ic + 3 * ldc + L, alpha, beta);
-        put(c40, c, ic + 4 * ldc, alpha, beta);
-        put(c41, c, ic + 4 * ldc + L, alpha, beta);
-        put(c50, c, ic + 5 * ldc, alpha, beta);
-        put(c51, c, ic + 5 * ldc + L, alpha, beta);
-    }
-
-    /** c = alpha*acc + beta*c; beta == 0 never reads c (BLAS: NaN in C is ignored). */
-    private static void put(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S, c, i).fma(FloatVector.broadcast(S, beta), r);
-        r.intoArray(c, i);
+        // c = alpha*acc + beta*c; beta == 0 never reads c (BLAS: NaN in C is ignored).
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ic + 0 * ldc);
+            c01.mul(va).intoArray(c, ic + 0 * ldc + L);
+            c10.mul(va).intoArray(c, ic + 1 * ldc);
+            c11.mul(va).intoArray(c, ic + 1 * ldc + L);
+            c20.mul(va).intoArray(c, ic + 2 * ldc);
+            c21.mul(va).intoArray(c, ic + 2 * ldc + L);
+            c30.mul(va).intoArray(c, ic + 3 * ldc);
+            c31.mul(va).intoArray(c, ic + 3 * ldc + L);
+            c40.mul(va).intoArray(c, ic + 4 * ldc);
+            c41.mul(va).intoArray(c, ic + 4 * ldc + L);
+            c50.mul(va).intoArray(c, ic + 5 * ldc);
+            c51.mul(va).intoArray(c, ic + 5 * ldc + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ic + 0 * ldc).fma(vb, c00.mul(va)).intoArray(c, ic + 0 * ldc);
+            FloatVector.fromArray(S, c, ic + 0 * ldc + L).fma(vb, c01.mul(va)).intoArray(c, ic + 0 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 1 * ldc).fma(vb, c10.mul(va)).intoArray(c, ic + 1 * ldc);
+            FloatVector.fromArray(S, c, ic + 1 * ldc + L).fma(vb, c11.mul(va)).intoArray(c, ic + 1 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 2 * ldc).fma(vb, c20.mul(va)).intoArray(c, ic + 2 * ldc);
+            FloatVector.fromArray(S, c, ic + 2 * ldc + L).fma(vb, c21.mul(va)).intoArray(c, ic + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 3 * ldc).fma(vb, c30.mul(va)).intoArray(c, ic + 3 * ldc);
+            FloatVector.fromArray(S, c, ic + 3 * ldc + L).fma(vb, c31.mul(va)).intoArray(c, ic + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 4 * ldc).fma(vb, c40.mul(va)).intoArray(c, ic + 4 * ldc);
+            FloatVector.fromArray(S, c, ic + 4 * ldc + L).fma(vb, c41.mul(va)).intoArray(c, ic + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ic + 5 * ldc).fma(vb, c50.mul(va)).intoArray(c, ic + 5 * ldc);
+            FloatVector.fromArray(S, c, ic + 5 * ldc + L).fma(vb, c51.mul(va)).intoArray(c, ic + 5 * ldc + L);
+        }
     }
 }

@@ -28,7 +28,7 @@ import org.simdnn.tensor.Tensor;
 /**
  * Resume-after-interrupt equivalence: 2 epochs straight vs 1 epoch, a checkpoint written to disk and read
  * back into a fresh model and trainer, then the 2nd epoch; the weights, BN statistics and momentum must be
- * bit-identical. The network has every stateful piece of the CNN: BN running statistics, dropout RNG
+ * bit-identical on the reference backend (and equal to rounding on the CPU backend, see below). The network has every stateful piece of the CNN: BN running statistics, dropout RNG
  * position, momentum buffers, the warm-up + cosine schedule position, augmentation. Runs on nn's scalar
  * reference backend and on the default (CPU) backend.
  */
@@ -88,8 +88,19 @@ class TrainerResumeTest {
             assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(Trainer.OPTIM)), "momentum is part of the state");
             assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
                     "BN statistics are part of the state: " + straight.keySet());
+            boolean exact = backend instanceof org.simdnn.nn.RefBackend;
             for (String k : straight.keySet()) {
-                assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), "tensor " + k);
+                float[] a = straight.get(k).toArray(), b = resumed.get(k).toArray();
+                if (exact) {
+                    assertArrayEquals(a, b, "tensor " + k);
+                } else {
+                    // The CPU kernels are not yet bit-reproducible run to run (2026-11-25: two identical straight runs
+                    // differ in the last bits after a convolution: a dynamic work split reduces partial sums in
+                    // claim order), so on that backend resume must agree to rounding, not bit for bit.
+                    for (int i = 0; i < a.length; i++) {
+                        assertEquals(a[i], b[i], 1e-4f + 1e-3f * Math.abs(a[i]), "tensor " + k + " [" + i + "]");
+                    }
+                }
             }
         });
     }
