@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * the best OpenBLAS impl, % of the measured FMA peak) and writes JSON, CSV, Markdown and PNG charts.
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Run the JMH benchmark suites and report GFLOPS, the ratio to OpenBLAS and % of the FMA peak.",
+        description = {"Run the JMH benchmark suites and report GFLOPS, the ratio to OpenBLAS and %% of the FMA peak.",
                 "Writes jmh-<suite>.json, results.csv, results.jsonl, environment.json, report.md and PNG charts "
                         + "into the results folder."})
 final class BenchCommand implements Callable<Integer> {
@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-charts", description = "skip the PNG charts")
     boolean noCharts;
 
-    @Option(names = "--no-peak", description = "skip the FMA peak measurement (no % peak column)")
+    @Option(names = "--no-peak", description = "skip the FMA peak measurement (no %% peak column)")
     boolean noPeak;
 
     @Override
