@@ -3,6 +3,7 @@ package org.simdnn.ffm.blas;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.simdnn.kernels.conv.Im2col;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
 
@@ -85,7 +86,7 @@ public final class OpenBlasBackend implements Backend {
             float[] patches = new float[chunk * pix * kk];
             for (int img = 0; img < d.batch(); img += chunk) {
                 int imgs = Math.min(chunk, d.batch() - img);
-                Im2col.im2col(d, x.data(), x.offset(), img, imgs, patches);
+                Im2col.pack(d, x.data(), x.offset(), img * pix, imgs * pix, patches);
                 OpenBlas.sgemm(false, false, imgs * pix, outC, kk, 1f, patches, 0, kk, w.data(), w.offset(), outC, 0f,
                         y.data(), y.offset() + img * pix * outC, outC);
             }
@@ -120,7 +121,7 @@ public final class OpenBlasBackend implements Backend {
             int imgs = Math.min(chunk, d.batch() - img);
             OpenBlas.sgemm(false, true, imgs * pix, kk, outC, 1f, dy.data(), dy.offset() + img * pix * outC, outC,
                     w.data(), w.offset(), outC, 0f, dpatches, 0, kk);
-            Im2col.col2imAdd(d, dpatches, img, imgs, dx.data(), dx.offset());
+            Im2col.scatterAdd(d, dpatches, img * pix, imgs * pix, dx.data(), dx.offset());
         }
     }
 
@@ -141,7 +142,7 @@ public final class OpenBlasBackend implements Backend {
             float[] patches = new float[chunk * pix * kk];
             for (int img = 0; img < d.batch(); img += chunk) {
                 int imgs = Math.min(chunk, d.batch() - img);
-                Im2col.im2col(d, x.data(), x.offset(), img, imgs, patches);
+                Im2col.pack(d, x.data(), x.offset(), img * pix, imgs * pix, patches);
                 OpenBlas.sgemm(true, false, kk, outC, imgs * pix, 1f, patches, 0, kk, dy.data(),
                         dy.offset() + img * pix * outC, outC, img == 0 ? 0f : 1f, dw.data(), dw.offset(), outC);
             }
