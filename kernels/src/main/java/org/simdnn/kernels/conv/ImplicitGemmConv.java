@@ -50,36 +50,39 @@ final class ImplicitGemmConv implements ConvImpl {
 
     @Override
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
-        int K = d.outC(), Kp = roundUp(K, nr()), rows = d.kH() * d.kW() * d.inC();
-        float[] wp = w;
-        int wpo = wo;
-        if (Kp != K) {
-            wp = Scratch.get(Scratch.WPACK, rows * Kp);
-            wpo = 0;
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w, wo + r * K, wp, r * Kp, K);
-                Arrays.fill(wp, r * Kp + K, (r + 1) * Kp, 0f);
+        int K = d.outC(), Kp = roundUp(K, nr()), rows = d.kH() * d.kW() * d.inC(), nr = nr();
+        // HWIO [rows, K] -> slivers [Kp/NR][rows][NR], zero columns past K.
+        float[] wp = Scratch.get(Scratch.WPACK, rows * Kp);
+        for (int s = 0; s < Kp; s += nr) {
+            int cols = Math.min(nr, K - s), dst = s * rows;
+            for (int r = 0; r < rows; r++, dst += nr) {
+                System.arraycopy(w, wo + r * K + s, wp, dst, cols);
+                if (cols < nr) Arrays.fill(wp, dst + cols, dst + nr, 0f);
             }
         }
         float[] bp = Scratch.get(Scratch.BIAS, Kp);
         Arrays.fill(bp, 0, Kp, 0f);
         if (bias != null) System.arraycopy(bias, bo, bp, 0, K);
         run(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(), d.strideH(), d.strideW(),
-                d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, wpo, Kp, bp, K, y, yo);
+                d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, bp, K, y, yo);
     }
 
     @Override
     public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
-        int C = d.inC(), K = d.outC(), Cp = roundUp(C, nr()), kH = d.kH(), kW = d.kW();
-        // Wt[kh', kw', k, c] = W[kH-1-kh', kW-1-kw', c, k], columns padded to Cp.
-        float[] wt = Scratch.get(Scratch.WPACK, kH * kW * K * Cp);
+        int C = d.inC(), K = d.outC(), Cp = roundUp(C, nr()), kH = d.kH(), kW = d.kW(), nr = nr();
+        int rows = kH * kW * K;
+        // Wt[kh', kw', k, c] = W[kH-1-kh', kW-1-kw', c, k], packed in slivers [Cp/NR][rows][NR] like forward's.
+        float[] wt = Scratch.get(Scratch.WPACK, rows * Cp);
         for (int a = 0; a < kH; a++) {
             for (int b = 0; b < kW; b++) {
-                int src = wo + ((kH - 1 - a) * kW + (kW - 1 - b)) * C * K, dst = (a * kW + b) * K * Cp;
-                for (int k = 0; k < K; k++) {
-                    int row = dst + k * Cp;
-                    for (int c = 0; c < C; c++) wt[row + c] = w[src + c * K + k];
-                    Arrays.fill(wt, row + C, row + Cp, 0f);
+                int src = wo + ((kH - 1 - a) * kW + (kW - 1 - b)) * C * K, r0 = (a * kW + b) * K;
+                for (int s = 0; s < Cp; s += nr) {
+                    int cols = Math.min(nr, C - s);
+                    for (int k = 0; k < K; k++) {
+                        int row = s * rows + (r0 + k) * nr;
+                        for (int c = 0; c < cols; c++) wt[row + c] = w[src + (s + c) * K + k];
+                        if (cols < nr) Arrays.fill(wt, row + cols, row + nr, 0f);
+                    }
                 }
             }
         }
@@ -87,19 +90,18 @@ final class ImplicitGemmConv implements ConvImpl {
         Arrays.fill(bp, 0, Cp, 0f);
         int pt = d.dilationH() * (kH - 1) - d.padTop(), pl = d.dilationW() * (kW - 1) - d.padLeft();
         run(dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), kH, kW, 1, 1, d.dilationH(), d.dilationW(),
-                pt, pl, wt, 0, Cp, bp, C, dx, dxo);
+                pt, pl, wt, bp, C, dx, dxo);
     }
 
     /**
      * The forward driver on explicit geometry (pads may be negative: rows/columns cropped). Input
-     * {@code [N, H, W, C]}, output {@code [N, OH, OW, K]}, weights {@code [kH·kW·C, ldw]} with ldw a multiple
-     * of 2L and zero columns past K, bias {@code ldw} floats.
+     * {@code [N, H, W, C]}, output {@code [N, OH, OW, K]}, weights packed in slivers
+     * {@code [ceil(K/NR)][kH·kW·C][NR]} with zero columns past K, bias {@code ceil(K/NR)·NR} floats.
      */
     static void run(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw,
-                    int dh, int dw, int pt, int pl, float[] wp, int wpo, int ldw, float[] bp, int K, float[] y,
-                    int yo) {
+                    int dh, int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo) {
         int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
-        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, nr = 2 * ConvVectors.L;
+        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, nr = ConvTiles.NR, wRows = taps * C;
         int[] base = Scratch.ints(Scratch.OFFSETS, Mr);
         for (int p = 0; p < Mr; p++) {
             int q = Math.min(p, M - 1); // tail pixels repeat the last one; never stored
@@ -117,10 +119,10 @@ final class ImplicitGemmConv implements ConvImpl {
                     int rows = Math.min(ConvTiles.MR, M - p0);
                     for (int j0 = 0; j0 < K; j0 += nr) {
                         if (rows == ConvTiles.MR && j0 + nr <= K) {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, wpo + j0, ldw, bp, j0, y,
+                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, y,
                                     yn + p0 * K + j0, K);
                         } else {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, wpo + j0, ldw, bp, j0, tile, 0, nr);
+                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, tile, 0, nr);
                             int cols = Math.min(nr, K - j0);
                             for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p0 + i) * K + j0, cols);
                         }
@@ -153,23 +155,26 @@ final class ImplicitGemmConv implements ConvImpl {
             float[] part = parts[wk];
             Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-            float[] dyp = Kp == K ? dy : Scratch.get(Scratch.DY, M * Kp);
+            float[] dyp = Scratch.get(Scratch.DY, M * Kp);
             for (int n = n0; n < n1; n++) {
                 padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
+                // dY of this image -> slivers [Kp/NR][M][NR], zero columns past K.
                 int dyn = dyo + n * M * K;
-                if (Kp != K) {
-                    for (int p = 0; p < M; p++) {
-                        System.arraycopy(dy, dyn + p * K, dyp, p * Kp, K);
-                        Arrays.fill(dyp, p * Kp + K, (p + 1) * Kp, 0f);
-                    }
-                    dyn = 0;
-                }
-                for (int r0 = 0; r0 < Rp; r0 += MR) {
-                    for (int j0 = 0; j0 < Kp; j0 += nr) {
-                        ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, dyn + j0, Kp, part, r0 * Kp + j0, Kp);
+                for (int s = 0; s < Kp; s += nr) {
+                    int cols = Math.min(nr, K - s);
+                    for (int p = 0, dst = s * M; p < M; p++, dst += nr) {
+                        System.arraycopy(dy, dyn + p * K + s, dyp, dst, cols);
+                        if (cols < nr) Arrays.fill(dyp, dst + cols, dst + nr, 0f);
                     }
                 }
-                if (db != null) ConvVectors.addRows(dyp, dyn, M, Kp, part, wsize);
+                for (int j0 = 0; j0 < Kp; j0 += nr) {
+                    for (int r0 = 0; r0 < Rp; r0 += MR) {
+                        ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, j0 * M, part, r0 * Kp + j0, Kp);
+                    }
+                }
+                if (db != null) {
+                    for (int j0 = 0; j0 < Kp; j0 += nr) ConvVectors.addRows(dyp, j0 * M, M, nr, part, wsize + j0);
+                }
             }
         });
         float[] sum = parts[0];
