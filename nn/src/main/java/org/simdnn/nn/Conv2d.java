@@ -11,7 +11,8 @@ import org.simdnn.tensor.Tensor;
 /**
  * 2-d convolution over NHWC input {@code [N, H, W, inC]} with HWIO weights {@code [kH, kW, inC/groups, outC]}
  * (see {@link Conv2dDesc}); symmetric padding, stride, dilation and groups. The descriptor is rebuilt only when
- * the input's N, H or W change. Default initialisation: He uniform weights, zero bias.
+ * the input's N, H or W change. Default initialisation: He uniform weights, zero bias ({@link #init} chooses
+ * another {@link Init} scheme).
  */
 public final class Conv2d extends AbstractModule {
     private final int inC, outC, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups;
@@ -61,7 +62,7 @@ public final class Conv2d extends AbstractModule {
     @Override
     public void initialize(SplittableRandom rng) {
         init.fill(weight.value(), kH * kW * (inC / groups), kH * kW * (outC / groups), rng);
-        if (bias != null) bias.value().fill(0f);
+        if (bias != null) init.fillBias(bias.value(), kH * kW * (inC / groups), rng);
     }
 
     private Conv2dDesc desc(Tensor x) {

@@ -11,7 +11,7 @@ import org.simdnn.tensor.Tensor;
  * Dense layer {@code y = x W + b} on {@code [batch, in]} inputs. The weight is {@code [in, out]} (the row-major B
  * operand of the GEMM, like conv's HWIO), so forward is one {@code sgemm(N, N)}; backward is
  * {@code dW = x^T dy} (sgemm(T, N)), {@code db = sumRows(dy)}, {@code dx = dy W^T} (sgemm(N, T)).
- * Default initialisation: He uniform weights, zero bias.
+ * Default initialisation: He uniform weights, zero bias ({@link #init} chooses another {@link Init} scheme).
  */
 public final class Linear extends AbstractModule {
     private final int in, out;
@@ -52,7 +52,7 @@ public final class Linear extends AbstractModule {
     @Override
     public void initialize(SplittableRandom rng) {
         init.fill(weight.value(), in, out, rng);
-        if (bias != null) bias.value().fill(0f);
+        if (bias != null) init.fillBias(bias.value(), in, rng);
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.simdnn.tensor.Tensor;
  *   w   = w - η d - (decoupled ? η λ w : 0)
  * </pre>
  * λ applies only to parameters whose {@link Parameter#decay()} is true (weights, not biases or batch-norm
- * parameters). Nesterov requires μ &gt; 0 and τ = 0. Full-batch, online and minibatch SGD differ only in how
+ * parameters), unless {@link #decayAllParameters} asks for every parameter, as PyTorch's
+ * {@code SGD(model.parameters(), weight_decay=λ)} does. Nesterov requires μ &gt; 0 and τ = 0. Full-batch, online and minibatch SGD differ only in how
  * many samples the gradient was averaged over before {@link #step()} (see {@link Optimizer}).
  *
  * <p>Configure fluently: {@code new Sgd(model.parameters(), 0.05f).momentum(0.9f).nesterov(true).weightDecay(5e-4f)}.
@@ -32,7 +33,7 @@ public final class Sgd implements Optimizer {
     private final Tensor[] buffers;
     private final boolean[] started;
     private float lr, momentum, dampening, weightDecay;
-    private boolean nesterov, decoupled;
+    private boolean nesterov, decoupled, decayAll;
     private long steps;
 
     public Sgd(List<Parameter> params, float lr) { this(params, lr, Backends.get()); }
@@ -77,6 +78,16 @@ public final class Sgd implements Optimizer {
         return this;
     }
 
+    /**
+     * With {@code true}, weight decay applies to every parameter, biases and batch-norm gamma and beta included
+     * (what PyTorch's SGD does with the plain {@code weight_decay} argument); with {@code false} (the default) only
+     * to those whose {@link Parameter#decay()} is true.
+     */
+    public Sgd decayAllParameters(boolean all) {
+        this.decayAll = all;
+        return this;
+    }
+
     @Override
     public void step() {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -90,7 +101,7 @@ public final class Sgd implements Optimizer {
                 buf = buffers[i];
                 if (buf == null) buf = buffers[i] = Tensor.zeros(p.value().layout(), p.value().shape());
             }
-            SgdStep s = new SgdStep(lr, momentum, dampening, nesterov, p.decay() ? weightDecay : 0f, decoupled,
+            SgdStep s = new SgdStep(lr, momentum, dampening, nesterov, decayAll || p.decay() ? weightDecay : 0f, decoupled,
                     !started[i]);
             backend.sgdStep(s, p.value(), p.grad(), buf);
             started[i] = true;
@@ -137,6 +148,6 @@ public final class Sgd implements Optimizer {
     @Override
     public String toString() {
         return "Sgd(lr " + lr + ", momentum " + momentum + (nesterov ? ", Nesterov" : "") + ", dampening " + dampening
-                + ", weight decay " + weightDecay + (decoupled ? " decoupled" : "") + ")";
+                + ", weight decay " + weightDecay + (decoupled ? " decoupled" : "") + (decayAll ? " on all parameters" : "") + ")";
     }
 }

@@ -51,7 +51,7 @@ public final class Trainer {
         model.useBackend(backend);
         this.params = model.parameters();
         this.optimizer = new Sgd(params, cfg.lr(), backend).momentum(cfg.momentum()).nesterov(cfg.nesterov())
-                .weightDecay(cfg.weightDecay());
+                .weightDecay(cfg.weightDecay()).decayAllParameters(cfg.decayAll());
         this.schedule = cfg.schedule(stepsPerEpoch);
         for (Module m : model.layers()) if (m instanceof Dropout d) dropouts.add(d);
     }

@@ -3,6 +3,7 @@ package org.simdnn.nn.init;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -31,12 +32,41 @@ class InitTest {
             double want = s.std(fanIn, fanOut) * s.std(fanIn, fanOut);
             assertEquals(want, var, 0.02 * want, s + " variance");
             assertEquals(0, sum / n, 0.01 * Math.sqrt(want) * 5, s + " mean");
-            if (s == Init.KAIMING_UNIFORM || s == Init.XAVIER_UNIFORM) {
+            if (s.isUniform()) {
                 assertTrue(max <= Math.sqrt(3 * want) + 1e-6, s + " bound");
             }
         }
         assertEquals(Math.sqrt(2.0 / 300), Init.KAIMING_NORMAL.std(300, 100), 1e-15);
         assertEquals(Math.sqrt(2.0 / 400), Init.XAVIER_UNIFORM.std(300, 100), 1e-15);
+        // PyTorch's kaiming_uniform_(a = sqrt(5)): gain sqrt(2 / (1 + 5)), bound gain * sqrt(3 / fanIn) = 1 / sqrt(fanIn)
+        assertEquals(1 / Math.sqrt(300), Math.sqrt(3) * Init.TORCH_DEFAULT.std(300, 100), 1e-15);
+    }
+
+    /** PyTorch's layers draw the bias from U(-1/sqrt(fanIn), 1/sqrt(fanIn)); the other schemes start it at zero. */
+    @Test
+    void torchDefaultDrawsTheBiasTooOthersZeroIt() {
+        Linear l = new Linear(64, 200).init(Init.TORCH_DEFAULT, Init.rng(3));
+        double bound = 1 / Math.sqrt(64), max = 0, sum = 0;
+        for (float v : l.bias().value().toArray()) {
+            max = Math.max(max, Math.abs(v));
+            sum += v;
+        }
+        assertTrue(max <= bound && max > 0.9 * bound, "Linear bias bound " + max + " vs " + bound);
+        assertEquals(0, sum / 200, 0.25 * bound, "Linear bias mean");
+        for (float v : l.weight().value().toArray()) assertTrue(Math.abs(v) <= bound, "Linear weight " + v);
+        // the weights are the same draws as Init.fill on the same generator; the bias comes after them
+        Tensor w = Tensor.zeros(64, 200);
+        Init.TORCH_DEFAULT.fill(w, 64, 200, Init.rng(3));
+        assertArrayEquals(w.toArray(), l.weight().value().toArray());
+
+        Conv2d c = new Conv2d(8, 16, 3, 1, 1).init(Init.TORCH_DEFAULT, Init.rng(4));
+        double cb = 1 / Math.sqrt(3 * 3 * 8), cmax = 0;
+        for (float v : c.bias().value().toArray()) cmax = Math.max(cmax, Math.abs(v));
+        assertTrue(cmax <= cb && cmax > 0.5 * cb, "Conv2d bias bound " + cmax + " vs " + cb);
+        for (float v : c.weight().value().toArray()) assertTrue(Math.abs(v) <= cb, "Conv2d weight " + v);
+
+        assertArrayEquals(new float[16], new Conv2d(8, 16, 3, 1, 1).init(Init.KAIMING_UNIFORM, Init.rng(4)).bias().value().toArray());
+        assertThrows(IllegalArgumentException.class, () -> Init.TORCH_DEFAULT.fillBias(Tensor.zeros(3), 0, Init.rng(1)));
     }
 
     @Test

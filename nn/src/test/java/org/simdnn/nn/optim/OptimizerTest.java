@@ -55,6 +55,16 @@ class OptimizerTest {
                 new double[] {0.949, 0.932151, 0.896054749}, new double[] {1.95, 1.935, 1.9015});
     }
 
+    /**
+     * PyTorch's rule: the bias decays too. Bias (starts at 2): g = 0.5 + 0.02 = 0.52, b = 1.948; g = -0.3 + 0.01948 =
+     * -0.28052, buf = 0.468 - 0.28052 = 0.18748, b = 1.929252; g = 0.2 + 0.01929252, buf = 0.38802452, b = 1.890449548.
+     */
+    @ParameterizedTest @MethodSource("backends")
+    void momentumWithL2DecayOnAllParameters(Backend b) throws Throwable {
+        run(b, ps -> new Sgd(ps, 0.1f, b).momentum(0.9f).weightDecay(0.01f).decayAllParameters(true),
+                new double[] {0.949, 0.932151, 0.896054749}, new double[] {1.948, 1.929252, 1.890449548});
+    }
+
     @ParameterizedTest @MethodSource("backends")
     void nesterov(Backend b) throws Throwable {
         run(b, ps -> new Sgd(ps, 0.1f, b).momentum(0.9f).nesterov(true).weightDecay(0.01f),

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.simdnn.nn.Conv2d;
+import org.simdnn.nn.Linear;
 import org.simdnn.nn.Sequential;
 import org.simdnn.nn.optim.LrSchedule;
 import org.simdnn.tensor.Tensor;
@@ -23,6 +25,30 @@ class ModelsTest {
         // convs 288 + 9216 + 18432 + 36864, BN 2*(32+32+64+64), fc 3136*256+256, 256*10+10
         assertEquals(288 + 9216 + 18432 + 36864 + 384 + 803072 + 2570, m.parameterCount());
         assertTrue(m.summary(new int[] {1, 28, 28, 1}).contains("Dropout"));
+    }
+
+    /** PyTorch's initialisation: conv and linear weights in ±1/sqrt(fanIn), linear biases drawn from the same range. */
+    @Test
+    void cnnStartsAsPyTorchDoes() {
+        Sequential m = Models.cnn(42);
+        Conv2d first = (Conv2d) m.layer(0);
+        assertBound(first.weight().value(), 1 / Math.sqrt(9), "conv 1->32");
+        assertBound(((Conv2d) m.layer(7)).weight().value(), 1 / Math.sqrt(9 * 64), "conv 64->64");
+        Linear fc = (Linear) m.layer(12), out = (Linear) m.layer(15);
+        assertBound(fc.weight().value(), 1 / Math.sqrt(3136), "linear 3136->256");
+        assertBound(fc.bias().value(), 1 / Math.sqrt(3136), "linear 3136->256 bias");
+        assertBound(out.weight().value(), 1 / Math.sqrt(256), "linear 256->10");
+        assertBound(out.bias().value(), 1 / Math.sqrt(256), "linear 256->10 bias");
+        // the recipe decays every parameter, as PyTorch's SGD(weight_decay=5e-4) on model.parameters()
+        assertTrue(TrainConfig.forModel("cnn", 10, 42).decayAll());
+        assertTrue(!TrainConfig.forModel("mlp", 5, 42).decayAll());
+    }
+
+    /** Every |v| <= bound, and the largest within 10 % of it (the draws fill the range, nothing is zero). */
+    private static void assertBound(Tensor t, double bound, String what) {
+        double max = 0;
+        for (float v : t.toArray()) max = Math.max(max, Math.abs(v));
+        assertTrue(max <= bound && max > 0.9 * bound, what + ": max |v| " + max + ", bound " + bound);
     }
 
     @Test

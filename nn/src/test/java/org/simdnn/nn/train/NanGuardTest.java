@@ -23,7 +23,7 @@ class NanGuardTest {
     }
 
     private static TrainConfig recipe(float lr) {
-        return new TrainConfig("test-mlp", 1, 16, lr, 0.9f, true, 0f, 0f, 0, false, 1, Augmentation.NONE);
+        return new TrainConfig("test-mlp", 1, 16, lr, 0.9f, true, 0f, false, 0f, 0, false, 1, Augmentation.NONE);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -47,7 +47,7 @@ class TrainerResumeTest {
     }
 
     private static TrainConfig recipe() {
-        return new TrainConfig("test-cnn", 2, 16, 0.05f, 0.9f, true, 5e-4f, 0.1f, 1, true, 11,
+        return new TrainConfig("test-cnn", 2, 16, 0.05f, 0.9f, true, 5e-4f, true, 0.1f, 1, true, 11,
                 new Augmentation(1, 0.5f));
     }
 
