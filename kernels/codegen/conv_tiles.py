@@ -63,6 +63,33 @@ def dw():
     return L
 
 
+def dwt():
+    L = ["    /**",
+         "     * Backward-weights tile, transposed: 8 output channels (broadcast from dY) x 2 vectors of input channels",
+         "     * of one tap, reduced over pixels [0, m):",
+         "     * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + xo + j] · dy[dyo + p·8 + i]}, dY packed in blocks of",
+         "     * 8 channels. Per pixel: two contiguous image loads behind one base offset (one bounds check) and",
+         "     * eight broadcasts at constant offsets, against eight image broadcasts behind eight checks in",
+         "     * {@link #dw8x2v}. Needs the input channels in whole vectors (C a multiple of 2·L).",
+         "     */",
+         "    static void dwT8x2v(float[] xp, int[] base, int m, int xo, float[] dy, int dyo, float[] acc, int ao,",
+         "                        int lda) {"]
+    for i in rows:
+        L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L.append("        for (int p = 0; p < m; p++) {")
+    L.append("            int b = base[p] + xo, r = dyo + p * 8;")
+    L.append("            FloatVector x0 = FloatVector.fromArray(F, xp, b), x1 = FloatVector.fromArray(F, xp, b + L);")
+    for i in rows:
+        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, dy[r + {i}]);")
+        L.append(f"            a{i}0 = v{i}.fma(x0, a{i}0); a{i}1 = v{i}.fma(x1, a{i}1);")
+    L.append("        }")
+    for i in rows:
+        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda).add(a{i}0).intoArray(acc, ao + {i} * lda);")
+        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda + L).add(a{i}1).intoArray(acc, ao + {i} * lda + L);")
+    L.append("    }")
+    return L
+
+
 HEADER = """package org.simdnn.kernels.conv;
 
 import jdk.incubator.vector.FloatVector;
@@ -87,5 +114,5 @@ final class ConvTiles {
 """
 
 if __name__ == "__main__":
-    src = HEADER.split("\n") + fwd() + [""] + dw() + ["}", ""]
+    src = HEADER.split("\n") + fwd() + [""] + dw() + [""] + dwt() + ["}", ""]
     open(OUT, "w").write("\n".join(src))

@@ -127,4 +127,60 @@ final class ConvTiles {
         FloatVector.fromArray(F, acc, ao + 7 * lda).add(a70).intoArray(acc, ao + 7 * lda);
         FloatVector.fromArray(F, acc, ao + 7 * lda + L).add(a71).intoArray(acc, ao + 7 * lda + L);
     }
+
+    /**
+     * Backward-weights tile, transposed: 8 output channels (broadcast from dY) x 2 vectors of input channels
+     * of one tap, reduced over pixels [0, m):
+     * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + xo + j] · dy[dyo + p·8 + i]}, dY packed in blocks of
+     * 8 channels. Per pixel: two contiguous image loads behind one base offset (one bounds check) and
+     * eight broadcasts at constant offsets, against eight image broadcasts behind eight checks in
+     * {@link #dw8x2v}. Needs the input channels in whole vectors (C a multiple of 2·L).
+     */
+    static void dwT8x2v(float[] xp, int[] base, int m, int xo, float[] dy, int dyo, float[] acc, int ao,
+                        int lda) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
+        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        for (int p = 0; p < m; p++) {
+            int b = base[p] + xo, r = dyo + p * 8;
+            FloatVector x0 = FloatVector.fromArray(F, xp, b), x1 = FloatVector.fromArray(F, xp, b + L);
+            FloatVector v0 = FloatVector.broadcast(F, dy[r + 0]);
+            a00 = v0.fma(x0, a00); a01 = v0.fma(x1, a01);
+            FloatVector v1 = FloatVector.broadcast(F, dy[r + 1]);
+            a10 = v1.fma(x0, a10); a11 = v1.fma(x1, a11);
+            FloatVector v2 = FloatVector.broadcast(F, dy[r + 2]);
+            a20 = v2.fma(x0, a20); a21 = v2.fma(x1, a21);
+            FloatVector v3 = FloatVector.broadcast(F, dy[r + 3]);
+            a30 = v3.fma(x0, a30); a31 = v3.fma(x1, a31);
+            FloatVector v4 = FloatVector.broadcast(F, dy[r + 4]);
+            a40 = v4.fma(x0, a40); a41 = v4.fma(x1, a41);
+            FloatVector v5 = FloatVector.broadcast(F, dy[r + 5]);
+            a50 = v5.fma(x0, a50); a51 = v5.fma(x1, a51);
+            FloatVector v6 = FloatVector.broadcast(F, dy[r + 6]);
+            a60 = v6.fma(x0, a60); a61 = v6.fma(x1, a61);
+            FloatVector v7 = FloatVector.broadcast(F, dy[r + 7]);
+            a70 = v7.fma(x0, a70); a71 = v7.fma(x1, a71);
+        }
+        FloatVector.fromArray(F, acc, ao + 0 * lda).add(a00).intoArray(acc, ao + 0 * lda);
+        FloatVector.fromArray(F, acc, ao + 0 * lda + L).add(a01).intoArray(acc, ao + 0 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 1 * lda).add(a10).intoArray(acc, ao + 1 * lda);
+        FloatVector.fromArray(F, acc, ao + 1 * lda + L).add(a11).intoArray(acc, ao + 1 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 2 * lda).add(a20).intoArray(acc, ao + 2 * lda);
+        FloatVector.fromArray(F, acc, ao + 2 * lda + L).add(a21).intoArray(acc, ao + 2 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 3 * lda).add(a30).intoArray(acc, ao + 3 * lda);
+        FloatVector.fromArray(F, acc, ao + 3 * lda + L).add(a31).intoArray(acc, ao + 3 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 4 * lda).add(a40).intoArray(acc, ao + 4 * lda);
+        FloatVector.fromArray(F, acc, ao + 4 * lda + L).add(a41).intoArray(acc, ao + 4 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 5 * lda).add(a50).intoArray(acc, ao + 5 * lda);
+        FloatVector.fromArray(F, acc, ao + 5 * lda + L).add(a51).intoArray(acc, ao + 5 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 6 * lda).add(a60).intoArray(acc, ao + 6 * lda);
+        FloatVector.fromArray(F, acc, ao + 6 * lda + L).add(a61).intoArray(acc, ao + 6 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 7 * lda).add(a70).intoArray(acc, ao + 7 * lda);
+        FloatVector.fromArray(F, acc, ao + 7 * lda + L).add(a71).intoArray(acc, ao + 7 * lda + L);
+    }
 }
