@@ -178,7 +178,7 @@ final class {cls} implements F32GemmDirect {{
                      float beta, float[] c, int ci, int ldc) {{
         int j = 0;
 {chunk_code}
-        if (j < n) F32GemmDirect.scalarColumns(m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
+        if (j < n) F32GemmDirect.paddedColumns(this, m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
     }}
 
     @Override
