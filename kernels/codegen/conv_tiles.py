@@ -36,6 +36,31 @@ def fwd():
     return L
 
 
+def fwd_flat():
+    L = ["    /**",
+         "     * Forward tile for few input channels (the first layer: C = 1): the (tap, c) reduction as one flat loop",
+         "     * over {@code r < R = taps·C}, pixel i reading {@code xp[base[p0 + i] + rowOff[r]]}, so a tap does",
+         "     * not pay a loop entry for a handful of channels. Weights and stores as {@link #fwd8x2v}.",
+         "     */",
+         "    static void fwdFlat8x2v(float[] xp, int[] base, int p0, int[] rowOff, int R, float[] w, int wo,",
+         "                            float[] bias, int bo, float[] out, int oo, int ldo) {"]
+    for i in rows:
+        L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L.append("        " + " ".join(f"int b{i} = base[p0 + {i}];" for i in rows))
+    L.append("        for (int r = 0; r < R; r++) {")
+    L.append("            int ro = rowOff[r];")
+    L.append("            FloatVector w0 = FloatVector.fromArray(F, w, wo + r * NR), w1 = FloatVector.fromArray(F, w, wo + r * NR + L);")
+    for i in rows:
+        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, xp[b{i} + ro]);")
+        L.append(f"            a{i}0 = v{i}.fma(w0, a{i}0); a{i}1 = v{i}.fma(w1, a{i}1);")
+    L.append("        }")
+    L.append("        FloatVector c0 = FloatVector.fromArray(F, bias, bo), c1 = FloatVector.fromArray(F, bias, bo + L);")
+    for i in rows:
+        L.append(f"        a{i}0.add(c0).intoArray(out, oo + {i} * ldo); a{i}1.add(c1).intoArray(out, oo + {i} * ldo + L);")
+    L.append("    }")
+    return L
+
+
 def dw():
     L = ["    /**",
          "     * Backward-weights tile: 8 rows of dW (row r = (tap, c), read at image offset {@code rowOff[r0 + i]}) x 2",
@@ -114,5 +139,5 @@ final class ConvTiles {
 """
 
 if __name__ == "__main__":
-    src = HEADER.split("\n") + fwd() + [""] + dw() + [""] + dwt() + ["}", ""]
+    src = HEADER.split("\n") + fwd() + [""] + fwd_flat() + [""] + dw() + [""] + dwt() + ["}", ""]
     open(OUT, "w").write("\n".join(src))
