@@ -83,6 +83,16 @@ final class {cls} implements F32GemmKernel {{
         }}
 {stores}
     }}
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {{
+        // A full sliver of a row-major B: NR floats per row as two vector copies (an arraycopy call per 32-float
+        // row cost more than the copy itself at n = 64).
+        for (int p = 0; p < kc; p++, ib += ldb) {{
+            int d = dst + p * NR;
+            FloatVector.fromArray(S, b, ib).intoArray(pb, d);
+            FloatVector.fromArray(S, b, ib + L).intoArray(pb, d + L);
+        }}
+    }}
 }}
 """
 
@@ -260,6 +270,11 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {{
 {body(lambda i: f"a[r{i} + p]")}
         }}
 {stores}
+    }}
+
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {{
+        for (int p = 0; p < kc; p++, ib += ldb) System.arraycopy(b, ib, pb, dst + p * NR, NR);
     }}
 
     private static void put(float[] c, int i, float acc, float alpha, float beta) {{

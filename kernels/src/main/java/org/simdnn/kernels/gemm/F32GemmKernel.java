@@ -32,4 +32,11 @@ interface F32GemmKernel {
      */
     void rowsInPlace(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc, float alpha,
                      float beta);
+
+    /**
+     * Packs one full sliver of a row-major (not transposed) B: rows p in [0, kc) of NR floats from
+     * {@code b[ib + p*ldb]} to {@code pb[dst + p*NR]}. Partial and transposed slivers go through
+     * {@link GemmPack#packBSliver}.
+     */
+    void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst);
 }

@@ -87,6 +87,11 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {
         put(c, ic + 3 * ldc + 3, c33, alpha, beta);
     }
 
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {
+        for (int p = 0; p < kc; p++, ib += ldb) System.arraycopy(b, ib, pb, dst + p * NR, NR);
+    }
+
     private static void put(float[] c, int i, float acc, float alpha, float beta) {
         c[i] = beta == 0f ? alpha * acc : Math.fma(beta, c[i], alpha * acc);
     }

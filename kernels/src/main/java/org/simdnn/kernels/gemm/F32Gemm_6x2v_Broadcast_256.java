@@ -145,4 +145,14 @@ final class F32Gemm_6x2v_Broadcast_256 implements F32GemmKernel {
             FloatVector.fromArray(S, c, ic + 5 * ldc + L).fma(vb, c51.mul(va)).intoArray(c, ic + 5 * ldc + L);
         }
     }
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {
+        // A full sliver of a row-major B: NR floats per row as two vector copies (an arraycopy call per 32-float
+        // row cost more than the copy itself at n = 64).
+        for (int p = 0; p < kc; p++, ib += ldb) {
+            int d = dst + p * NR;
+            FloatVector.fromArray(S, b, ib).intoArray(pb, d);
+            FloatVector.fromArray(S, b, ib + L).intoArray(pb, d + L);
+        }
+    }
 }

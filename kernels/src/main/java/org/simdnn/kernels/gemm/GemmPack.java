@@ -82,13 +82,14 @@ final class GemmPack {
                 if (w < nr) Arrays.fill(pb, d + w, d + nr, 0f);
             }
         } else {
-            // B(p, j) = b[j*ldb + p]: read each column of op(B) contiguously, write with stride nr.
-            for (int j = 0; j < w; j++) {
-                int src = offB + (j0 + j) * ldb + p0;
-                for (int p = 0; p < kc; p++) pb[dst + p * nr + j] = b[src + p];
-            }
-            if (w < nr) {
-                for (int p = 0; p < kc; p++) Arrays.fill(pb, dst + p * nr + w, dst + p * nr + nr, 0f);
+            // B(p, j) = b[j*ldb + p]. Rows of the sliver are written contiguously; the w source columns are read
+            // in step, so their cache lines (one per column) stay in L1 across 16 consecutive p. The other order
+            // (a column at a time) wrote with stride nr through a sliver larger than L1.
+            int src = offB + j0 * ldb + p0;
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * nr;
+                for (int j = 0, s = src + p; j < w; j++, s += ldb) pb[d + j] = b[s];
+                if (w < nr) Arrays.fill(pb, d + w, d + nr, 0f);
             }
         }
     }

@@ -90,8 +90,12 @@ final class GemmTask implements Parallel.RangeBody {
         if (packPhase) {
             int nr = kern.nr();
             for (int s = from; s < to; s++) {
-                int j0 = s * nr;
-                GemmPack.packBSliver(transB, b, offB, ldb, pc, kc, jc + j0, Math.min(nr, nc - j0), nr, pb, s * kc * nr);
+                int j0 = s * nr, w = Math.min(nr, nc - j0);
+                if (!transB && w == nr) {
+                    kern.packB(kc, b, offB + pc * ldb + jc + j0, ldb, pb, s * kc * nr);
+                } else {
+                    GemmPack.packBSliver(transB, b, offB, ldb, pc, kc, jc + j0, w, nr, pb, s * kc * nr);
+                }
             }
         } else if (inPlaceA) {
             computeInPlace(GemmWorkspace.get(), from, to);
