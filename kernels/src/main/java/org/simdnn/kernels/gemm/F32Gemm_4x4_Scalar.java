@@ -88,6 +88,11 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {
     }
 
     @Override
+    public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {
+        GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
+    }
+
+    @Override
     public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {
         for (int p = 0; p < kc; p++, ib += ldb) System.arraycopy(b, ib, pb, dst + p * NR, NR);
     }
