@@ -33,6 +33,8 @@ public final class ReferenceConv {
                 Conv2dDesc.of(1, 9, 9, 3, 7, 5, 1, 2),                                        // 5x5
                 Conv2dDesc.of(2, 8, 8, 32, 64, 3, 1, 1),                                      // the fast path
                 Conv2dDesc.of(3, 10, 10, 1, 32, 3, 1, 1),                                     // first layer, C = 1
+                new Conv2dDesc(2, 9, 8, 64, 13, 3, 3, 2, 2, 1, 0, 2, 1, 1, 1, 1),             // C in whole vectors, odd K, stride 2
+                new Conv2dDesc(1, 9, 9, 32, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1),             // C in whole vectors, dilation 2
                 Conv2dDesc.of(1, 13, 3, 16, 17, 3, 1, 1),                                     // K = lanes + 1
                 new Conv2dDesc(1, 5, 8, 4, 6, 1, 3, 1, 1, 0, 1, 0, 1, 1, 1, 1),               // 1x3
                 new Conv2dDesc(1, 4, 4, 3, 5, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1));              // pad > kernel - 1

@@ -73,6 +73,53 @@ final class ConvTiles {
     }
 
     /**
+     * Forward tile for few input channels (the first layer: C = 1): the (tap, c) reduction as one flat loop
+     * over {@code r < R = taps·C}, pixel i reading {@code xp[base[p0 + i] + rowOff[r]]}, so a tap does
+     * not pay a loop entry for a handful of channels. Weights and stores as {@link #fwd8x2v}.
+     */
+    static void fwdFlat8x2v(float[] xp, int[] base, int p0, int[] rowOff, int R, float[] w, int wo,
+                            float[] bias, int bo, float[] out, int oo, int ldo) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
+        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        int b0 = base[p0 + 0]; int b1 = base[p0 + 1]; int b2 = base[p0 + 2]; int b3 = base[p0 + 3]; int b4 = base[p0 + 4]; int b5 = base[p0 + 5]; int b6 = base[p0 + 6]; int b7 = base[p0 + 7];
+        for (int r = 0; r < R; r++) {
+            int ro = rowOff[r];
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + r * NR), w1 = FloatVector.fromArray(F, w, wo + r * NR + L);
+            FloatVector v0 = FloatVector.broadcast(F, xp[b0 + ro]);
+            a00 = v0.fma(w0, a00); a01 = v0.fma(w1, a01);
+            FloatVector v1 = FloatVector.broadcast(F, xp[b1 + ro]);
+            a10 = v1.fma(w0, a10); a11 = v1.fma(w1, a11);
+            FloatVector v2 = FloatVector.broadcast(F, xp[b2 + ro]);
+            a20 = v2.fma(w0, a20); a21 = v2.fma(w1, a21);
+            FloatVector v3 = FloatVector.broadcast(F, xp[b3 + ro]);
+            a30 = v3.fma(w0, a30); a31 = v3.fma(w1, a31);
+            FloatVector v4 = FloatVector.broadcast(F, xp[b4 + ro]);
+            a40 = v4.fma(w0, a40); a41 = v4.fma(w1, a41);
+            FloatVector v5 = FloatVector.broadcast(F, xp[b5 + ro]);
+            a50 = v5.fma(w0, a50); a51 = v5.fma(w1, a51);
+            FloatVector v6 = FloatVector.broadcast(F, xp[b6 + ro]);
+            a60 = v6.fma(w0, a60); a61 = v6.fma(w1, a61);
+            FloatVector v7 = FloatVector.broadcast(F, xp[b7 + ro]);
+            a70 = v7.fma(w0, a70); a71 = v7.fma(w1, a71);
+        }
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo), c1 = FloatVector.fromArray(F, bias, bo + L);
+        a00.add(c0).intoArray(out, oo + 0 * ldo); a01.add(c1).intoArray(out, oo + 0 * ldo + L);
+        a10.add(c0).intoArray(out, oo + 1 * ldo); a11.add(c1).intoArray(out, oo + 1 * ldo + L);
+        a20.add(c0).intoArray(out, oo + 2 * ldo); a21.add(c1).intoArray(out, oo + 2 * ldo + L);
+        a30.add(c0).intoArray(out, oo + 3 * ldo); a31.add(c1).intoArray(out, oo + 3 * ldo + L);
+        a40.add(c0).intoArray(out, oo + 4 * ldo); a41.add(c1).intoArray(out, oo + 4 * ldo + L);
+        a50.add(c0).intoArray(out, oo + 5 * ldo); a51.add(c1).intoArray(out, oo + 5 * ldo + L);
+        a60.add(c0).intoArray(out, oo + 6 * ldo); a61.add(c1).intoArray(out, oo + 6 * ldo + L);
+        a70.add(c0).intoArray(out, oo + 7 * ldo); a71.add(c1).intoArray(out, oo + 7 * ldo + L);
+    }
+
+    /**
      * Backward-weights tile: 8 rows of dW (row r = (tap, c), read at image offset {@code rowOff[r0 + i]}) x 2
      * vectors of output channels, reduced over pixels [0, m):
      * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + rowOff[r0 + i]] · dy[dyo + p·NR + j]}, dY packed as one
@@ -109,6 +156,62 @@ final class ConvTiles {
             a60 = v6.fma(d0, a60); a61 = v6.fma(d1, a61);
             FloatVector v7 = FloatVector.broadcast(F, xp[b + o7]);
             a70 = v7.fma(d0, a70); a71 = v7.fma(d1, a71);
+        }
+        FloatVector.fromArray(F, acc, ao + 0 * lda).add(a00).intoArray(acc, ao + 0 * lda);
+        FloatVector.fromArray(F, acc, ao + 0 * lda + L).add(a01).intoArray(acc, ao + 0 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 1 * lda).add(a10).intoArray(acc, ao + 1 * lda);
+        FloatVector.fromArray(F, acc, ao + 1 * lda + L).add(a11).intoArray(acc, ao + 1 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 2 * lda).add(a20).intoArray(acc, ao + 2 * lda);
+        FloatVector.fromArray(F, acc, ao + 2 * lda + L).add(a21).intoArray(acc, ao + 2 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 3 * lda).add(a30).intoArray(acc, ao + 3 * lda);
+        FloatVector.fromArray(F, acc, ao + 3 * lda + L).add(a31).intoArray(acc, ao + 3 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 4 * lda).add(a40).intoArray(acc, ao + 4 * lda);
+        FloatVector.fromArray(F, acc, ao + 4 * lda + L).add(a41).intoArray(acc, ao + 4 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 5 * lda).add(a50).intoArray(acc, ao + 5 * lda);
+        FloatVector.fromArray(F, acc, ao + 5 * lda + L).add(a51).intoArray(acc, ao + 5 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 6 * lda).add(a60).intoArray(acc, ao + 6 * lda);
+        FloatVector.fromArray(F, acc, ao + 6 * lda + L).add(a61).intoArray(acc, ao + 6 * lda + L);
+        FloatVector.fromArray(F, acc, ao + 7 * lda).add(a70).intoArray(acc, ao + 7 * lda);
+        FloatVector.fromArray(F, acc, ao + 7 * lda + L).add(a71).intoArray(acc, ao + 7 * lda + L);
+    }
+
+    /**
+     * Backward-weights tile, transposed: 8 output channels (broadcast from dY) x 2 vectors of input channels
+     * of one tap, reduced over pixels [0, m):
+     * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + xo + j] · dy[dyo + p·8 + i]}, dY packed in blocks of
+     * 8 channels. Per pixel: two contiguous image loads behind one base offset (one bounds check) and
+     * eight broadcasts at constant offsets, against eight image broadcasts behind eight checks in
+     * {@link #dw8x2v}. Needs the input channels in whole vectors (C a multiple of 2·L).
+     */
+    static void dwT8x2v(float[] xp, int[] base, int m, int xo, float[] dy, int dyo, float[] acc, int ao,
+                        int lda) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
+        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        for (int p = 0; p < m; p++) {
+            int b = base[p] + xo, r = dyo + p * 8;
+            FloatVector x0 = FloatVector.fromArray(F, xp, b), x1 = FloatVector.fromArray(F, xp, b + L);
+            FloatVector v0 = FloatVector.broadcast(F, dy[r + 0]);
+            a00 = v0.fma(x0, a00); a01 = v0.fma(x1, a01);
+            FloatVector v1 = FloatVector.broadcast(F, dy[r + 1]);
+            a10 = v1.fma(x0, a10); a11 = v1.fma(x1, a11);
+            FloatVector v2 = FloatVector.broadcast(F, dy[r + 2]);
+            a20 = v2.fma(x0, a20); a21 = v2.fma(x1, a21);
+            FloatVector v3 = FloatVector.broadcast(F, dy[r + 3]);
+            a30 = v3.fma(x0, a30); a31 = v3.fma(x1, a31);
+            FloatVector v4 = FloatVector.broadcast(F, dy[r + 4]);
+            a40 = v4.fma(x0, a40); a41 = v4.fma(x1, a41);
+            FloatVector v5 = FloatVector.broadcast(F, dy[r + 5]);
+            a50 = v5.fma(x0, a50); a51 = v5.fma(x1, a51);
+            FloatVector v6 = FloatVector.broadcast(F, dy[r + 6]);
+            a60 = v6.fma(x0, a60); a61 = v6.fma(x1, a61);
+            FloatVector v7 = FloatVector.broadcast(F, dy[r + 7]);
+            a70 = v7.fma(x0, a70); a71 = v7.fma(x1, a71);
         }
         FloatVector.fromArray(F, acc, ao + 0 * lda).add(a00).intoArray(acc, ao + 0 * lda);
         FloatVector.fromArray(F, acc, ao + 0 * lda + L).add(a01).intoArray(acc, ao + 0 * lda + L);

@@ -25,6 +25,8 @@ import org.simdnn.ops.Conv2dDesc;
  */
 final class ImplicitGemmConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+    /** Below this many input channels the forward tile runs the flat (tap, c) loop. */
+    static final int FLAT_MAX_C = 4;
 
     @Override public String name() { return "f32-conv-nhwc-8x2v-implicit-gemm"; }
 
@@ -53,13 +55,7 @@ final class ImplicitGemmConv implements ConvImpl {
         int K = d.outC(), Kp = roundUp(K, nr()), rows = d.kH() * d.kW() * d.inC(), nr = nr();
         // HWIO [rows, K] -> slivers [Kp/NR][rows][NR], zero columns past K.
         float[] wp = Scratch.get(Scratch.WPACK, rows * Kp);
-        for (int s = 0; s < Kp; s += nr) {
-            int cols = Math.min(nr, K - s), dst = s * rows;
-            for (int r = 0; r < rows; r++, dst += nr) {
-                System.arraycopy(w, wo + r * K + s, wp, dst, cols);
-                if (cols < nr) Arrays.fill(wp, dst + cols, dst + nr, 0f);
-            }
-        }
+        packColumns(w, wo, rows, K, nr, wp);
         float[] bp = Scratch.get(Scratch.BIAS, Kp);
         Arrays.fill(bp, 0, Kp, 0f);
         if (bias != null) System.arraycopy(bias, bo, bp, 0, K);
@@ -107,8 +103,19 @@ final class ImplicitGemmConv implements ConvImpl {
             int q = Math.min(p, M - 1); // tail pixels repeat the last one; never stored
             base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;
         }
-        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
-        for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dw) * C;
+        // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
+        boolean flat = C < FLAT_MAX_C;
+        int[] off = Scratch.ints(Scratch.TAPS, flat ? wRows : taps);
+        for (int a = 0; a < kH; a++) {
+            for (int b = 0; b < kW; b++) {
+                int t = a * kW + b, o = (a * dh * Wp + b * dw) * C;
+                if (!flat) {
+                    off[t] = o;
+                } else {
+                    for (int c = 0; c < C; c++) off[t * C + c] = o + c;
+                }
+            }
+        }
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
@@ -118,11 +125,15 @@ final class ImplicitGemmConv implements ConvImpl {
                 for (int p0 = 0; p0 < M; p0 += ConvTiles.MR) {
                     int rows = Math.min(ConvTiles.MR, M - p0);
                     for (int j0 = 0; j0 < K; j0 += nr) {
-                        if (rows == ConvTiles.MR && j0 + nr <= K) {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, y,
-                                    yn + p0 * K + j0, K);
+                        boolean full = rows == ConvTiles.MR && j0 + nr <= K;
+                        float[] dst = full ? y : tile;
+                        int di = full ? yn + p0 * K + j0 : 0, ldd = full ? K : nr;
+                        if (flat) {
+                            ConvTiles.fwdFlat8x2v(xp, base, p0, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
                         } else {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, tile, 0, nr);
+                            ConvTiles.fwd8x2v(xp, base, p0, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
+                        }
+                        if (!full) {
                             int cols = Math.min(nr, K - j0);
                             for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p0 + i) * K + j0, cols);
                         }
@@ -135,14 +146,17 @@ final class ImplicitGemmConv implements ConvImpl {
     @Override
     public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
                                 int dbo) {
+        if (d.inC() % ConvTiles.NR == 0) {
+            backwardWeightsTransposed(d, x, xo, dy, dyo, dw, dwo, db, dbo);
+            return;
+        }
         final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
         final int MR = ConvTiles.MR, nr = nr();
         final int Kp = roundUp(K, nr), taps = kH * kW, M = OH * OW, R = taps * C, Rp = roundUp(R, MR);
         final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
         final int wsize = Rp * Kp, psize = wsize + Kp;
-        int[] base = Scratch.ints(Scratch.OFFSETS, M);
-        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * C;
+        int[] base = pixelBases(M, OW, sh, sw, Wp, C);
         // dW row r = (tap, c) reads the image at rowOff[r]; rows past R repeat the last one and are dropped.
         int[] rowOff = Scratch.ints(Scratch.TAPS, Rp);
         for (int r = 0; r < Rp; r++) {
@@ -158,15 +172,7 @@ final class ImplicitGemmConv implements ConvImpl {
             float[] dyp = Scratch.get(Scratch.DY, M * Kp);
             for (int n = n0; n < n1; n++) {
                 padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
-                // dY of this image -> slivers [Kp/NR][M][NR], zero columns past K.
-                int dyn = dyo + n * M * K;
-                for (int s = 0; s < Kp; s += nr) {
-                    int cols = Math.min(nr, K - s);
-                    for (int p = 0, dst = s * M; p < M; p++, dst += nr) {
-                        System.arraycopy(dy, dyn + p * K + s, dyp, dst, cols);
-                        if (cols < nr) Arrays.fill(dyp, dst + cols, dst + nr, 0f);
-                    }
-                }
+                packColumns(dy, dyo + n * M * K, M, K, nr, dyp);
                 for (int j0 = 0; j0 < Kp; j0 += nr) {
                     for (int r0 = 0; r0 < Rp; r0 += MR) {
                         ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, j0 * M, part, r0 * Kp + j0, Kp);
@@ -177,13 +183,82 @@ final class ImplicitGemmConv implements ConvImpl {
                 }
             }
         });
+        float[] sum = sumPartials(parts, workers, psize);
+        for (int r = 0; r < R; r++) System.arraycopy(sum, r * Kp, dw, dwo + r * K, K);
+        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+    }
+
+    /**
+     * Weight gradient with {@link ConvTiles#dwT8x2v}, for C a multiple of 2·L: the partial sums are dW
+     * transposed, {@code [Kb][taps·C]} with Kb = K rounded up to 8, transposed back once at the end.
+     */
+    private void backwardWeightsTransposed(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo,
+                                           float[] db, int dbo) {
+        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
+        final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
+        final int nr = ConvTiles.NR, taps = kH * kW, M = OH * OW, R = taps * C, Kb = roundUp(K, 8);
+        final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
+        final int wsize = Kb * R, psize = wsize + Kb;
+        int[] base = pixelBases(M, OW, sh, sw, Wp, C);
+        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
+        for (int t = 0; t < taps; t++) tapOff[t] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C;
+        int workers = Math.min(Parallel.threads(), N);
+        float[][] parts = Scratch.partials(workers, psize);
+        Parallel.forRange(N, 1, (wk, n0, n1) -> {
+            float[] part = parts[wk];
+            Arrays.fill(part, 0, psize, 0f);
+            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+            float[] dyk = Scratch.get(Scratch.DY, M * Kb);
+            for (int n = n0; n < n1; n++) {
+                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
+                int dyn = dyo + n * M * K;
+                packColumns(dy, dyn, M, K, 8, dyk);
+                for (int k0 = 0; k0 < Kb; k0 += 8) {
+                    for (int t = 0; t < taps; t++) {
+                        for (int c0 = 0; c0 < C; c0 += nr) {
+                            ConvTiles.dwT8x2v(xp, base, M, tapOff[t] + c0, dyk, k0 * M, part, k0 * R + t * C + c0, R);
+                        }
+                    }
+                }
+                if (db != null) {
+                    for (int p = 0; p < M; p++) ConvVectors.axpy(1f, dy, dyn + p * K, part, wsize, K);
+                }
+            }
+        });
+        float[] sum = sumPartials(parts, workers, psize);
+        for (int r = 0; r < R; r++) {
+            int o = dwo + r * K;
+            for (int k = 0; k < K; k++) dw[o + k] = sum[k * R + r];
+        }
+        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+    }
+
+    /** Image offset of output pixel p's window origin in the padded image (C floats per padded pixel). */
+    private static int[] pixelBases(int M, int OW, int sh, int sw, int Wp, int C) {
+        int[] base = Scratch.ints(Scratch.OFFSETS, M);
+        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * C;
+        return base;
+    }
+
+    /** rows x K (row-major at src) -> column blocks [ceil(K/bw)][rows][bw], zero columns past K. */
+    private static void packColumns(float[] src, int so, int rows, int K, int bw, float[] dst) {
+        for (int s = 0; s < K; s += bw) {
+            int cols = Math.min(bw, K - s);
+            for (int p = 0, o = s * rows; p < rows; p++, o += bw) {
+                System.arraycopy(src, so + p * K + s, dst, o, cols);
+                if (cols < bw) Arrays.fill(dst, o + cols, o + bw, 0f);
+            }
+        }
+    }
+
+    /** parts[0] += parts[1..workers), in worker order. */
+    private static float[] sumPartials(float[][] parts, int workers, int size) {
         float[] sum = parts[0];
         for (int t = 1; t < workers; t++) {
             float[] p = parts[t];
-            for (int i = 0; i < psize; i++) sum[i] += p[i];
+            for (int i = 0; i < size; i++) sum[i] += p[i];
         }
-        for (int r = 0; r < R; r++) System.arraycopy(sum, r * Kp, dw, dwo + r * K, K);
-        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+        return sum;
     }
 
     /**
