@@ -24,8 +24,8 @@ import org.simdnn.ops.Conv2dDesc;
  *   <li>Backward data, stride 1: the forward tile on dY with the kernel flipped and padding {@code 2 − pad}.
  *       Stride 2: a gather per dX row from its 1 or 2 contributing dY rows (even dX columns take taps kw = 0
  *       and 2, odd ones kw = 1), written to a blocked row buffer and copied out.
- *   <li>Backward weights: per output row and channel vector, 9 tap accumulators summed over the row, added to
- *       a per-range partial; partials are summed in range order, so the result does not depend on scheduling
+ *   <li>Backward weights: per output row and channel vector, 9 tap accumulators and the dY sum (bias
+ *       gradient) summed over the row, added to a per-range partial; partials are summed in range order, so the result does not depend on scheduling
  *       (Parallel's ranges are fixed by the row count and the thread count).
  * </ul>
  */
@@ -68,7 +68,7 @@ final class DepthwiseConv3x3 {
         final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), OH = d.outH(), OW = d.outW();
         final int sh = d.strideH(), sw = d.strideW(), pt = d.padTop(), pl = d.padLeft();
         final int Cv = vectors(C);
-        final int Wp = (OW - 1) * sw + 3, rowLen = Cv * Wp * L, psize = Cv * 9 * L, iw1 = Math.min(W, Wp - pl);
+        final int Wp = (OW - 1) * sw + 3, rowLen = Cv * Wp * L, psize = Cv * 10 * L, iw1 = Math.min(W, Wp - pl);
         final int rowsN = N * OH, grain = grain(OW, C);
         int ranges = Math.min(Parallel.threads(), Math.max(1, rowsN / grain));
         float[][] parts = Scratch.partials(ranges, psize);
@@ -86,10 +86,13 @@ final class DepthwiseConv3x3 {
                 loadRow(dy, dyo + q * OW * C, OW, C, dyb, 0, OW * L);
                 int b0 = (rTop % 3) * rowLen, b1 = ((rTop + 1) % 3) * rowLen, b2 = ((rTop + 2) % 3) * rowLen;
                 for (int cv = 0, co = 0; cv < Cv; cv++, co += Wp * L) {
+                    int r0 = b0 + co, r1 = b1 + co, r2 = b2 + co, yb = cv * OW * L, pb = cv * 10 * L;
                     if (sw == 1) {
-                        DepthwiseTiles3x3.bwdWeights3x3s1(ring, b0 + co, b1 + co, b2 + co, dyb, cv * OW * L, p, cv * 9 * L, OW);
+                        int ow = DepthwiseTiles3x3.bwdWeights3x3s1(ring, r0, r1, r2, dyb, yb, p, pb, OW);
+                        if (ow < OW) DepthwiseTiles3x3.bwdWeights3x3s1Tail(ring, r0, r1, r2, dyb, yb, p, pb, ow, OW);
                     } else {
-                        DepthwiseTiles3x3.bwdWeights3x3s2(ring, b0 + co, b1 + co, b2 + co, dyb, cv * OW * L, p, cv * 9 * L, OW);
+                        int ow = DepthwiseTiles3x3.bwdWeights3x3s2(ring, r0, r1, r2, dyb, yb, p, pb, OW);
+                        if (ow < OW) DepthwiseTiles3x3.bwdWeights3x3s2Tail(ring, r0, r1, r2, dyb, yb, p, pb, ow, OW);
                     }
                 }
             }
@@ -97,9 +100,11 @@ final class DepthwiseConv3x3 {
         float[] sum = Scratch.get(Scratch.ACC, psize);
         ConvUtil.sumPartials(parts, ranges, psize, sum, 0);
         for (int t = 0; t < 9; t++) {
-            for (int c = 0; c < C; c++) dw[dwo + t * C + c] = sum[((c / L) * 9 + t) * L + c % L];
+            for (int c = 0; c < C; c++) dw[dwo + t * C + c] = sum[((c / L) * 10 + t) * L + c % L];
         }
-        if (db != null) ConvUtil.sumRows(dy, dyo, rowsN * OW, C, db, dbo);
+        if (db != null) {
+            for (int c = 0; c < C; c++) db[dbo + c] = sum[((c / L) * 10 + 9) * L + c % L];
+        }
     }
 
     // ---- drivers ------------------------------------------------------------------------------------------
@@ -126,10 +131,13 @@ final class DepthwiseConv3x3 {
                     boolean direct = cv < full;
                     float[] o = direct ? out : tmp;
                     int ob = direct ? yRow + cv * L : 0, os = direct ? C : L;
+                    int r0 = b0 + co, r1 = b1 + co, r2 = b2 + co, wo = cv * 9 * L, bo = bp + cv * L;
                     if (sw == 1) {
-                        DepthwiseTiles3x3.fwd3x3s1(ring, b0 + co, b1 + co, b2 + co, wp, cv * 9 * L, wp, bp + cv * L, o, ob, os, Wo);
+                        int ow = DepthwiseTiles3x3.fwd3x3s1(ring, r0, r1, r2, wp, wo, wp, bo, o, ob, os, Wo);
+                        if (ow < Wo) DepthwiseTiles3x3.fwd3x3s1Tail(ring, r0, r1, r2, wp, wo, wp, bo, o, ob, os, ow, Wo);
                     } else {
-                        DepthwiseTiles3x3.fwd3x3s2(ring, b0 + co, b1 + co, b2 + co, wp, cv * 9 * L, wp, bp + cv * L, o, ob, os, Wo);
+                        int ow = DepthwiseTiles3x3.fwd3x3s2(ring, r0, r1, r2, wp, wo, wp, bo, o, ob, os, Wo);
+                        if (ow < Wo) DepthwiseTiles3x3.fwd3x3s2Tail(ring, r0, r1, r2, wp, wo, wp, bo, o, ob, os, ow, Wo);
                     }
                     if (!direct) {
                         for (int ow = 0; ow < Wo; ow++) {
@@ -173,11 +181,14 @@ final class DepthwiseConv3x3 {
                 int s0 = (((R - kh0) / 2) & 1) * rowLen, s1 = kh1 < 0 ? 0 : (((R - kh1) / 2) & 1) * rowLen;
                 for (int cv = 0; cv < Cv; cv++) {
                     int co = cv * Jp * L, wo = cv * 9 * L;
+                    int ra = s0 + co, wa = wo + kh0 * 3 * L, ob = cv * outLen;
                     if (kh1 < 0) {
-                        DepthwiseTiles3x3.bwdDataS2x1(ring, s0 + co, wp, wo + kh0 * 3 * L, tmp, cv * outLen, T);
+                        int ow = DepthwiseTiles3x3.bwdDataS2x1(ring, ra, wp, wa, tmp, ob, T);
+                        if (ow < T) DepthwiseTiles3x3.bwdDataS2x1Tail(ring, ra, wp, wa, tmp, ob, ow, T);
                     } else {
-                        DepthwiseTiles3x3.bwdDataS2x2(ring, s0 + co, s1 + co, wp, wo + kh0 * 3 * L, wo + kh1 * 3 * L,
-                                tmp, cv * outLen, T);
+                        int rb = s1 + co, wb = wo + kh1 * 3 * L;
+                        int ow = DepthwiseTiles3x3.bwdDataS2x2(ring, ra, rb, wp, wa, wb, tmp, ob, T);
+                        if (ow < T) DepthwiseTiles3x3.bwdDataS2x2Tail(ring, ra, rb, wp, wa, wb, tmp, ob, ow, T);
                     }
                 }
                 for (int iw = 0; iw < W; iw++) {

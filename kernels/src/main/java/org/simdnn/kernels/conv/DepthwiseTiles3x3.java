@@ -22,8 +22,10 @@ final class DepthwiseTiles3x3 {
      * input row at {@code x[r<kh> + p·L]} (pixel p = ow·1 + kw); each of the 10 input vectors of a tile is
      * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
      * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.
+     * Returns the first pixel not done ({@code n − n mod 8}); {@link #fwd3x3s1Tail} does the rest (kept apart so
+     * the tile stays small enough for C1 and a first tail does not deoptimise it).
      */
-    static void fwd3x3s1(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
+    static int fwd3x3s1(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
                           int oo, int os, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
@@ -109,17 +111,24 @@ final class DepthwiseTiles3x3 {
             a6.intoArray(out, o + 6 * os);
             a7.intoArray(out, o + 7 * os);
         }
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #fwd3x3s1}, one at a time. */
+    static void fwd3x3s1Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
+                              int oo, int os, int ow, int n) {
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
         for (; ow < n; ow++) {
             FloatVector a = bias;
-            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 0 * L).fma(w00, a);
-            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 1 * L).fma(w01, a);
-            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 2 * L).fma(w02, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 0 * L).fma(w10, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 1 * L).fma(w11, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 2 * L).fma(w12, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 0 * L).fma(w20, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 1 * L).fma(w21, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 2 * L).fma(w22, a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 1 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 2 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 3 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 4 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (1 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 5 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
             a.intoArray(out, oo + ow * os);
         }
     }
@@ -129,8 +138,10 @@ final class DepthwiseTiles3x3 {
      * input row at {@code x[r<kh> + p·L]} (pixel p = ow·2 + kw); each of the 17 input vectors of a tile is
      * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
      * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.
+     * Returns the first pixel not done ({@code n − n mod 8}); {@link #fwd3x3s2Tail} does the rest (kept apart so
+     * the tile stays small enough for C1 and a first tail does not deoptimise it).
      */
-    static void fwd3x3s2(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
+    static int fwd3x3s2(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
                           int oo, int os, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
@@ -258,17 +269,24 @@ final class DepthwiseTiles3x3 {
             a6.intoArray(out, o + 6 * os);
             a7.intoArray(out, o + 7 * os);
         }
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #fwd3x3s2}, one at a time. */
+    static void fwd3x3s2Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
+                              int oo, int os, int ow, int n) {
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
         for (; ow < n; ow++) {
             FloatVector a = bias;
-            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 0 * L).fma(w00, a);
-            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 1 * L).fma(w01, a);
-            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 2 * L).fma(w02, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 0 * L).fma(w10, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 1 * L).fma(w11, a);
-            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 2 * L).fma(w12, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 0 * L).fma(w20, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 1 * L).fma(w21, a);
-            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 2 * L).fma(w22, a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 1 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 2 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 3 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 4 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + ow * (2 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 5 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
             a.intoArray(out, oo + ow * os);
         }
     }
@@ -276,9 +294,11 @@ final class DepthwiseTiles3x3 {
     /**
      * Backward weights, stride 1: 9 tap accumulators of one channel vector, summed over the {@code n} output
      * pixels of a row ({@code dy[yo + ow·L]}, blocked) against the 3 blocked padded input rows; added to
-     * {@code p[po + t·L]} at the end. 8 dY vectors per step, each input vector loaded once.
+     * {@code p[po + t·L]} at the end, and the dY sum (bias gradient) to {@code p[po + 9·L]}. 8 dY vectors per
+     * step, each input vector loaded once.
+     * Returns the first pixel not done; {@link #bwdWeights3x3s1Tail} adds the rest.
      */
-    static void bwdWeights3x3s1(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int n) {
+    static int bwdWeights3x3s1(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int n) {
         FloatVector a00 = FloatVector.zero(F);
         FloatVector a01 = FloatVector.zero(F);
         FloatVector a02 = FloatVector.zero(F);
@@ -288,6 +308,7 @@ final class DepthwiseTiles3x3 {
         FloatVector a20 = FloatVector.zero(F);
         FloatVector a21 = FloatVector.zero(F);
         FloatVector a22 = FloatVector.zero(F);
+        FloatVector sb = FloatVector.zero(F);
         int ow = 0;
         for (; ow <= n - 8; ow += 8) {
             FloatVector d0 = FloatVector.fromArray(F, dy, yo + ow * L + 0 * L);
@@ -298,6 +319,7 @@ final class DepthwiseTiles3x3 {
             FloatVector d5 = FloatVector.fromArray(F, dy, yo + ow * L + 5 * L);
             FloatVector d6 = FloatVector.fromArray(F, dy, yo + ow * L + 6 * L);
             FloatVector d7 = FloatVector.fromArray(F, dy, yo + ow * L + 7 * L);
+            sb = sb.add(d0.add(d1).add(d2.add(d3)).add(d4.add(d5).add(d6.add(d7))));
             FloatVector v;
             v = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 0 * L);
             a00 = v.fma(d0, a00);
@@ -360,8 +382,34 @@ final class DepthwiseTiles3x3 {
             v = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 9 * L);
             a22 = v.fma(d7, a22);
         }
+        a00.add(FloatVector.fromArray(F, p, po + 0 * L)).intoArray(p, po + 0 * L);
+        a01.add(FloatVector.fromArray(F, p, po + 1 * L)).intoArray(p, po + 1 * L);
+        a02.add(FloatVector.fromArray(F, p, po + 2 * L)).intoArray(p, po + 2 * L);
+        a10.add(FloatVector.fromArray(F, p, po + 3 * L)).intoArray(p, po + 3 * L);
+        a11.add(FloatVector.fromArray(F, p, po + 4 * L)).intoArray(p, po + 4 * L);
+        a12.add(FloatVector.fromArray(F, p, po + 5 * L)).intoArray(p, po + 5 * L);
+        a20.add(FloatVector.fromArray(F, p, po + 6 * L)).intoArray(p, po + 6 * L);
+        a21.add(FloatVector.fromArray(F, p, po + 7 * L)).intoArray(p, po + 7 * L);
+        a22.add(FloatVector.fromArray(F, p, po + 8 * L)).intoArray(p, po + 8 * L);
+        sb.add(FloatVector.fromArray(F, p, po + 9 * L)).intoArray(p, po + 9 * L);
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #bwdWeights3x3s1}, one at a time. */
+    static void bwdWeights3x3s1Tail(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int ow, int n) {
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a02 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a12 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a22 = FloatVector.zero(F);
+        FloatVector sb = FloatVector.zero(F);
         for (; ow < n; ow++) {
             FloatVector d = FloatVector.fromArray(F, dy, yo + ow * L);
+            sb = sb.add(d);
             a00 = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 0 * L).fma(d, a00);
             a01 = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 1 * L).fma(d, a01);
             a02 = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 2 * L).fma(d, a02);
@@ -381,14 +429,17 @@ final class DepthwiseTiles3x3 {
         a20.add(FloatVector.fromArray(F, p, po + 6 * L)).intoArray(p, po + 6 * L);
         a21.add(FloatVector.fromArray(F, p, po + 7 * L)).intoArray(p, po + 7 * L);
         a22.add(FloatVector.fromArray(F, p, po + 8 * L)).intoArray(p, po + 8 * L);
+        sb.add(FloatVector.fromArray(F, p, po + 9 * L)).intoArray(p, po + 9 * L);
     }
 
     /**
      * Backward weights, stride 2: 9 tap accumulators of one channel vector, summed over the {@code n} output
      * pixels of a row ({@code dy[yo + ow·L]}, blocked) against the 3 blocked padded input rows; added to
-     * {@code p[po + t·L]} at the end. 8 dY vectors per step, each input vector loaded once.
+     * {@code p[po + t·L]} at the end, and the dY sum (bias gradient) to {@code p[po + 9·L]}. 8 dY vectors per
+     * step, each input vector loaded once.
+     * Returns the first pixel not done; {@link #bwdWeights3x3s2Tail} adds the rest.
      */
-    static void bwdWeights3x3s2(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int n) {
+    static int bwdWeights3x3s2(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int n) {
         FloatVector a00 = FloatVector.zero(F);
         FloatVector a01 = FloatVector.zero(F);
         FloatVector a02 = FloatVector.zero(F);
@@ -398,6 +449,7 @@ final class DepthwiseTiles3x3 {
         FloatVector a20 = FloatVector.zero(F);
         FloatVector a21 = FloatVector.zero(F);
         FloatVector a22 = FloatVector.zero(F);
+        FloatVector sb = FloatVector.zero(F);
         int ow = 0;
         for (; ow <= n - 8; ow += 8) {
             FloatVector d0 = FloatVector.fromArray(F, dy, yo + ow * L + 0 * L);
@@ -408,6 +460,7 @@ final class DepthwiseTiles3x3 {
             FloatVector d5 = FloatVector.fromArray(F, dy, yo + ow * L + 5 * L);
             FloatVector d6 = FloatVector.fromArray(F, dy, yo + ow * L + 6 * L);
             FloatVector d7 = FloatVector.fromArray(F, dy, yo + ow * L + 7 * L);
+            sb = sb.add(d0.add(d1).add(d2.add(d3)).add(d4.add(d5).add(d6.add(d7))));
             FloatVector v;
             v = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 0 * L);
             a00 = v.fma(d0, a00);
@@ -512,8 +565,34 @@ final class DepthwiseTiles3x3 {
             v = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 16 * L);
             a22 = v.fma(d7, a22);
         }
+        a00.add(FloatVector.fromArray(F, p, po + 0 * L)).intoArray(p, po + 0 * L);
+        a01.add(FloatVector.fromArray(F, p, po + 1 * L)).intoArray(p, po + 1 * L);
+        a02.add(FloatVector.fromArray(F, p, po + 2 * L)).intoArray(p, po + 2 * L);
+        a10.add(FloatVector.fromArray(F, p, po + 3 * L)).intoArray(p, po + 3 * L);
+        a11.add(FloatVector.fromArray(F, p, po + 4 * L)).intoArray(p, po + 4 * L);
+        a12.add(FloatVector.fromArray(F, p, po + 5 * L)).intoArray(p, po + 5 * L);
+        a20.add(FloatVector.fromArray(F, p, po + 6 * L)).intoArray(p, po + 6 * L);
+        a21.add(FloatVector.fromArray(F, p, po + 7 * L)).intoArray(p, po + 7 * L);
+        a22.add(FloatVector.fromArray(F, p, po + 8 * L)).intoArray(p, po + 8 * L);
+        sb.add(FloatVector.fromArray(F, p, po + 9 * L)).intoArray(p, po + 9 * L);
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #bwdWeights3x3s2}, one at a time. */
+    static void bwdWeights3x3s2Tail(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int ow, int n) {
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a02 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a12 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a22 = FloatVector.zero(F);
+        FloatVector sb = FloatVector.zero(F);
         for (; ow < n; ow++) {
             FloatVector d = FloatVector.fromArray(F, dy, yo + ow * L);
+            sb = sb.add(d);
             a00 = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 0 * L).fma(d, a00);
             a01 = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 1 * L).fma(d, a01);
             a02 = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 2 * L).fma(d, a02);
@@ -533,6 +612,7 @@ final class DepthwiseTiles3x3 {
         a20.add(FloatVector.fromArray(F, p, po + 6 * L)).intoArray(p, po + 6 * L);
         a21.add(FloatVector.fromArray(F, p, po + 7 * L)).intoArray(p, po + 7 * L);
         a22.add(FloatVector.fromArray(F, p, po + 8 * L)).intoArray(p, po + 8 * L);
+        sb.add(FloatVector.fromArray(F, p, po + 9 * L)).intoArray(p, po + 9 * L);
     }
 
     /**
@@ -540,8 +620,9 @@ final class DepthwiseTiles3x3 {
      * padded dX columns 2·ow (taps kw = 0 from ow, kw = 2 from ow − 1) and 2·ow + 1 (kw = 1 from ow) to the blocked
      * row {@code out[oo + P·L]}. A dY row is blocked with one leading zero column: column ow at
      * {@code dy[r + (ow + 1)·L]}. Row k's tap weights are {@code w[w<k>o + kw·L]}. 8 dY columns (16 dX) per step.
+     * Returns the first column not done; {@link #bwdDataS2x1Tail} does the rest.
      */
-    static void bwdDataS2x1(float[] dy, int r0, float[] w, int w0o, float[] out, int oo, int n) {
+    static int bwdDataS2x1(float[] dy, int r0, float[] w, int w0o, float[] out, int oo, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, w0o + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, w0o + 1 * L);
         FloatVector w02 = FloatVector.fromArray(F, w, w0o + 2 * L);
@@ -584,6 +665,14 @@ final class DepthwiseTiles3x3 {
             a14.intoArray(out, oo + ow * (2 * L) + 14 * L);
             a15.intoArray(out, oo + ow * (2 * L) + 15 * L);
         }
+        return ow;
+    }
+
+    /** Columns [ow, n) of {@link #bwdDataS2x1}, one at a time. */
+    static void bwdDataS2x1Tail(float[] dy, int r0, float[] w, int w0o, float[] out, int oo, int ow, int n) {
+        FloatVector w00 = FloatVector.fromArray(F, w, w0o + 0 * L);
+        FloatVector w01 = FloatVector.fromArray(F, w, w0o + 1 * L);
+        FloatVector w02 = FloatVector.fromArray(F, w, w0o + 2 * L);
         for (; ow < n; ow++) {
             FloatVector e = FloatVector.zero(F), o = FloatVector.zero(F);
             FloatVector u0 = FloatVector.fromArray(F, dy, r0 + ow * L + L), p0 = FloatVector.fromArray(F, dy, r0 + ow * L);
@@ -597,8 +686,9 @@ final class DepthwiseTiles3x3 {
      * padded dX columns 2·ow (taps kw = 0 from ow, kw = 2 from ow − 1) and 2·ow + 1 (kw = 1 from ow) to the blocked
      * row {@code out[oo + P·L]}. A dY row is blocked with one leading zero column: column ow at
      * {@code dy[r + (ow + 1)·L]}. Row k's tap weights are {@code w[w<k>o + kw·L]}. 8 dY columns (16 dX) per step.
+     * Returns the first column not done; {@link #bwdDataS2x2Tail} does the rest.
      */
-    static void bwdDataS2x2(float[] dy, int r0, int r1, float[] w, int w0o, int w1o, float[] out, int oo, int n) {
+    static int bwdDataS2x2(float[] dy, int r0, int r1, float[] w, int w0o, int w1o, float[] out, int oo, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, w0o + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, w0o + 1 * L);
         FloatVector w02 = FloatVector.fromArray(F, w, w0o + 2 * L);
@@ -662,6 +752,17 @@ final class DepthwiseTiles3x3 {
             a14.intoArray(out, oo + ow * (2 * L) + 14 * L);
             a15.intoArray(out, oo + ow * (2 * L) + 15 * L);
         }
+        return ow;
+    }
+
+    /** Columns [ow, n) of {@link #bwdDataS2x2}, one at a time. */
+    static void bwdDataS2x2Tail(float[] dy, int r0, int r1, float[] w, int w0o, int w1o, float[] out, int oo, int ow, int n) {
+        FloatVector w00 = FloatVector.fromArray(F, w, w0o + 0 * L);
+        FloatVector w01 = FloatVector.fromArray(F, w, w0o + 1 * L);
+        FloatVector w02 = FloatVector.fromArray(F, w, w0o + 2 * L);
+        FloatVector w10 = FloatVector.fromArray(F, w, w1o + 0 * L);
+        FloatVector w11 = FloatVector.fromArray(F, w, w1o + 1 * L);
+        FloatVector w12 = FloatVector.fromArray(F, w, w1o + 2 * L);
         for (; ow < n; ow++) {
             FloatVector e = FloatVector.zero(F), o = FloatVector.zero(F);
             FloatVector u0 = FloatVector.fromArray(F, dy, r0 + ow * L + L), p0 = FloatVector.fromArray(F, dy, r0 + ow * L);
