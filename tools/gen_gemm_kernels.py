@@ -10,6 +10,13 @@ def kernel(bits):
     L = bits // 32
     cls = f"F32Gemm_6x2v_Broadcast_{bits}"
     zero = ", ".join(f"c{i}0 = z, c{i}1 = z" for i in range(MR))
+    if bits == 128:  # no wider species assumed: two 4-lane copies
+        s8_bits, s8_doc = 128, "two 4-lane copies"
+        s8_copy = ("            FloatVector.fromArray(S8, a, ia).intoArray(pa, dst + p * MR);\n"
+                   "            FloatVector.fromArray(S8, a, ia + 4).intoArray(pa, dst + p * MR + 4);")
+    else:
+        s8_bits, s8_doc = 256, "one 8-lane copy"
+        s8_copy = "            FloatVector.fromArray(S8, a, ia).intoArray(pa, dst + p * MR);"
     def body(load_a):
         s = []
         for i in range(MR):
@@ -46,6 +53,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class {cls} implements F32GemmKernel {{
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};
+    /** 8 floats per copy in {{@link #packAT}} ({s8_doc}). */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_{s8_bits};
     static final int L = {L}, MR = {MR}, NR = 2 * L;
 
     @Override public int mr() {{ return MR; }}
@@ -82,6 +91,29 @@ final class {cls} implements F32GemmKernel {{
 {body(lambda i: f"a[r{i} + p]")}
         }}
 {stores}
+    }}
+    @Override
+    public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {{
+        // MR = 6 consecutive floats per p, moved as one 8-float vector: the 2 extra lanes land on the next p's
+        // slot (rewritten next) and, after the last p, in the 8-float slack the workspace keeps past the block.
+        if (ia + (kc - 1) * lda + 8 > a.length || dst + (kc - 1) * MR + 8 > pa.length) {{
+            GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
+            return;
+        }}
+        for (int p = 0; p < kc; p++, ia += lda) {{
+{s8_copy}
+        }}
+    }}
+
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {{
+        // A full sliver of a row-major B: NR floats per row as two vector copies (an arraycopy call per 32-float
+        // row cost more than the copy itself at n = 64).
+        for (int p = 0; p < kc; p++, ib += ldb) {{
+            int d = dst + p * NR;
+            FloatVector.fromArray(S, b, ib).intoArray(pb, d);
+            FloatVector.fromArray(S, b, ib + L).intoArray(pb, d + L);
+        }}
     }}
 }}
 """
@@ -178,7 +210,7 @@ final class {cls} implements F32GemmDirect {{
                      float beta, float[] c, int ci, int ldc) {{
         int j = 0;
 {chunk_code}
-        if (j < n) F32GemmDirect.scalarColumns(m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
+        if (j < n) F32GemmDirect.paddedColumns(this, m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
     }}
 
     @Override
@@ -260,6 +292,16 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {{
 {body(lambda i: f"a[r{i} + p]")}
         }}
 {stores}
+    }}
+
+    @Override
+    public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {{
+        GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
+    }}
+
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {{
+        for (int p = 0; p < kc; p++, ib += ldb) System.arraycopy(b, ib, pb, dst + p * NR, NR);
     }}
 
     private static void put(float[] c, int i, float acc, float alpha, float beta) {{

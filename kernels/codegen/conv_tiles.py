@@ -6,6 +6,34 @@ rows = range(MR)
 OUT = "kernels/src/main/java/org/simdnn/kernels/conv/ConvTiles.java"
 
 
+def zero_acc(indent="        "):
+    return [f"{indent}FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);" for i in rows]
+
+
+def fma_rows(load, w0="w0", w1="w1", indent="                "):
+    """8 broadcasts of A (load(i) is row i's element) against two B vectors, 16 FMAs."""
+    L = []
+    for i in rows:
+        L.append(f"{indent}FloatVector v{i} = FloatVector.broadcast(F, {load(i)});")
+        L.append(f"{indent}a{i}0 = v{i}.fma({w0}, a{i}0); a{i}1 = v{i}.fma({w1}, a{i}1);")
+    return L
+
+
+def store_bias():
+    L = ["        FloatVector c0 = FloatVector.fromArray(F, bias, bo), c1 = FloatVector.fromArray(F, bias, bo + L);"]
+    for i in rows:
+        L.append(f"        a{i}0.add(c0).intoArray(out, oo + {i} * ldo); a{i}1.add(c1).intoArray(out, oo + {i} * ldo + L);")
+    return L
+
+
+def accumulate_into(acc="acc"):
+    L = []
+    for i in rows:
+        L.append(f"        FloatVector.fromArray(F, {acc}, ao + {i} * lda).add(a{i}0).intoArray({acc}, ao + {i} * lda);")
+        L.append(f"        FloatVector.fromArray(F, {acc}, ao + {i} * lda + L).add(a{i}1).intoArray({acc}, ao + {i} * lda + L);")
+    return L
+
+
 def fwd():
     L = ["    /**",
          "     * Forward tile: 8 output pixels x 2 vectors of output channels. Pixel i reads the padded image at",
@@ -16,22 +44,37 @@ def fwd():
          "     */",
          "    static void fwd8x2v(float[] xp, int[] base, int p0, int[] tapOff, int taps, int C, float[] w, int wo,",
          "                        float[] bias, int bo, float[] out, int oo, int ldo) {"]
-    for i in rows:
-        L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L += zero_acc()
     L.append("        " + " ".join(f"int b{i} = base[p0 + {i}];" for i in rows))
     L.append("        for (int t = 0; t < taps; t++) {")
     L.append("            int to = tapOff[t], wr = wo + t * C * NR;")
     L.append("            " + " ".join(f"int x{i} = b{i} + to;" for i in rows))
     L.append("            for (int c = 0; c < C; c++) {")
     L.append("                FloatVector w0 = FloatVector.fromArray(F, w, wr + c * NR), w1 = FloatVector.fromArray(F, w, wr + c * NR + L);")
-    for i in rows:
-        L.append(f"                FloatVector v{i} = FloatVector.broadcast(F, xp[x{i} + c]);")
-        L.append(f"                a{i}0 = v{i}.fma(w0, a{i}0); a{i}1 = v{i}.fma(w1, a{i}1);")
+    L += fma_rows(lambda i: f"xp[x{i} + c]")
     L.append("            }")
     L.append("        }")
-    L.append("        FloatVector c0 = FloatVector.fromArray(F, bias, bo), c1 = FloatVector.fromArray(F, bias, bo + L);")
-    for i in rows:
-        L.append(f"        a{i}0.add(c0).intoArray(out, oo + {i} * ldo); a{i}1.add(c1).intoArray(out, oo + {i} * ldo + L);")
+    L += store_bias()
+    L.append("    }")
+    return L
+
+
+def fwd_flat():
+    L = ["    /**",
+         "     * Forward tile for few input channels (the first layer: C = 1): the (tap, c) reduction as one flat loop",
+         "     * over {@code r < R = taps·C}, pixel i reading {@code xp[base[p0 + i] + rowOff[r]]}, so a tap does",
+         "     * not pay a loop entry for a handful of channels. Weights and stores as {@link #fwd8x2v}.",
+         "     */",
+         "    static void fwdFlat8x2v(float[] xp, int[] base, int p0, int[] rowOff, int R, float[] w, int wo,",
+         "                            float[] bias, int bo, float[] out, int oo, int ldo) {"]
+    L += zero_acc()
+    L.append("        " + " ".join(f"int b{i} = base[p0 + {i}];" for i in rows))
+    L.append("        for (int r = 0; r < R; r++) {")
+    L.append("            int ro = rowOff[r];")
+    L.append("            FloatVector w0 = FloatVector.fromArray(F, w, wo + r * NR), w1 = FloatVector.fromArray(F, w, wo + r * NR + L);")
+    L += fma_rows(lambda i: f"xp[b{i} + ro]", indent="            ")
+    L.append("        }")
+    L += store_bias()
     L.append("    }")
     return L
 
@@ -46,19 +89,14 @@ def dw():
          "     */",
          "    static void dw8x2v(float[] xp, int[] base, int m, int[] rowOff, int r0, float[] dy, int dyo,",
          "                       float[] acc, int ao, int lda) {"]
-    for i in rows:
-        L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L += zero_acc()
     L.append("        " + " ".join(f"int o{i} = rowOff[r0 + {i}];" for i in rows))
     L.append("        for (int p = 0; p < m; p++) {")
     L.append("            int b = base[p], r = dyo + p * NR;")
     L.append("            FloatVector d0 = FloatVector.fromArray(F, dy, r), d1 = FloatVector.fromArray(F, dy, r + L);")
-    for i in rows:
-        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, xp[b + o{i}]);")
-        L.append(f"            a{i}0 = v{i}.fma(d0, a{i}0); a{i}1 = v{i}.fma(d1, a{i}1);")
+    L += fma_rows(lambda i: f"xp[b + o{i}]", "d0", "d1", "            ")
     L.append("        }")
-    for i in rows:
-        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda).add(a{i}0).intoArray(acc, ao + {i} * lda);")
-        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda + L).add(a{i}1).intoArray(acc, ao + {i} * lda + L);")
+    L += accumulate_into()
     L.append("    }")
     return L
 
@@ -74,18 +112,13 @@ def dwt():
          "     */",
          "    static void dwT8x2v(float[] xp, int[] base, int m, int xo, float[] dy, int dyo, float[] acc, int ao,",
          "                        int lda) {"]
-    for i in rows:
-        L.append(f"        FloatVector a{i}0 = FloatVector.zero(F), a{i}1 = FloatVector.zero(F);")
+    L += zero_acc()
     L.append("        for (int p = 0; p < m; p++) {")
     L.append("            int b = base[p] + xo, r = dyo + p * 8;")
     L.append("            FloatVector x0 = FloatVector.fromArray(F, xp, b), x1 = FloatVector.fromArray(F, xp, b + L);")
-    for i in rows:
-        L.append(f"            FloatVector v{i} = FloatVector.broadcast(F, dy[r + {i}]);")
-        L.append(f"            a{i}0 = v{i}.fma(x0, a{i}0); a{i}1 = v{i}.fma(x1, a{i}1);")
+    L += fma_rows(lambda i: f"dy[r + {i}]", "x0", "x1", "            ")
     L.append("        }")
-    for i in rows:
-        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda).add(a{i}0).intoArray(acc, ao + {i} * lda);")
-        L.append(f"        FloatVector.fromArray(F, acc, ao + {i} * lda + L).add(a{i}1).intoArray(acc, ao + {i} * lda + L);")
+    L += accumulate_into()
     L.append("    }")
     return L
 
@@ -114,5 +147,5 @@ final class ConvTiles {
 """
 
 if __name__ == "__main__":
-    src = HEADER.split("\n") + fwd() + [""] + dw() + [""] + dwt() + ["}", ""]
+    src = HEADER.split("\n") + fwd() + [""] + fwd_flat() + [""] + dw() + [""] + dwt() + ["}", ""]
     open(OUT, "w").write("\n".join(src))

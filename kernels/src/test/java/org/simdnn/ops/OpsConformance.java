@@ -94,7 +94,8 @@ public interface OpsConformance {
     @ParameterizedTest(name = "maxpool {0}")
     @ValueSource(strings = {"1 1 1 7 1 1 1 1 0 0 0 0", "2 7 7 17 3 3 2 2 1 1 1 1", "3 8 8 32 2 2 2 2 0 0 0 0",
             "1 5 6 33 3 2 1 3 1 0 2 1", "2 9 9 1 2 2 3 3 0 0 0 0", "1 4 4 207 3 3 1 1 1 1 1 1",
-            "2 5 7 19 5 7 1 1 0 0 0 0", "16 28 28 32 2 2 2 2 0 0 0 0"})
+            "2 5 7 19 5 7 1 1 0 0 0 0", "16 28 28 32 2 2 2 2 0 0 0 0", "2 7 9 19 2 2 2 2 0 0 0 0",
+            "3 5 5 48 2 2 2 2 0 0 0 0", "1 2 2 1 2 2 2 2 0 0 0 0"})
     default void maxPoolMatchesReference(String shape) {
         Pool2dDesc p = pool(shape);
         float[] x = Check.random(11, size(p.inputShape()));
@@ -151,6 +152,22 @@ public interface OpsConformance {
         float[] y = new float[3 * 37];
         backend().avgPool2dForward(p, nhwc(x, p.inputShape()), nhwc(y, p.outputShape()));
         near("global avgpool", ReferenceOps.avgPool(p, d(x)), y, 1e-5);
+    }
+
+    /** Ties (values drawn from {0, 1, 2}) keep the first maximum in window order, like the reference. */
+    @ParameterizedTest(name = "maxpool ties {0}")
+    @ValueSource(strings = {"2 6 7 33 2 2 2 2 0 0 0 0", "1 6 6 17 3 3 1 1 1 1 1 1"})
+    default void maxPoolTiesKeepFirst(String shape) {
+        Pool2dDesc p = pool(shape);
+        float[] x = Check.random(14, size(p.inputShape()));
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.floor((x[i] + 1f) * 1.5f); // 0, 1 or 2
+        int n = size(p.outputShape());
+        int[] argRef = new int[n], arg = new int[n];
+        double[] yRef = ReferenceOps.maxPool(p, d(x), argRef);
+        float[] y = new float[n];
+        backend().maxPool2dForward(p, nhwc(x, p.inputShape()), nhwc(y, p.outputShape()), arg);
+        near("maxpool ties " + shape, yRef, y, 0);
+        assertArrayEquals(argRef, arg, "maxpool ties argmax " + shape);
     }
 
     @Test

@@ -73,6 +73,53 @@ final class ConvTiles {
     }
 
     /**
+     * Forward tile for few input channels (the first layer: C = 1): the (tap, c) reduction as one flat loop
+     * over {@code r < R = taps·C}, pixel i reading {@code xp[base[p0 + i] + rowOff[r]]}, so a tap does
+     * not pay a loop entry for a handful of channels. Weights and stores as {@link #fwd8x2v}.
+     */
+    static void fwdFlat8x2v(float[] xp, int[] base, int p0, int[] rowOff, int R, float[] w, int wo,
+                            float[] bias, int bo, float[] out, int oo, int ldo) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
+        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        int b0 = base[p0 + 0]; int b1 = base[p0 + 1]; int b2 = base[p0 + 2]; int b3 = base[p0 + 3]; int b4 = base[p0 + 4]; int b5 = base[p0 + 5]; int b6 = base[p0 + 6]; int b7 = base[p0 + 7];
+        for (int r = 0; r < R; r++) {
+            int ro = rowOff[r];
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + r * NR), w1 = FloatVector.fromArray(F, w, wo + r * NR + L);
+            FloatVector v0 = FloatVector.broadcast(F, xp[b0 + ro]);
+            a00 = v0.fma(w0, a00); a01 = v0.fma(w1, a01);
+            FloatVector v1 = FloatVector.broadcast(F, xp[b1 + ro]);
+            a10 = v1.fma(w0, a10); a11 = v1.fma(w1, a11);
+            FloatVector v2 = FloatVector.broadcast(F, xp[b2 + ro]);
+            a20 = v2.fma(w0, a20); a21 = v2.fma(w1, a21);
+            FloatVector v3 = FloatVector.broadcast(F, xp[b3 + ro]);
+            a30 = v3.fma(w0, a30); a31 = v3.fma(w1, a31);
+            FloatVector v4 = FloatVector.broadcast(F, xp[b4 + ro]);
+            a40 = v4.fma(w0, a40); a41 = v4.fma(w1, a41);
+            FloatVector v5 = FloatVector.broadcast(F, xp[b5 + ro]);
+            a50 = v5.fma(w0, a50); a51 = v5.fma(w1, a51);
+            FloatVector v6 = FloatVector.broadcast(F, xp[b6 + ro]);
+            a60 = v6.fma(w0, a60); a61 = v6.fma(w1, a61);
+            FloatVector v7 = FloatVector.broadcast(F, xp[b7 + ro]);
+            a70 = v7.fma(w0, a70); a71 = v7.fma(w1, a71);
+        }
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo), c1 = FloatVector.fromArray(F, bias, bo + L);
+        a00.add(c0).intoArray(out, oo + 0 * ldo); a01.add(c1).intoArray(out, oo + 0 * ldo + L);
+        a10.add(c0).intoArray(out, oo + 1 * ldo); a11.add(c1).intoArray(out, oo + 1 * ldo + L);
+        a20.add(c0).intoArray(out, oo + 2 * ldo); a21.add(c1).intoArray(out, oo + 2 * ldo + L);
+        a30.add(c0).intoArray(out, oo + 3 * ldo); a31.add(c1).intoArray(out, oo + 3 * ldo + L);
+        a40.add(c0).intoArray(out, oo + 4 * ldo); a41.add(c1).intoArray(out, oo + 4 * ldo + L);
+        a50.add(c0).intoArray(out, oo + 5 * ldo); a51.add(c1).intoArray(out, oo + 5 * ldo + L);
+        a60.add(c0).intoArray(out, oo + 6 * ldo); a61.add(c1).intoArray(out, oo + 6 * ldo + L);
+        a70.add(c0).intoArray(out, oo + 7 * ldo); a71.add(c1).intoArray(out, oo + 7 * ldo + L);
+    }
+
+    /**
      * Backward-weights tile: 8 rows of dW (row r = (tap, c), read at image offset {@code rowOff[r0 + i]}) x 2
      * vectors of output channels, reduced over pixels [0, m):
      * {@code acc[ao + i·lda + j] += Σ_p xp[base[p] + rowOff[r0 + i]] · dy[dyo + p·NR + j]}, dY packed as one

@@ -26,6 +26,8 @@ import org.simdnn.ops.Conv2dDesc;
  */
 final class ImplicitGemmConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+    /** Below this many input channels the forward tile runs the flat (tap, c) loop. */
+    static final int FLAT_MAX_C = 4;
 
     @Override public String name() { return "f32-conv-nhwc-8x2v-implicit-gemm"; }
 
@@ -102,8 +104,19 @@ final class ImplicitGemmConv implements ConvImpl {
             int q = Math.min(p, M - 1); // tail pixels repeat the last one; never stored
             base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;
         }
-        int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
-        for (int a = 0; a < kH; a++) for (int b = 0; b < kW; b++) tapOff[a * kW + b] = (a * dh * Wp + b * dw) * C;
+        // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
+        boolean flat = C < FLAT_MAX_C;
+        int[] off = Scratch.ints(Scratch.TAPS, flat ? wRows : taps);
+        for (int a = 0; a < kH; a++) {
+            for (int b = 0; b < kW; b++) {
+                int t = a * kW + b, o = (a * dh * Wp + b * dw) * C;
+                if (!flat) {
+                    off[t] = o;
+                } else {
+                    for (int c = 0; c < C; c++) off[t * C + c] = o + c;
+                }
+            }
+        }
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
@@ -113,11 +126,15 @@ final class ImplicitGemmConv implements ConvImpl {
                 for (int p0 = 0; p0 < M; p0 += ConvTiles.MR) {
                     int rows = Math.min(ConvTiles.MR, M - p0);
                     for (int j0 = 0; j0 < K; j0 += nr) {
-                        if (rows == ConvTiles.MR && j0 + nr <= K) {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, y,
-                                    yn + p0 * K + j0, K);
+                        boolean full = rows == ConvTiles.MR && j0 + nr <= K;
+                        float[] dst = full ? y : tile;
+                        int di = full ? yn + p0 * K + j0 : 0, ldd = full ? K : nr;
+                        if (flat) {
+                            ConvTiles.fwdFlat8x2v(xp, base, p0, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
                         } else {
-                            ConvTiles.fwd8x2v(xp, base, p0, tapOff, taps, C, wp, j0 * wRows, bp, j0, tile, 0, nr);
+                            ConvTiles.fwd8x2v(xp, base, p0, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
+                        }
+                        if (!full) {
                             int cols = Math.min(nr, K - j0);
                             for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p0 + i) * K + j0, cols);
                         }

@@ -17,6 +17,7 @@ import org.simdnn.kernels.norm.F32BatchNormBackward;
 import org.simdnn.kernels.norm.F32BatchNormStats;
 import org.simdnn.kernels.pool.F32AvgPool2d;
 import org.simdnn.kernels.pool.F32MaxPool2d;
+import org.simdnn.kernels.pool.F32MaxPool2x2;
 import org.simdnn.ops.Activation;
 import org.simdnn.ops.AdamStep;
 import org.simdnn.ops.BatchNormDesc;
@@ -127,6 +128,11 @@ final class CpuOps {
             throw new IllegalArgumentException(op + ": argmax needs " + y.size() + " ints for y " + y.shapeString()
                     + ", has " + (argmax == null ? "null" : argmax.length));
         }
+        if (F32MaxPool2x2.applies(d)) {
+            split(d.batch() * d.outH(), d.outW() * d.channels() * 4,
+                    (w, a, b) -> F32MaxPool2x2.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));
+            return;
+        }
         split(d.batch() * d.outH(), d.outW() * d.channels() * d.kH() * d.kW(),
                 (w, a, b) -> F32MaxPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));
     }
@@ -140,6 +146,11 @@ final class CpuOps {
                     + ", has " + (argmax == null ? "null" : argmax.length));
         }
         int perIn = d.inH() * d.inW() * d.channels();
+        if (F32MaxPool2x2.applies(d)) {
+            split(d.batch(), perIn, (w, a, b) -> F32MaxPool2x2.backward(d, dy.data(), dy.offset(), argmax, dx.data(),
+                    dx.offset(), a, b));
+            return;
+        }
         split(d.batch(), perIn, (w, a, b) -> {
             Arrays.fill(dx.data(), dx.offset() + a * perIn, dx.offset() + b * perIn, 0f);
             F32MaxPool2d.backward(d, dy.data(), dy.offset(), argmax, dx.data(), dx.offset(), a, b);

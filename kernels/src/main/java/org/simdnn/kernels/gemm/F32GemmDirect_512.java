@@ -46,7 +46,7 @@ final class F32GemmDirect_512 implements F32GemmDirect {
             for (; i + 4 <= m; i += 4) b4x1_128(k, alpha, a, ai + i * rsA, rsA, csA, b, bi + j, ldb, beta, c, ci + i * ldc + j, ldc);
             for (; i < m; i++) b1x1_128(k, alpha, a, ai + i * rsA, rsA, csA, b, bi + j, ldb, beta, c, ci + i * ldc + j, ldc);
         }
-        if (j < n) F32GemmDirect.scalarColumns(m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
+        if (j < n) F32GemmDirect.paddedColumns(this, m, j, n, k, alpha, a, ai, rsA, csA, b, bi, ldb, beta, c, ci, ldc);
     }
 
     @Override

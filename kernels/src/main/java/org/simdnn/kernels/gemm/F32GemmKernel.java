@@ -32,4 +32,18 @@ interface F32GemmKernel {
      */
     void rowsInPlace(int kc, float[] a, int ia, int lda, float[] pb, int ib, float[] c, int ic, int ldc, float alpha,
                      float beta);
+
+    /**
+     * Packs one full MR-row sliver of a transposed A: {@code pa[dst + p*MR + i] = a[ia + p*lda + i]} for p in
+     * [0, kc), i in [0, MR). May write up to 8 floats past each p's MR slot (the next slot, rewritten in turn, or
+     * the workspace's slack after the block).
+     */
+    void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst);
+
+    /**
+     * Packs one full sliver of a row-major (not transposed) B: rows p in [0, kc) of NR floats from
+     * {@code b[ib + p*ldb]} to {@code pb[dst + p*NR]}. Partial and transposed slivers go through
+     * {@link GemmPack#packBSliver}.
+     */
+    void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst);
 }

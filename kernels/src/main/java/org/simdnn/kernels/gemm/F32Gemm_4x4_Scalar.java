@@ -87,6 +87,16 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {
         put(c, ic + 3 * ldc + 3, c33, alpha, beta);
     }
 
+    @Override
+    public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {
+        GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
+    }
+
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {
+        for (int p = 0; p < kc; p++, ib += ldb) System.arraycopy(b, ib, pb, dst + p * NR, NR);
+    }
+
     private static void put(float[] c, int i, float acc, float alpha, float beta) {
         c[i] = beta == 0f ? alpha * acc : Math.fma(beta, c[i], alpha * acc);
     }

@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class F32Gemm_6x2v_Broadcast_128 implements F32GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+    /** 8 floats per copy in {@link #packAT} (two 4-lane copies). */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_128;
     static final int L = 4, MR = 6, NR = 2 * L;
 
     @Override public int mr() { return MR; }
@@ -143,6 +145,30 @@ final class F32Gemm_6x2v_Broadcast_128 implements F32GemmKernel {
             FloatVector.fromArray(S, c, ic + 4 * ldc + L).fma(vb, c41.mul(va)).intoArray(c, ic + 4 * ldc + L);
             FloatVector.fromArray(S, c, ic + 5 * ldc).fma(vb, c50.mul(va)).intoArray(c, ic + 5 * ldc);
             FloatVector.fromArray(S, c, ic + 5 * ldc + L).fma(vb, c51.mul(va)).intoArray(c, ic + 5 * ldc + L);
+        }
+    }
+    @Override
+    public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {
+        // MR = 6 consecutive floats per p, moved as one 8-float vector: the 2 extra lanes land on the next p's
+        // slot (rewritten next) and, after the last p, in the 8-float slack the workspace keeps past the block.
+        if (ia + (kc - 1) * lda + 8 > a.length || dst + (kc - 1) * MR + 8 > pa.length) {
+            GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
+            return;
+        }
+        for (int p = 0; p < kc; p++, ia += lda) {
+            FloatVector.fromArray(S8, a, ia).intoArray(pa, dst + p * MR);
+            FloatVector.fromArray(S8, a, ia + 4).intoArray(pa, dst + p * MR + 4);
+        }
+    }
+
+    @Override
+    public void packB(int kc, float[] b, int ib, int ldb, float[] pb, int dst) {
+        // A full sliver of a row-major B: NR floats per row as two vector copies (an arraycopy call per 32-float
+        // row cost more than the copy itself at n = 64).
+        for (int p = 0; p < kc; p++, ib += ldb) {
+            int d = dst + p * NR;
+            FloatVector.fromArray(S, b, ib).intoArray(pb, d);
+            FloatVector.fromArray(S, b, ib + L).intoArray(pb, d + L);
         }
     }
 }

@@ -11,44 +11,29 @@ final class GemmPack {
     private GemmPack() {}
 
     /**
-     * Packs rows [i0, i0+mc) x columns [p0, p0+kc) of op(A) into {@code pa}: sliver s (rows i0+s*mr ...) starts at
-     * s*kc*mr and holds A(i, p) at p*mr + (i - sliver start).
+     * Packs rows [i0, i0+rows) x columns [p0, p0+kc) of a non-transposed A, rows <= mr, as one interleaved sliver:
+     * {@code pa[p*mr + i] = A(i0 + i, p0 + p)}, rows past the edge zeroed (the ragged last rows when A is
+     * otherwise read in place).
      */
-    static void packA(boolean transA, float[] a, int offA, int lda, int i0, int p0, int mc, int kc, int mr,
-                      float[] pa) {
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir), base = (ir / mr) * kc * mr;
-            if (transA) {
-                // A(i, p) = a[p*lda + i]: mr consecutive floats per p.
-                for (int p = 0; p < kc; p++) {
-                    int src = offA + (p0 + p) * lda + i0 + ir, dst = base + p * mr;
-                    for (int i = 0; i < rows; i++) pa[dst + i] = a[src + i];
-                    for (int i = rows; i < mr; i++) pa[dst + i] = 0f;
-                }
-            } else if (rows == 6 && mr == 6) {
-                // Six row streams read in step, one contiguous write stream.
-                int r0 = offA + (i0 + ir) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda,
-                        r5 = r4 + lda;
-                for (int p = 0; p < kc; p++) {
-                    int d = base + p * 6;
-                    pa[d] = a[r0 + p];
-                    pa[d + 1] = a[r1 + p];
-                    pa[d + 2] = a[r2 + p];
-                    pa[d + 3] = a[r3 + p];
-                    pa[d + 4] = a[r4 + p];
-                    pa[d + 5] = a[r5 + p];
-                }
-            } else {
-                for (int i = 0; i < rows; i++) {
-                    int src = offA + (i0 + ir + i) * lda + p0;
-                    for (int p = 0; p < kc; p++) pa[base + p * mr + i] = a[src + p];
-                }
-                if (rows < mr) {
-                    for (int p = 0; p < kc; p++) {
-                        for (int i = rows; i < mr; i++) pa[base + p * mr + i] = 0f;
-                    }
-                }
-            }
+    static void packA(float[] a, int offA, int lda, int i0, int p0, int rows, int kc, int mr, float[] pa) {
+        for (int i = 0; i < rows; i++) {
+            int src = offA + (i0 + i) * lda + p0;
+            for (int p = 0; p < kc; p++) pa[p * mr + i] = a[src + p];
+        }
+        for (int p = 0; p < kc; p++) {
+            for (int i = rows; i < mr; i++) pa[p * mr + i] = 0f;
+        }
+    }
+
+    /**
+     * One sliver of a transposed A: {@code pa[dst + p*mr + i] = a[ia + p*lda + i]} for i < rows, zero for
+     * rows <= i < mr (the partial last sliver; full slivers go through the kernel's vector {@code packAT}).
+     */
+    static void packATSliver(float[] a, int ia, int lda, int kc, int rows, int mr, float[] pa, int dst) {
+        for (int p = 0; p < kc; p++, ia += lda) {
+            int d = dst + p * mr;
+            for (int i = 0; i < rows; i++) pa[d + i] = a[ia + i];
+            for (int i = rows; i < mr; i++) pa[d + i] = 0f;
         }
     }
 
@@ -82,13 +67,14 @@ final class GemmPack {
                 if (w < nr) Arrays.fill(pb, d + w, d + nr, 0f);
             }
         } else {
-            // B(p, j) = b[j*ldb + p]: read each column of op(B) contiguously, write with stride nr.
-            for (int j = 0; j < w; j++) {
-                int src = offB + (j0 + j) * ldb + p0;
-                for (int p = 0; p < kc; p++) pb[dst + p * nr + j] = b[src + p];
-            }
-            if (w < nr) {
-                for (int p = 0; p < kc; p++) Arrays.fill(pb, dst + p * nr + w, dst + p * nr + nr, 0f);
+            // B(p, j) = b[j*ldb + p]. Rows of the sliver are written contiguously; the w source columns are read
+            // in step, so their cache lines (one per column) stay in L1 across 16 consecutive p. The other order
+            // (a column at a time) wrote with stride nr through a sliver larger than L1.
+            int src = offB + j0 * ldb + p0;
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * nr;
+                for (int j = 0, s = src + p; j < w; j++, s += ldb) pb[d + j] = b[s];
+                if (w < nr) Arrays.fill(pb, d + w, d + nr, 0f);
             }
         }
     }

@@ -90,8 +90,12 @@ final class GemmTask implements Parallel.RangeBody {
         if (packPhase) {
             int nr = kern.nr();
             for (int s = from; s < to; s++) {
-                int j0 = s * nr;
-                GemmPack.packBSliver(transB, b, offB, ldb, pc, kc, jc + j0, Math.min(nr, nc - j0), nr, pb, s * kc * nr);
+                int j0 = s * nr, w = Math.min(nr, nc - j0);
+                if (!transB && w == nr) {
+                    kern.packB(kc, b, offB + pc * ldb + jc + j0, ldb, pb, s * kc * nr);
+                } else {
+                    GemmPack.packBSliver(transB, b, offB, ldb, pc, kc, jc + j0, w, nr, pb, s * kc * nr);
+                }
             }
         } else if (inPlaceA) {
             computeInPlace(GemmWorkspace.get(), from, to);
@@ -110,7 +114,7 @@ final class GemmTask implements Parallel.RangeBody {
         int rows = rowEnd - fromPanel * mr;
         int mBlocks = Math.ceilDiv(rows, cfg.mc());
         int mcMax = Math.ceilDiv(Math.ceilDiv(rows, mBlocks), mr) * mr;
-        float[] pa = ws.pa(mcMax * kc);
+        float[] pa = ws.pa(mcMax * kc + 8); // + slack for packAT's 8-float copies
         for (int ic = fromPanel * mr; ic < rowEnd; ic += mcMax) {
             int mc = Math.min(mcMax, rowEnd - ic);
             // Not transposed: row panels (one copy per row), read with lda = kc. Transposed: MR floats per k are
@@ -119,7 +123,14 @@ final class GemmTask implements Parallel.RangeBody {
             if (rowPanels) {
                 GemmPack.packARows(a, offA, lda, ic, pc, mc, kc, mr, pa);
             } else {
-                GemmPack.packA(true, a, offA, lda, ic, pc, mc, kc, mr, pa);
+                for (int ir = 0; ir < mc; ir += mr) {
+                    int sl = Math.min(mr, mc - ir), src = offA + pc * lda + ic + ir, dst = (ir / mr) * kc * mr;
+                    if (sl == mr) {
+                        kern.packAT(kc, a, src, lda, pa, dst);
+                    } else {
+                        GemmPack.packATSliver(a, src, lda, kc, sl, mr, pa, dst);
+                    }
+                }
             }
             for (int jr = 0; jr < nc; jr += nr) {
                 int nrEff = Math.min(nr, nc - jr), ib = (jr / nr) * kc * nr;
@@ -153,7 +164,7 @@ final class GemmTask implements Parallel.RangeBody {
             float[] pa = null;
             if (mrEff < mr) {
                 pa = ws.pa(mr * kc);
-                GemmPack.packA(false, a, offA, lda, i, pc, mrEff, kc, mr, pa);
+                GemmPack.packA(a, offA, lda, i, pc, mrEff, kc, mr, pa);
             }
             int ai = offA + i * lda + pc;
             for (int jr = 0; jr < nc; jr += nr) {

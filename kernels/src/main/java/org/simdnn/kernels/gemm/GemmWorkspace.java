@@ -9,7 +9,7 @@ final class GemmWorkspace {
     private static final float[] EMPTY = new float[0];
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY, bt = EMPTY, vec = EMPTY;
+    private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY, bt = EMPTY, vec = EMPTY, tailB = EMPTY, tailC = EMPTY;
     /** The call's state, reused: a lambda per call would allocate. */
     final GemmTask task = new GemmTask();
     final DirectTask direct = new DirectTask();
@@ -36,6 +36,18 @@ final class GemmWorkspace {
     float[] vec(int n) {
         if (vec.length < n) vec = new float[n];
         return vec;
+    }
+
+    /** B's last (< 4) columns, zero-padded to 4, for the direct kernel's column remainder. */
+    float[] tailB(int n) {
+        if (tailB.length < n) tailB = new float[n];
+        return tailB;
+    }
+
+    /** The m x 4 result of the column remainder. */
+    float[] tailC(int n) {
+        if (tailC.length < n) tailC = new float[n];
+        return tailC;
     }
 
     float[] tile(int n) {
