@@ -89,6 +89,12 @@ class DeterminismTest {
             Gemm.sgemm(false, true, m, n, k, 1f, Check.random(27, m * k), 0, k, Check.random(28, n * k), 0, k, 0f, c, 0, n);
             return c;
         }));
+        ops.add(Named.of("sgemm transA 263x300x1031", () -> {
+            int m = 263, n = 300, k = 1031;
+            float[] c = new float[m * n];
+            Gemm.sgemm(true, false, m, n, k, 1f, Check.random(29, k * m), 0, m, Check.random(30, k * n), 0, n, 0f, c, 0, n);
+            return c;
+        }));
         return ops.stream();
     }
 
