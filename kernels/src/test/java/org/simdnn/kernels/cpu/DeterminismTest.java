@@ -19,6 +19,7 @@ import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.kernels.gemm.Gemm;
 import org.simdnn.ops.BatchNormDesc;
 import org.simdnn.ops.Conv2dDesc;
+import org.simdnn.ops.Pool2dDesc;
 import org.simdnn.reference.Check;
 import org.simdnn.tensor.Tensor;
 
@@ -82,6 +83,23 @@ class DeterminismTest {
             for (int i = 0; i < rows; i++) labels[i] = (i * 7) % k;
             float loss = CPU.softmaxCrossEntropy(logits, labels, 0.1f, dl);
             return concat(new float[] {loss}, dl.toArray());
+        }));
+        // pooling backward with overlapping windows (dX gets several contributions), parallel over images
+        ops.add(Named.of("maxPool2d 3x3/2 forward+backward", () -> {
+            Pool2dDesc d = new Pool2dDesc(16, 31, 31, 24, 3, 3, 2, 2, 1, 1, 1, 1);
+            Tensor x = Tensor.wrap(Check.random(41, 16 * 31 * 31 * 24), d.inputShape()), y = Tensor.zeros(d.outputShape());
+            Tensor dy = Tensor.wrap(Check.random(42, y.size()), d.outputShape()), dx = Tensor.zeros(d.inputShape());
+            int[] argmax = new int[y.size()];
+            CPU.maxPool2dForward(d, x, y, argmax);
+            CPU.maxPool2dBackward(d, dy, argmax, dx);
+            return concat(y.toArray(), dx.toArray());
+        }));
+        ops.add(Named.of("avgPool2d 3x3/2 backward", () -> {
+            Pool2dDesc d = new Pool2dDesc(16, 31, 31, 24, 3, 3, 2, 2, 1, 1, 1, 1);
+            Tensor dy = Tensor.wrap(Check.random(43, d.batch() * d.outH() * d.outW() * 24), d.outputShape());
+            Tensor dx = Tensor.zeros(d.inputShape());
+            CPU.avgPool2dBackward(d, dy, dx);
+            return dx.toArray();
         }));
         ops.add(Named.of("sgemm 301x257x283", () -> {
             int m = 301, n = 257, k = 283;
