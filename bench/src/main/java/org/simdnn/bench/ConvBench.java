@@ -24,6 +24,7 @@ import org.simdnn.kernels.conv.ConvAlgo;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.kernels.conv.Im2col;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.kernels.layout.Layouts;
 import org.simdnn.ffm.blas.OpenBlas;
 import org.simdnn.ops.Conv2dDesc;
 
@@ -42,6 +43,10 @@ import org.simdnn.ops.Conv2dDesc;
  *       arrays passed directly); bias pre-filled, beta = 1. Backward data copies the column matrix back for col2im (timed). The
  *       machine's env pins OPENBLAS_CORETYPE=Haswell; also run under {@code env -u OPENBLAS_CORETYPE -u
  *       OPENBLAS_L2_SIZE}.
+ *   <li>{@code nchw-im2col-openblas-ffm}: the NCHW layout for comparison (Caffe / PyTorch's CPU slow path): per
+ *       image, {@code col [C·kH·kW, OH·OW]} by NCHW im2col, then {@code Y = W[K, C·kH·kW] · col} (OIHW weights),
+ *       {@code col = Wᵀ · dY} + col2im, {@code dW += dY · colᵀ}, all through {@link OpenBlas#sgemm}. Data stays
+ *       NCHW throughout the timed loop (converted once in setup).
  * </ul>
  * Shapes: the reference CNN's four 3x3 layers at batch 128, ResNet-50 conv2_x (3x3 64->64 and 1x1 64->256 at
  * 56x56, batch 8) and MobileNet depthwise 3x3 layers (batch 8). Setup checks the pass against the direct
@@ -65,7 +70,7 @@ public class ConvBench {
             "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
     public String shape;
 
-    @Param({"simdnn", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm"})
+    @Param({"simdnn", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
     public String impl;
 
     @Param({"fwd", "bwd-data", "bwd-weights"})
@@ -76,6 +81,8 @@ public class ConvBench {
 
     private Conv2dDesc d;
     private float[] x, w, b, y, dy, dx, dw, db, col;
+    /** NCHW / OIHW copies for the nchw impl. */
+    private float[] xN, wN, yN, dyN, dxN, dwN;
     private FloatPointer pCol, pW, pY, pDy, pDw;
 
     private static final Pattern SHAPE = Pattern.compile(
@@ -105,7 +112,7 @@ public class ConvBench {
     public void setup() {
         d = parse(shape);
         Parallel.setThreads(threads);
-        if (impl.equals("im2col-openblas-ffm") && !OpenBlas.isAvailable()) {
+        if (impl.endsWith("im2col-openblas-ffm") && !OpenBlas.isAvailable()) {
             throw new IllegalStateException("OpenBLAS (FFM) not available: " + OpenBlas.describe());
         }
         if (!impl.equals("simdnn") && d.groups() != 1) {
@@ -116,7 +123,7 @@ public class ConvBench {
                 d.dilationW(), d.groups()));
         alloc(d);
         if (impl.equals("im2col-openblas")) openblas.blas_set_num_threads(threads);
-        if (impl.equals("im2col-openblas-ffm")) OpenBlas.setThreads(threads);
+        if (impl.endsWith("im2col-openblas-ffm")) OpenBlas.setThreads(threads);
         System.out.println("\n" + Conv2d.explain(d, passOf()).strip());
     }
 
@@ -141,8 +148,19 @@ public class ConvBench {
         dw = new float[ws];
         db = new float[dd.outC()];
         if (pCol != null) tearDown();
-        if (impl.equals("im2col-openblas-ffm")) {
+        if (impl.endsWith("im2col-openblas-ffm")) {
             col = new float[dd.outH() * dd.outW() * dd.kH() * dd.kW() * dd.inC()];
+        }
+        if (impl.equals("nchw-im2col-openblas-ffm")) {
+            xN = new float[in];
+            Layouts.nhwcToNchw(x, 0, xN, 0, dd.batch(), dd.inH(), dd.inW(), dd.inC());
+            wN = new float[ws];
+            Layouts.hwioToOihw(w, 0, wN, 0, dd.kH(), dd.kW(), dd.inC(), dd.outC());
+            dyN = new float[out];
+            Layouts.nhwcToNchw(dy, 0, dyN, 0, dd.batch(), dd.outH(), dd.outW(), dd.outC());
+            yN = new float[out];
+            dxN = new float[in];
+            dwN = new float[ws];
         }
         if (impl.equals("im2col-openblas")) {
             int m = dd.outH() * dd.outW(), kc = dd.kH() * dd.kW() * dd.inC();
@@ -161,6 +179,11 @@ public class ConvBench {
         Conv2dDesc keep = d;
         d = small;
         run();
+        if (impl.equals("nchw-im2col-openblas-ffm")) {
+            Layouts.nchwToNhwc(yN, 0, y, 0, small.batch(), small.outC(), small.outH(), small.outW());
+            Layouts.nchwToNhwc(dxN, 0, dx, 0, small.batch(), small.inC(), small.inH(), small.inW());
+            Layouts.oihwToHwio(dwN, 0, dw, 0, small.outC(), small.inC(), small.kH(), small.kW());
+        }
         float[] got = switch (pass) {
             case "fwd" -> y.clone();
             case "bwd-data" -> dx.clone();
@@ -214,8 +237,9 @@ public class ConvBench {
             }
             case "im2col-openblas" -> im2colOpenBlas();
             case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
-            default -> throw new IllegalArgumentException("impl must be simdnn, im2col-simdnn or im2col-openblas, got "
-                    + impl);
+            case "nchw-im2col-openblas-ffm" -> nchwIm2colOpenBlasFfm();
+            default -> throw new IllegalArgumentException("impl must be simdnn, im2col-simdnn, im2col-openblas, "
+                    + "im2col-openblas-ffm or nchw-im2col-openblas-ffm, got " + impl);
         }
         return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];
     }
@@ -246,6 +270,78 @@ public class ConvBench {
                 java.util.Arrays.fill(db, 0f);
                 for (int r = 0, rows = d.batch() * m; r < rows; r++) {
                     for (int j = 0; j < k; j++) db[j] += dy[r * k + j];
+                }
+            }
+        }
+    }
+
+    /** NCHW, per image: col [C·kH·kW, OH·OW] and one {@link OpenBlas#sgemm}, weights OIHW ([K, C·kH·kW]). */
+    private void nchwIm2colOpenBlasFfm() {
+        int hw = d.outH() * d.outW(), k = d.outC(), kc = d.kH() * d.kW() * d.inC(), in = d.inC() * d.inH() * d.inW();
+        switch (pass) {
+            case "fwd" -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    im2colNchw(xN, n * in, col);
+                    for (int j = 0; j < k; j++) java.util.Arrays.fill(yN, (n * k + j) * hw, (n * k + j + 1) * hw, b[j]);
+                    OpenBlas.sgemm(false, false, k, hw, kc, 1f, wN, 0, kc, col, 0, hw, 1f, yN, n * k * hw, hw);
+                }
+            }
+            case "bwd-data" -> {
+                java.util.Arrays.fill(dxN, 0f);
+                for (int n = 0; n < d.batch(); n++) {
+                    OpenBlas.sgemm(true, false, kc, hw, k, 1f, wN, 0, kc, dyN, n * k * hw, hw, 0f, col, 0, hw);
+                    col2imNchw(col, dxN, n * in);
+                }
+            }
+            default -> {
+                for (int n = 0; n < d.batch(); n++) {
+                    im2colNchw(xN, n * in, col);
+                    OpenBlas.sgemm(false, true, k, kc, hw, 1f, dyN, n * k * hw, hw, col, 0, hw, n == 0 ? 0f : 1f, dwN, 0, kc);
+                }
+                java.util.Arrays.fill(db, 0f);
+                for (int n = 0; n < d.batch(); n++) {
+                    for (int j = 0; j < k; j++) {
+                        float s = 0f;
+                        for (int i = 0, o = (n * k + j) * hw; i < hw; i++) s += dyN[o + i];
+                        db[j] += s;
+                    }
+                }
+            }
+        }
+    }
+
+    /** col[(c·kH + kh)·kW + kw][oh·OW + ow] = x[c][oh·sh + kh·dh − pt][ow·sw + kw·dw − pl] (0 outside). */
+    private void im2colNchw(float[] src, int so, float[] dst) {
+        int H = d.inH(), W = d.inW(), OH = d.outH(), OW = d.outW(), hw = OH * OW;
+        for (int c = 0, r = 0; c < d.inC(); c++) {
+            for (int kh = 0; kh < d.kH(); kh++) {
+                for (int kw = 0; kw < d.kW(); kw++, r++) {
+                    for (int oh = 0; oh < OH; oh++) {
+                        int ih = oh * d.strideH() + kh * d.dilationH() - d.padTop(), o = r * hw + oh * OW;
+                        for (int ow = 0; ow < OW; ow++) {
+                            int iw = ow * d.strideW() + kw * d.dilationW() - d.padLeft();
+                            dst[o + ow] = ih >= 0 && ih < H && iw >= 0 && iw < W ? src[so + (c * H + ih) * W + iw] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2colNchw}: dx[c][ih][iw] += col[...] over the windows that read it. */
+    private void col2imNchw(float[] src, float[] dst, int dOff) {
+        int H = d.inH(), W = d.inW(), OH = d.outH(), OW = d.outW(), hw = OH * OW;
+        for (int c = 0, r = 0; c < d.inC(); c++) {
+            for (int kh = 0; kh < d.kH(); kh++) {
+                for (int kw = 0; kw < d.kW(); kw++, r++) {
+                    for (int oh = 0; oh < OH; oh++) {
+                        int ih = oh * d.strideH() + kh * d.dilationH() - d.padTop(), o = r * hw + oh * OW;
+                        if (ih < 0 || ih >= H) continue;
+                        for (int ow = 0; ow < OW; ow++) {
+                            int iw = ow * d.strideW() + kw * d.dilationW() - d.padLeft();
+                            if (iw >= 0 && iw < W) dst[dOff + (c * H + ih) * W + iw] += src[o + ow];
+                        }
+                    }
                 }
             }
         }

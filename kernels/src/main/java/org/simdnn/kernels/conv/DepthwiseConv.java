@@ -11,7 +11,8 @@ import org.simdnn.ops.Conv2dDesc;
  * ({@link ConvVectors#madd}) with no reduction across channels. Multiplier 1 runs vectorised; a channel
  * multiplier m > 1 (output channel {@code c·m + j} reads input channel c) runs the same loops with a scalar
  * body. Forward and backward data are parallel over the batch (backward data gathers per input pixel, so
- * each dX element is written once); backward weights sums per-worker partials.
+ * each dX element is written once); backward weights sums one partial per fixed chunk of images, in chunk order
+ * ({@link ConvUtil#forChunks}).
  */
 final class DepthwiseConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
@@ -132,10 +133,10 @@ final class DepthwiseConv implements ConvImpl {
             return;
         }
         final int wsize = d.kH() * d.kW() * K;
-        int workers = Math.min(Parallel.threads(), d.batch());
-        float[][] parts = Scratch.partials(workers, wsize);
-        Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
-            float[] p = parts[wk];
+        int chunks = ConvUtil.batchChunks(d.batch(), wsize);
+        float[][] parts = Scratch.partials(chunks, wsize);
+        ConvUtil.forChunks(d.batch(), chunks, (ch, n0, n1) -> {
+            float[] p = parts[ch];
             Arrays.fill(p, 0, wsize, 0f);
             if (VECTOR && m == 1) {
                 backwardWeightsVector(d, x, xo, dy, dyo, p, n0, n1);
@@ -166,7 +167,7 @@ final class DepthwiseConv implements ConvImpl {
                 }
             }
         });
-        ConvUtil.sumPartials(parts, workers, wsize, dw, dwo);
+        ConvUtil.sumPartials(parts, chunks, wsize, dw, dwo);
         if (db != null) ConvUtil.sumRows(dy, dyo, d.batch() * OH * OW, K, db, dbo);
     }
 
