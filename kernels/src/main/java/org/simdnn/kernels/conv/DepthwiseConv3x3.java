@@ -25,8 +25,9 @@ import org.simdnn.ops.Conv2dDesc;
  *       Stride 2: a gather per dX row from its 1 or 2 contributing dY rows (even dX columns take taps kw = 0
  *       and 2, odd ones kw = 1), written to a blocked row buffer and copied out.
  *   <li>Backward weights: per output row and channel vector, 9 tap accumulators and the dY sum (bias
- *       gradient) summed over the row, added to a per-range partial; partials are summed in range order, so the result does not depend on scheduling
- *       (Parallel's ranges are fixed by the row count and the thread count).
+ *       gradient) summed over the row, added to the partial of the row's chunk. Chunks are fixed runs of output
+ *       rows ({@link ConvUtil#batchChunks}, independent of the thread count) added in chunk order, so the
+ *       result is the same bits for every thread count and schedule.
  * </ul>
  */
 final class DepthwiseConv3x3 {
@@ -72,12 +73,11 @@ final class DepthwiseConv3x3 {
         final int sh = d.strideH(), sw = d.strideW(), pt = d.padTop(), pl = d.padLeft();
         final int Cv = vectors(C);
         final int Wp = (OW - 1) * sw + 3, rowLen = Cv * Wp * L, psize = Cv * 10 * L, iw1 = Math.min(W, Wp - pl);
-        final int rowsN = N * OH, grain = grain(OW, C);
-        int ranges = Math.min(Parallel.threads(), Math.max(1, rowsN / grain));
-        float[][] parts = Scratch.partials(ranges, psize);
-        for (int i = 0; i < ranges; i++) Arrays.fill(parts[i], 0, psize, 0f);
-        Parallel.forRange(rowsN, grain, (wk, q0, q1) -> {
-            float[] p = parts[wk];
+        final int rowsN = N * OH, chunks = ConvUtil.batchChunks(rowsN, psize);
+        float[][] parts = Scratch.partials(chunks, psize);
+        ConvUtil.forChunks(rowsN, chunks, (ch, q0, q1) -> {
+            float[] p = parts[ch];
+            Arrays.fill(p, 0, psize, 0f);
             float[] ring = Scratch.get(Scratch.PAD, 3 * rowLen), dyb = Scratch.get(Scratch.TILE, Cv * OW * L);
             int[] tag = Scratch.ints(Scratch.OFFSETS, 3);
             Arrays.fill(ring, 0, 3 * rowLen, 0f);
@@ -102,8 +102,7 @@ final class DepthwiseConv3x3 {
                 }
             }
         });
-        float[] sum = Scratch.get(Scratch.ACC, psize);
-        ConvUtil.sumPartials(parts, ranges, psize, sum, 0);
+        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
         for (int t = 0; t < 9; t++) {
             for (int c = 0; c < C; c++) dw[dwo + t * C + c] = sum[((c / L) * 10 + t) * L + c % L];
         }
