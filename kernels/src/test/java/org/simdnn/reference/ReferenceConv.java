@@ -37,7 +37,18 @@ public final class ReferenceConv {
                 new Conv2dDesc(1, 9, 9, 32, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1),             // C in whole vectors, dilation 2
                 Conv2dDesc.of(1, 13, 3, 16, 17, 3, 1, 1),                                     // K = lanes + 1
                 new Conv2dDesc(1, 5, 8, 4, 6, 1, 3, 1, 1, 0, 1, 0, 1, 1, 1, 1),               // 1x3
-                new Conv2dDesc(1, 4, 4, 3, 5, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1));              // pad > kernel - 1
+                new Conv2dDesc(1, 4, 4, 3, 5, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),               // pad > kernel - 1
+                // depthwise 3x3 register tiles (DepthwiseConv3x3): 8-pixel tiles + 1-pixel tails, channel tails
+                new Conv2dDesc(3, 7, 21, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32),           // dw s1 pad 1, batch 3
+                new Conv2dDesc(1, 9, 37, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 64),           // dw s2 pad 1, batch 1
+                new Conv2dDesc(2, 6, 19, 67, 67, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 67),           // dw s1 pad 0, C tail
+                new Conv2dDesc(3, 8, 18, 67, 67, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 67),           // dw s2 pad 0, C tail
+                new Conv2dDesc(1, 1, 1, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32),            // dw 1 pixel
+                new Conv2dDesc(3, 1, 1, 67, 67, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 67),            // dw 1 pixel, s2, batch 3
+                new Conv2dDesc(2, 10, 17, 32, 32, 3, 3, 2, 1, 2, 0, 1, 2, 1, 1, 32),          // dw stride 2x1, pads 2/0/1/2
+                new Conv2dDesc(1, 9, 12, 64, 64, 3, 3, 2, 2, 0, 1, 1, 0, 1, 1, 64),           // dw s2, asymmetric pad
+                new Conv2dDesc(2, 5, 3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8),               // dw, C < 16 lanes
+                new Conv2dDesc(1, 9, 10, 32, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 32));          // dw dilation 2 (per-pixel path)
     }
 
     public static void forward(Conv2dDesc d, float[] x, float[] w, float[] bias, float[] y) {

@@ -11,7 +11,8 @@ import org.simdnn.ops.Conv2dDesc;
  * ({@link ConvVectors#madd}) with no reduction across channels. Multiplier 1 runs vectorised; a channel
  * multiplier m > 1 (output channel {@code c·m + j} reads input channel c) runs the same loops with a scalar
  * body. Forward and backward data are parallel over the batch (backward data gathers per input pixel, so
- * each dX element is written once); backward weights sums per-worker partials.
+ * each dX element is written once); backward weights sums one partial per fixed chunk of images, in chunk order
+ * ({@link ConvUtil#forChunks}).
  */
 final class DepthwiseConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
@@ -21,6 +22,20 @@ final class DepthwiseConv implements ConvImpl {
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {
         return d.isDepthwise() ? null : "not depthwise (groups " + d.groups() + ", inC " + d.inC() + ")";
+    }
+
+    /**
+     * Whether {@link DepthwiseConv3x3} (blocked padded rows, register tiles) runs {@code pass}: 3x3, dilation 1,
+     * multiplier 1, stride W 1 or 2; backward data only for stride 1 (padding <= 2) or stride 2x2. Others run the
+     * per-pixel loops below.
+     */
+    static boolean fast3x3(Conv2dDesc d, ConvPass pass) {
+        if (d.kH() != 3 || d.kW() != 3 || d.dilationH() != 1 || d.dilationW() != 1 || d.outC() != d.inC()) return false;
+        return switch (pass) {
+            case FORWARD, BACKWARD_WEIGHTS -> d.strideW() <= 2;
+            case BACKWARD_DATA -> d.strideH() == 1 && d.strideW() == 1 && d.padTop() <= 2 && d.padLeft() <= 2
+                    || d.strideH() == 2 && d.strideW() == 2;
+        };
     }
 
     private static void madd(float[] a, int ai, float[] b, int bi, float[] y, int yi, int n) {
@@ -35,7 +50,8 @@ final class DepthwiseConv implements ConvImpl {
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW(), m = K / C;
         if (VECTOR && m == 1) {
-            forwardVector(d, x, xo, w, wo, bias, bo, y, yo);
+            if (fast3x3(d, ConvPass.FORWARD)) DepthwiseConv3x3.forward(d, x, xo, w, wo, bias, bo, y, yo);
+            else forwardVector(d, x, xo, w, wo, bias, bo, y, yo);
             return;
         }
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
@@ -72,7 +88,8 @@ final class DepthwiseConv implements ConvImpl {
     public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW(), m = K / C;
         if (VECTOR && m == 1) {
-            backwardDataVector(d, dy, dyo, w, wo, dx, dxo);
+            if (fast3x3(d, ConvPass.BACKWARD_DATA)) DepthwiseConv3x3.backwardData(d, dy, dyo, w, wo, dx, dxo);
+            else backwardDataVector(d, dy, dyo, w, wo, dx, dxo);
             return;
         }
         Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
@@ -111,11 +128,15 @@ final class DepthwiseConv implements ConvImpl {
     public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
                                 int dbo) {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW(), m = K / C;
+        if (VECTOR && fast3x3(d, ConvPass.BACKWARD_WEIGHTS)) {
+            DepthwiseConv3x3.backwardWeights(d, x, xo, dy, dyo, dw, dwo, db, dbo);
+            return;
+        }
         final int wsize = d.kH() * d.kW() * K;
-        int workers = Math.min(Parallel.threads(), d.batch());
-        float[][] parts = Scratch.partials(workers, wsize);
-        Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
-            float[] p = parts[wk];
+        int chunks = ConvUtil.batchChunks(d.batch(), wsize);
+        float[][] parts = Scratch.partials(chunks, wsize);
+        ConvUtil.forChunks(d.batch(), chunks, (ch, n0, n1) -> {
+            float[] p = parts[ch];
             Arrays.fill(p, 0, wsize, 0f);
             if (VECTOR && m == 1) {
                 backwardWeightsVector(d, x, xo, dy, dyo, p, n0, n1);
@@ -146,7 +167,7 @@ final class DepthwiseConv implements ConvImpl {
                 }
             }
         });
-        ConvUtil.sumPartials(parts, workers, wsize, dw, dwo);
+        ConvUtil.sumPartials(parts, chunks, wsize, dw, dwo);
         if (db != null) ConvUtil.sumRows(dy, dyo, d.batch() * OH * OW, K, db, dbo);
     }
 

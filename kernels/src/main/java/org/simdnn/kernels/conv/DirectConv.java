@@ -10,7 +10,8 @@ import org.simdnn.ops.Conv2dDesc;
  * depthwise multipliers, dilation, any stride and padding); the innermost loop runs over the contiguous
  * output channels of a group, as a vector axpy / dot ({@link ConvVectors}) when the vector width is non-zero.
  * Also the planner's choice where the implicit GEMM would mostly multiply zero padding (e.g. one input
- * channel). Parallel over the batch; backward weights sums per-worker partials.
+ * channel). Parallel over the batch; backward weights sums one partial per fixed chunk of
+ * images, in chunk order ({@link ConvUtil#forChunks}).
  */
 final class DirectConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
@@ -103,12 +104,11 @@ final class DirectConv implements ConvImpl {
         final int H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int G = d.groups(), Cg = d.inCPerGroup(), Kg = d.outCPerGroup();
         final int wsize = d.kH() * d.kW() * Cg * K;
-        int workers = Math.min(Parallel.threads(), d.batch());
-        float[][] parts = Scratch.partials(workers, wsize);
-        // Zeroed here, not in the body: a worker index may run several ranges (Parallel claims them).
-        for (int i = 0; i < workers; i++) Arrays.fill(parts[i], 0, wsize, 0f);
-        Parallel.forRange(d.batch(), 1, (wk, n0, n1) -> {
-            float[] p = parts[wk];
+        int chunks = ConvUtil.batchChunks(d.batch(), wsize);
+        float[][] parts = Scratch.partials(chunks, wsize);
+        ConvUtil.forChunks(d.batch(), chunks, (ch, n0, n1) -> {
+            float[] p = parts[ch];
+            Arrays.fill(p, 0, wsize, 0f);
             for (int n = n0; n < n1; n++) {
                 for (int oh = 0; oh < OH; oh++) {
                     for (int ow = 0; ow < OW; ow++) {
@@ -132,7 +132,7 @@ final class DirectConv implements ConvImpl {
                 }
             }
         });
-        ConvUtil.sumPartials(parts, workers, wsize, dw, dwo);
+        ConvUtil.sumPartials(parts, chunks, wsize, dw, dwo);
         if (db != null) ConvUtil.sumRows(dy, dyo, d.batch() * OH * OW, K, db, dbo);
     }
 }

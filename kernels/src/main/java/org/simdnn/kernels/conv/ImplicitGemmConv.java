@@ -17,7 +17,8 @@ import org.simdnn.ops.Conv2dDesc;
  *       crop); stride &gt; 1 is left to the im2col/col2im implementation;</li>
  *   <li>backward weights: {@code dW[(tap, c), k] = Σ_p Xpad[base(p) + tap + c] · dY[p, k]}, an 8-row by
  *       2-vector register tile (rows = flattened (tap, c), so one input channel still fills tiles) reduced
- *       over all pixels of an image, per-worker partial sums.</li>
+ *       over all pixels of an image, one partial sum per fixed chunk of images
+ *       ({@link ConvUtil#forChunks}: the same bits for any scheduling and thread count).</li>
  * </ul>
  * Parallel over images ({@link Parallel#forRange}); each worker calls only its own tiles, no GEMM library,
  * so there is no nested threading. Output channels are padded to a multiple of {@code 2·L} in packed weight
@@ -163,10 +164,10 @@ final class ImplicitGemmConv implements ConvImpl {
             int q = Math.min(r, R - 1), t = q / C;
             rowOff[r] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C + q % C;
         }
-        int workers = Math.min(Parallel.threads(), N);
-        float[][] parts = Scratch.partials(workers, psize);
-        Parallel.forRange(N, 1, (wk, n0, n1) -> {
-            float[] part = parts[wk];
+        int chunks = ConvUtil.batchChunks(N, psize);
+        float[][] parts = Scratch.partials(chunks, psize);
+        ConvUtil.forChunks(N, chunks, (ch, n0, n1) -> {
+            float[] part = parts[ch];
             Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] dyp = Scratch.get(Scratch.DY, M * Kp);
@@ -183,7 +184,7 @@ final class ImplicitGemmConv implements ConvImpl {
                 }
             }
         });
-        float[] sum = sumPartials(parts, workers, psize);
+        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
         for (int r = 0; r < R; r++) System.arraycopy(sum, r * Kp, dw, dwo + r * K, K);
         if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
     }
@@ -202,10 +203,10 @@ final class ImplicitGemmConv implements ConvImpl {
         int[] base = pixelBases(M, OW, sh, sw, Wp, C);
         int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
         for (int t = 0; t < taps; t++) tapOff[t] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C;
-        int workers = Math.min(Parallel.threads(), N);
-        float[][] parts = Scratch.partials(workers, psize);
-        Parallel.forRange(N, 1, (wk, n0, n1) -> {
-            float[] part = parts[wk];
+        int chunks = ConvUtil.batchChunks(N, psize);
+        float[][] parts = Scratch.partials(chunks, psize);
+        ConvUtil.forChunks(N, chunks, (ch, n0, n1) -> {
+            float[] part = parts[ch];
             Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] dyk = Scratch.get(Scratch.DY, M * Kb);
@@ -225,7 +226,7 @@ final class ImplicitGemmConv implements ConvImpl {
                 }
             }
         });
-        float[] sum = sumPartials(parts, workers, psize);
+        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
         for (int r = 0; r < R; r++) {
             int o = dwo + r * K;
             for (int k = 0; k < K; k++) dw[o + k] = sum[k * R + r];
@@ -249,16 +250,6 @@ final class ImplicitGemmConv implements ConvImpl {
                 if (cols < bw) Arrays.fill(dst, o + cols, o + bw, 0f);
             }
         }
-    }
-
-    /** parts[0] += parts[1..workers), in worker order. */
-    private static float[] sumPartials(float[][] parts, int workers, int size) {
-        float[] sum = parts[0];
-        for (int t = 1; t < workers; t++) {
-            float[] p = parts[t];
-            for (int i = 0; i < size; i++) sum[i] += p[i];
-        }
-        return sum;
     }
 
     /**

@@ -30,7 +30,10 @@ final class Scratch {
         return b;
     }
 
-    /** {@code count} buffers of {@code size} floats owned by the calling thread, for per-worker partial sums. */
+    /**
+     * {@code count} buffers of {@code size} floats owned by the calling thread, for per-chunk partial sums
+     * ({@link ConvUtil#forChunks}).
+     */
     static float[][] partials(int count, int size) {
         float[][][] holder = PARTIALS.get();
         float[][] p = holder[0];

@@ -32,16 +32,24 @@ import org.simdnn.tensor.Tensor;
  * {@code kernels.pool} and {@code kernels.norm}. Memory-bound ops run on one thread below {@link #PAR_MIN}
  * elements (a hand-off costs more than streaming 256 KiB) and on {@link Parallel} above it.
  *
- * <p>Reductions split across threads (batch-norm statistics, PReLU slope gradient, sums, the loss) add one
- * partial per fixed chunk in chunk order: the same inputs and thread count give the same bits on every run, a
- * different thread count may change the last bits. Element-wise results and the dropout mask never depend on
- * threads.
+ * <p>Reductions split across threads (batch-norm statistics and backward, PReLU slope gradient, sums, the loss)
+ * add one partial per fixed chunk in chunk order, and the chunks depend on the problem size alone: the same
+ * inputs give the same bits on every run, for every thread count, and also when the workers are busy and one
+ * thread runs every chunk. Element-wise results and the dropout mask never depend on threads. The partials live
+ * in per-thread scratch ({@link #partials}, {@link #floats}), so steady-state calls allocate no buffers.
  */
 final class CpuOps {
     /** Elements below which an op stays on the calling thread. */
     static final int PAR_MIN = 1 << 16;
     /** Smallest range handed to another thread. */
     static final int GRAIN = 1 << 15;
+    /** Most partials of one reduction (so up to this many threads share it); a constant, not the thread count. */
+    static final int MAX_CHUNKS = 16;
+
+    /** The caller's partial sums: slot -> chunk -> channel; reused by every call on this thread. */
+    private static final ThreadLocal<double[][][]> PARTIALS = ThreadLocal.withInitial(() -> new double[2][0][]);
+    /** Float scratch of the thread running a chunk (lane spills, row blocks). */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[1][16]);
 
     private CpuOps() {}
 
@@ -63,12 +71,36 @@ final class CpuOps {
 
     /**
      * How many partials a reduction over n units of unitSize elements uses: 1 below the parallel threshold, else
-     * one per thread. Fixed before the work starts, so the partials are summed in the same order on every run.
+     * one per {@link #GRAIN} elements up to {@link #MAX_CHUNKS}. A function of the size only (not of the thread
+     * count), fixed before the work starts, so the partials are summed in the same order on every run.
      */
     private static int chunks(int n, int unitSize) {
         long total = (long) n * Math.max(1, unitSize);
         if (total < PAR_MIN || n < 2) return 1;
-        return (int) Math.max(1, Math.min(Math.min(Parallel.threads(), n), total / GRAIN));
+        return (int) Math.max(1, Math.min(Math.min(MAX_CHUNKS, n), total / GRAIN));
+    }
+
+    /** This thread's partials in {@code slot}: k arrays of at least c doubles, [0, c) zeroed. */
+    private static double[][] partials(int slot, int k, int c) {
+        double[][][] all = PARTIALS.get();
+        double[][] p = all[slot];
+        if (p.length < k) {
+            double[][] q = new double[Math.max(k, MAX_CHUNKS)][];
+            System.arraycopy(p, 0, q, 0, p.length);
+            all[slot] = p = q;
+        }
+        for (int i = 0; i < k; i++) {
+            if (p[i] == null || p[i].length < c) p[i] = new double[Math.max(c, 16)];
+            else Arrays.fill(p[i], 0, c, 0);
+        }
+        return p;
+    }
+
+    /** The running thread's float scratch, at least n long; contents undefined. */
+    private static float[] floats(int n) {
+        float[][] h = FLOATS.get();
+        if (h[0].length < n) h[0] = new float[Math.max(n, 16)];
+        return h[0];
     }
 
     /**
@@ -170,16 +202,16 @@ final class CpuOps {
         int xo = x.offset();
         float[] shift = Arrays.copyOfRange(xs, xo, xo + c);
         int k = chunks(rows, c);
-        double[][] s1 = new double[k][c], s2 = new double[k][c];
+        double[][] s1 = partials(0, k, c), s2 = partials(1, k, c);
         splitChunks(rows, k, (w, a, b) -> F32BatchNormStats.accumulate(xs, xo, shift, c, a, b, s1[w], s2[w],
-                new float[2 * EltSpecies.LANES]));
+                floats(2 * EltSpecies.LANES)));
         float[] scale = new float[c], bias = new float[c], meanF = new float[c];
         float[] g = gamma.data(), be = beta.data(), rm = runningMean.data(), rv = runningVar.data();
         float[] sm = saveMean.data(), si = saveInvStd.data();
         double mom = d.momentum(), unbias = rows > 1 ? (double) rows / (rows - 1) : 1.0;
         for (int j = 0; j < c; j++) {
             double t1 = 0, t2 = 0;
-            for (int w = 0; w < s1.length; w++) {
+            for (int w = 0; w < k; w++) {
                 t1 += s1[w][j];
                 t2 += s2[w][j];
             }
@@ -242,13 +274,13 @@ final class CpuOps {
         int yo = relu ? y.offset() : 0;
         float[] mean = Arrays.copyOfRange(saveMean.data(), saveMean.offset(), saveMean.offset() + c);
         int k = chunks(rows, c);
-        double[][] sDy = new double[k][c], sDyXc = new double[k][c];
+        double[][] sDy = partials(0, k, c), sDyXc = partials(1, k, c);
         splitChunks(rows, k, (w, a, b) -> F32BatchNormBackward.reduce(x.data(), x.offset(), ys, yo, dy.data(), dy.offset(),
-                mean, c, relu, a, b, sDy[w], sDyXc[w], new float[2 * EltSpecies.LANES]));
+                mean, c, relu, a, b, sDy[w], sDyXc[w], floats(2 * EltSpecies.LANES)));
         float[] ka = new float[c], kb = new float[c], kc = new float[c];
         for (int j = 0; j < c; j++) {
             double t1 = 0, t2 = 0;
-            for (int w = 0; w < sDy.length; w++) {
+            for (int w = 0; w < k; w++) {
                 t1 += sDy[w][j];
                 t2 += sDyXc[w][j];
             }
@@ -313,12 +345,12 @@ final class CpuOps {
         Tensors.requireSize(op, "dslope", dslope, c);
         int rows = c == 0 ? 0 : x.size() / c;
         int k = chunks(rows, c);
-        double[][] acc = new double[k][c];
+        double[][] acc = partials(0, k, c);
         splitChunks(rows, k, (w, a, b) -> F32Prelu.backward(x.data(), x.offset(), slope.data(), slope.offset(), dy.data(),
-                dy.offset(), dx.data(), dx.offset(), c, a, b, acc[w], new float[c]));
+                dy.offset(), dx.data(), dx.offset(), c, a, b, acc[w], floats(c)));
         for (int j = 0; j < c; j++) {
             double t = 0;
-            for (double[] p : acc) t += p[j];
+            for (int w = 0; w < k; w++) t += acc[w][j];
             dslope.data()[dslope.offset() + j] = (float) t;
         }
     }
@@ -368,11 +400,11 @@ final class CpuOps {
         float[] dl = dlogits == null ? null : dlogits.data();
         int dlo = dlogits == null ? 0 : dlogits.offset();
         int chunks = chunks(rows, k);
-        double[] part = new double[chunks];
-        splitChunks(rows, chunks, (w, a, b) -> part[w] += F32Softmax.crossEntropy(logits.data(), logits.offset(), labels,
+        double[][] part = partials(0, chunks, 1);
+        splitChunks(rows, chunks, (w, a, b) -> part[w][0] += F32Softmax.crossEntropy(logits.data(), logits.offset(), labels,
                 labelSmoothing, dl, dlo, 1f / rows, k, a, b));
         double t = 0;
-        for (double p : part) t += p;
+        for (int w = 0; w < chunks; w++) t += part[w][0];
         return (float) (t / rows);
     }
 
@@ -447,12 +479,12 @@ final class CpuOps {
         }
         int rows = x.size() / c;
         int k = chunks(rows, c);
-        double[][] acc = new double[k][c];
-        splitChunks(rows, k, (w, a, b) -> F32SumRows.accumulate(x.data(), x.offset(), c, a, b, acc[w], new float[c]));
+        double[][] acc = partials(0, k, c);
+        splitChunks(rows, k, (w, a, b) -> F32SumRows.accumulate(x.data(), x.offset(), c, a, b, acc[w], floats(c)));
         float[] o = out.data();
         for (int j = 0; j < c; j++) {
             double t = 0;
-            for (double[] p : acc) t += p[j];
+            for (int w = 0; w < k; w++) t += acc[w][j];
             int idx = out.offset() + j;
             o[idx] = (float) (beta == 0f ? t : t + (double) beta * o[idx]);
         }
@@ -461,20 +493,20 @@ final class CpuOps {
     static double sum(Tensor x) {
         Tensors.requireContiguous("sum", x);
         int k = chunks(x.size(), 1);
-        double[] part = new double[k];
-        splitChunks(x.size(), k, (w, a, b) -> part[w] += F32Reduce.sum(x.data(), x.offset() + a, b - a));
+        double[][] part = partials(0, k, 1);
+        splitChunks(x.size(), k, (w, a, b) -> part[w][0] += F32Reduce.sum(x.data(), x.offset() + a, b - a));
         double t = 0;
-        for (double p : part) t += p;
+        for (int w = 0; w < k; w++) t += part[w][0];
         return t;
     }
 
     static double sumSquares(Tensor x) {
         Tensors.requireContiguous("sumSquares", x);
         int k = chunks(x.size(), 1);
-        double[] part = new double[k];
-        splitChunks(x.size(), k, (w, a, b) -> part[w] += F32Reduce.sumSquares(x.data(), x.offset() + a, b - a));
+        double[][] part = partials(0, k, 1);
+        splitChunks(x.size(), k, (w, a, b) -> part[w][0] += F32Reduce.sumSquares(x.data(), x.offset() + a, b - a));
         double t = 0;
-        for (double p : part) t += p;
+        for (int w = 0; w < k; w++) t += part[w][0];
         return t;
     }
 

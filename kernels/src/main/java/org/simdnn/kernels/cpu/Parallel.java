@@ -25,7 +25,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel {
     /**
      * A body over [from, to). {@code worker} is the index of the range, in [0, number of ranges): each index is
-     * used by exactly one call, so it can index per-range scratch (partial sums), whichever thread runs it.
+     * used by exactly one call, so it can index per-range scratch, whichever thread runs it. Do not reduce into
+     * per-range partial sums: the number of ranges follows the thread count and drops to one when the workers
+     * are busy, so the summation order would too. Reductions split a fixed number of chunks instead
+     * (docs/architecture.md, "Determinism").
      */
     @FunctionalInterface
     public interface RangeBody {

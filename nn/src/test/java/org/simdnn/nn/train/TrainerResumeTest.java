@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.nn.BatchNorm2d;
 import org.simdnn.nn.Conv2d;
 import org.simdnn.nn.Dropout;
@@ -28,7 +29,7 @@ import org.simdnn.tensor.Tensor;
 /**
  * Resume-after-interrupt equivalence: 2 epochs straight vs 1 epoch, a checkpoint written to disk and read
  * back into a fresh model and trainer, then the 2nd epoch; the weights, BN statistics and momentum must be
- * bit-identical on the reference backend (and equal to rounding on the CPU backend, see below). The network has every stateful piece of the CNN: BN running statistics, dropout RNG
+ * bit-identical. The network has every stateful piece of the CNN: BN running statistics, dropout RNG
  * position, momentum buffers, the warm-up + cosine schedule position, augmentation. Runs on nn's scalar
  * reference backend and on the default (CPU) backend.
  */
@@ -88,21 +89,55 @@ class TrainerResumeTest {
             assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(Trainer.OPTIM)), "momentum is part of the state");
             assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
                     "BN statistics are part of the state: " + straight.keySet());
-            boolean exact = backend instanceof org.simdnn.nn.RefBackend;
+            // Bit for bit on every backend: the CPU kernels' reductions do not depend on scheduling (docs/architecture.md).
             for (String k : straight.keySet()) {
-                float[] a = straight.get(k).toArray(), b = resumed.get(k).toArray();
-                if (exact) {
-                    assertArrayEquals(a, b, "tensor " + k);
-                } else {
-                    // The CPU kernels are not yet bit-reproducible run to run (2026-11-25: two identical straight runs
-                    // differ in the last bits after a convolution: a dynamic work split reduces partial sums in
-                    // claim order), so on that backend resume must agree to rounding, not bit for bit.
-                    for (int i = 0; i < a.length; i++) {
-                        assertEquals(a[i], b[i], 1e-4f + 1e-3f * Math.abs(a[i]), "tensor " + k + " [" + i + "]");
-                    }
-                }
+                assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), "tensor " + k);
             }
         });
+    }
+
+    /**
+     * Two runs with the same seed give the same weights, BN statistics and momentum bit for bit, also with another
+     * kernel thread count (1, 2, 3). The network is chosen so that the CPU backend splits its reductions: an
+     * implicit-GEMM and a depthwise convolution (weight gradients summed over the batch) and batch norms over
+     * 32 x 8 x 8 x 32 values (statistics in several chunks). Before the fixed-chunk reductions the 1-thread run
+     * differed from the 2-thread run in the last bits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.simdnn.nn.TestBackends#all")
+    void sameSeedSameBitsForAnyThreadCount(Backend backend) throws Throwable {
+        TrainTestSupport.withBackendOps(() -> {
+            int saved = Parallel.threads();
+            try {
+                Parallel.setThreads(2);
+                Map<String, Tensor> first = oneEpoch(backend);
+                for (int threads : new int[] {2, 1, 3}) {
+                    Parallel.setThreads(threads);
+                    Map<String, Tensor> again = oneEpoch(backend);
+                    assertEquals(first.keySet(), again.keySet());
+                    for (String k : first.keySet()) {
+                        assertArrayEquals(first.get(k).toArray(), again.get(k).toArray(), threads + " threads: tensor " + k);
+                    }
+                }
+            } finally {
+                Parallel.setThreads(saved);
+            }
+        });
+    }
+
+    private static Map<String, Tensor> oneEpoch(Backend backend) throws Exception {
+        TrainConfig c = recipe().withBatchSize(32);
+        try (BatchLoader l = loader(c)) {
+            Sequential m = new Sequential(
+                    new Conv2d(1, 8, 3, 1, 1), new BatchNorm2d(8).withRelu(),
+                    new Conv2d(8, 32, 3, 1, 1), new BatchNorm2d(32).withRelu(),
+                    new Conv2d(32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, false), new BatchNorm2d(32).withRelu(),
+                    new MaxPool2d(2), new Flatten(), new Dropout(0.25f, 6), new Linear(4 * 4 * 32, 10));
+            m.skipInputGradient();
+            Trainer t = new Trainer(m.initialize(5), c, l.batchesPerEpoch(), backend);
+            t.trainEpoch(l, ProgressListener.NONE);
+            return t.state();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

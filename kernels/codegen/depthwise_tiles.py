@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Writes DepthwiseTiles3x3.java: the unrolled register tiles of the 3x3 depthwise convolution.
+Run from the repository root: python3 kernels/codegen/depthwise_tiles.py"""
+P = 8  # output pixels per tile
+OUT = "kernels/src/main/java/org/simdnn/kernels/conv/DepthwiseTiles3x3.java"
+TAPS = [(kh, kw) for kh in range(3) for kw in range(3)]
+
+
+def load(arr, idx):
+    return f"FloatVector.fromArray(F, {arr}, {idx})"
+
+
+def fwd(s):
+    span = (P - 1) * s + 3  # input vectors per kernel row for P outputs
+    L = ["    /**",
+         f"     * Forward, stride {s}: {P} output pixels x 1 channel vector per tile. Kernel row kh reads the blocked padded",
+         f"     * input row at {{@code x[r<kh> + p·L]}} (pixel p = ow·{s} + kw); each of the {span} input vectors of a tile is",
+         "     * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})",
+         "     * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.",
+         f"     * Returns the first pixel not done ({{@code n − n mod {P}}}); {{@link #fwd3x3s{s}Tail}} does the rest (kept apart so",
+         "     * the tile stays small enough for C1 and a first tail does not deoptimise it).",
+         "     */",
+         f"    static int fwd3x3s{s}(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,",
+         "                          int oo, int os, int n) {"]
+    for kh, kw in TAPS:
+        L.append(f"        FloatVector w{kh}{kw} = {load('w', f'wo + {kh * 3 + kw} * L')};")
+    L.append(f"        FloatVector bias = {load('b', 'bo')};")
+    L.append("        int ow = 0;")
+    L.append(f"        for (; ow <= n - {P}; ow += {P}) {{")
+    L.append("            " + " ".join(f"FloatVector a{i} = bias;" for i in range(P)))
+    L.append("            FloatVector v;")
+    for kh in range(3):
+        for j in range(span):
+            L.append(f"            v = {load('x', f'r{kh} + ow * ({s} * L) + {j} * L')};")
+            fm = [f"a{i} = v.fma(w{kh}{j - s * i}, a{i});" for i in range(P) if 0 <= j - s * i <= 2]
+            L.append("            " + " ".join(fm))
+    L.append("            int o = oo + ow * os;")
+    for i in range(P):
+        L.append(f"            a{i}.intoArray(out, o{'' if i == 0 else f' + {i} * os'});")
+    L.append("        }")
+    L.append("        return ow;")
+    L.append("    }")
+    L.append("")
+    L.append(f"    /** Pixels [ow, n) of {{@link #fwd3x3s{s}}}, one at a time. */")
+    L.append(f"    static void fwd3x3s{s}Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,")
+    L.append("                              int oo, int os, int ow, int n) {")
+    L.append(f"        FloatVector bias = {load('b', 'bo')};")
+    L.append("        for (; ow < n; ow++) {")
+    L.append("            FloatVector a = bias;")
+    for kh, kw in TAPS:
+        L.append(f"            a = {load('x', f'r{kh} + ow * ({s} * L) + {kw} * L')}.fma({load('w', f'wo + {kh * 3 + kw} * L')}, a);")
+    L.append("            a.intoArray(out, oo + ow * os);")
+    L.append("        }")
+    L.append("    }")
+    return L
+
+
+def tree(xs):
+    """Pairwise sum expression (short dependency chain)."""
+    if len(xs) == 1:
+        return xs[0]
+    h = len(xs) // 2
+    return f"{tree(xs[:h])}.add({tree(xs[h:])})"
+
+
+def bwd_weights(s):
+    span = (P - 1) * s + 3
+    L = ["    /**",
+         f"     * Backward weights, stride {s}: 9 tap accumulators of one channel vector, summed over the {{@code n}} output",
+         "     * pixels of a row ({@code dy[yo + ow·L]}, blocked) against the 3 blocked padded input rows; added to",
+         f"     * {{@code p[po + t·L]}} at the end, and the dY sum (bias gradient) to {{@code p[po + 9·L]}}. {P} dY vectors per",
+         "     * step, each input vector loaded once.",
+         f"     * Returns the first pixel not done; {{@link #bwdWeights3x3s{s}Tail}} adds the rest.",
+         "     */",
+         f"    static int bwdWeights3x3s{s}(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int n) {{"]
+    for kh, kw in TAPS:
+        L.append(f"        FloatVector a{kh}{kw} = FloatVector.zero(F);")
+    L.append("        FloatVector sb = FloatVector.zero(F);")
+    L.append("        int ow = 0;")
+    L.append(f"        for (; ow <= n - {P}; ow += {P}) {{")
+    for i in range(P):
+        L.append(f"            FloatVector d{i} = {load('dy', f'yo + ow * L + {i} * L')};")
+    L.append(f"            sb = sb.add({tree([f'd{i}' for i in range(P)])});")
+    L.append("            FloatVector v;")
+    for kh in range(3):
+        for j in range(span):
+            L.append(f"            v = {load('x', f'r{kh} + ow * ({s} * L) + {j} * L')};")
+            fm = [f"a{kh}{j - s * i} = v.fma(d{i}, a{kh}{j - s * i});" for i in range(P) if 0 <= j - s * i <= 2]
+            L.append("            " + " ".join(fm))
+    L.append("        }")
+    for kh, kw in TAPS:
+        t = kh * 3 + kw
+        L.append(f"        a{kh}{kw}.add({load('p', f'po + {t} * L')}).intoArray(p, po + {t} * L);")
+    L.append(f"        sb.add({load('p', 'po + 9 * L')}).intoArray(p, po + 9 * L);")
+    L.append("        return ow;")
+    L.append("    }")
+    L.append("")
+    L.append(f"    /** Pixels [ow, n) of {{@link #bwdWeights3x3s{s}}}, one at a time. */")
+    L.append(f"    static void bwdWeights3x3s{s}Tail(float[] x, int r0, int r1, int r2, float[] dy, int yo, float[] p, int po, int ow, int n) {{")
+    for kh, kw in TAPS:
+        L.append(f"        FloatVector a{kh}{kw} = FloatVector.zero(F);")
+    L.append("        FloatVector sb = FloatVector.zero(F);")
+    L.append("        for (; ow < n; ow++) {")
+    L.append(f"            FloatVector d = {load('dy', 'yo + ow * L')};")
+    L.append("            sb = sb.add(d);")
+    for kh, kw in TAPS:
+        L.append(f"            a{kh}{kw} = {load('x', f'r{kh} + ow * ({s} * L) + {kw} * L')}.fma(d, a{kh}{kw});")
+    L.append("        }")
+    for kh, kw in TAPS:
+        t = kh * 3 + kw
+        L.append(f"        a{kh}{kw}.add({load('p', f'po + {t} * L')}).intoArray(p, po + {t} * L);")
+    L.append(f"        sb.add({load('p', 'po + 9 * L')}).intoArray(p, po + 9 * L);")
+    L.append("    }")
+    return L
+
+
+def bwd_data_s2(rows):
+    args = ", ".join(f"int r{k}" for k in range(rows))
+    wargs = ", ".join(f"int w{k}o" for k in range(rows))
+    L = ["    /**",
+         f"     * Backward data, stride 2, {rows} dY row{'s' if rows > 1 else ''}: for dY columns ow in [0, n) writes the",
+         "     * padded dX columns 2·ow (taps kw = 0 from ow, kw = 2 from ow − 1) and 2·ow + 1 (kw = 1 from ow) to the blocked",
+         "     * row {@code out[oo + P·L]}. A dY row is blocked with one leading zero column: column ow at",
+         "     * {@code dy[r + (ow + 1)·L]}. Row k's tap weights are {@code w[w<k>o + kw·L]}. 8 dY columns (16 dX) per step.",
+         f"     * Returns the first column not done; {{@link #bwdDataS2x{rows}Tail}} does the rest.",
+         "     */",
+         f"    static int bwdDataS2x{rows}(float[] dy, {args}, float[] w, {wargs}, float[] out, int oo, int n) {{"]
+    for k in range(rows):
+        for kw in range(3):
+            L.append(f"        FloatVector w{k}{kw} = {load('w', f'w{k}o + {kw} * L')};")
+    L.append("        int ow = 0;")
+    L.append(f"        for (; ow <= n - {P}; ow += {P}) {{")
+    L.append("            " + " ".join(f"FloatVector a{m} = FloatVector.zero(F);" for m in range(2 * P)))
+    L.append("            FloatVector v;")
+    for k in range(rows):
+        for j in range(P + 1):  # buffer column ow + j = dY column ow + j - 1
+            L.append(f"            v = {load('dy', f'r{k} + ow * L + {j} * L')};")
+            fm = []
+            if j >= 1:
+                i = j - 1
+                fm += [f"a{2 * i} = v.fma(w{k}0, a{2 * i});", f"a{2 * i + 1} = v.fma(w{k}1, a{2 * i + 1});"]
+            if j <= P - 1:
+                fm.append(f"a{2 * j} = v.fma(w{k}2, a{2 * j});")
+            L.append("            " + " ".join(fm))
+    for m in range(2 * P):
+        L.append(f"            a{m}.intoArray(out, oo + ow * (2 * L) + {m} * L);")
+    L.append("        }")
+    L.append("        return ow;")
+    L.append("    }")
+    L.append("")
+    L.append(f"    /** Columns [ow, n) of {{@link #bwdDataS2x{rows}}}, one at a time. */")
+    L.append(f"    static void bwdDataS2x{rows}Tail(float[] dy, {args}, float[] w, {wargs}, float[] out, int oo, int ow, int n) {{")
+    for k in range(rows):
+        for kw in range(3):
+            L.append(f"        FloatVector w{k}{kw} = {load('w', f'w{k}o + {kw} * L')};")
+    L.append("        for (; ow < n; ow++) {")
+    L.append("            FloatVector e = FloatVector.zero(F), o = FloatVector.zero(F);")
+    for k in range(rows):
+        L.append(f"            FloatVector u{k} = {load('dy', f'r{k} + ow * L + L')}, p{k} = {load('dy', f'r{k} + ow * L')};")
+        L.append(f"            e = u{k}.fma(w{k}0, e); e = p{k}.fma(w{k}2, e); o = u{k}.fma(w{k}1, o);")
+    L.append("            e.intoArray(out, oo + ow * (2 * L)); o.intoArray(out, oo + ow * (2 * L) + L);")
+    L.append("        }")
+    L.append("    }")
+    return L
+
+
+def main():
+    L = ["package org.simdnn.kernels.conv;",
+         "",
+         "import jdk.incubator.vector.FloatVector;",
+         "import jdk.incubator.vector.VectorSpecies;",
+         "",
+         "// generated by kernels/codegen/depthwise_tiles.py; edit the generator, not this file.",
+         "",
+         "/**",
+         " * Register tiles of the 3x3 depthwise convolution ({@link DepthwiseConv3x3}). Operands are blocked rows: one",
+         " * channel vector of consecutive pixels at a constant stride L, so every index is linear in the loop variable",
+         " * with a constant scale and C2 hoists the bounds checks. Accumulators are locals, no masks: channel tails are",
+         " * zero lanes of the blocked rows.",
+         " */",
+         "final class DepthwiseTiles3x3 {",
+         "    static final VectorSpecies<Float> F = ConvVectors.F;",
+         "    static final int L = F.length();",
+         "",
+         "    private DepthwiseTiles3x3() {}",
+         ""]
+    for part in (fwd(1), fwd(2), bwd_weights(1), bwd_weights(2), bwd_data_s2(1), bwd_data_s2(2)):
+        L += part
+        L.append("")
+    L[-1] = "}"
+    with open(OUT, "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    main()
