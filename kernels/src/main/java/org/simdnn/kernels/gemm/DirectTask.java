@@ -33,7 +33,7 @@ final class DirectTask implements Parallel.RangeBody {
         this.ldc = ldc;
         try {
             int blocks = Math.ceilDiv(m, ROWS);
-            Parallel.forRange(blocks, Math.ceilDiv(blocks, threads), this);
+            Parallel.forRange(blocks, GemmTask.grain(blocks, threads), this);
         } finally {
             this.a = this.b = this.c = null;
         }

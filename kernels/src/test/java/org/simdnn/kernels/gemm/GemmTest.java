@@ -259,4 +259,18 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class, () -> Gemm.sgemm(false, false, 3, 3, 3, 1, null, 0, 3, b, 0, 3, 0, c, 0, 3));
         assertEquals(42f, c[0], "C written before the arguments were rejected");
     }
+
+    /**
+     * The parallel grain must give every thread a range: Parallel.forRange makes min(t, n / grain) ranges. The old
+     * grain ceil(n / t) gave one range for n = 171 row panels (m = 1024), so a 2-thread 1024^3 GEMM ran on one.
+     */
+    @Test
+    void parallelGrainUsesEveryThread() {
+        for (int t = 1; t <= 8; t++) {
+            for (int n = 1; n <= 2000; n++) {
+                int ranges = Math.min(t, Math.max(1, n / GemmTask.grain(n, t)));
+                assertEquals(Math.min(t, n), ranges, "n=" + n + " t=" + t);
+            }
+        }
+    }
 }
