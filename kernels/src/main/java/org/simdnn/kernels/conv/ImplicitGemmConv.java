@@ -164,27 +164,16 @@ final class ImplicitGemmConv implements ConvImpl {
             int q = Math.min(r, R - 1), t = q / C;
             rowOff[r] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C + q % C;
         }
-        int chunks = ConvUtil.batchChunks(N, psize);
-        float[][] parts = Scratch.partials(chunks, psize);
-        ConvUtil.forChunks(N, chunks, (ch, n0, n1) -> {
-            float[] part = parts[ch];
-            Arrays.fill(part, 0, psize, 0f);
-            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-            float[] dyp = Scratch.get(Scratch.DY, M * Kp);
-            for (int n = n0; n < n1; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
-                packColumns(dy, dyo + n * M * K, M, K, nr, dyp);
-                for (int j0 = 0; j0 < Kp; j0 += nr) {
-                    for (int r0 = 0; r0 < Rp; r0 += MR) {
-                        ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, j0 * M, part, r0 * Kp + j0, Kp);
-                    }
-                }
-                if (db != null) {
-                    for (int j0 = 0; j0 < Kp; j0 += nr) ConvVectors.addRows(dyp, j0 * M, M, nr, part, wsize + j0);
+        float[] sum = sumOverImages(d, x, xo, dy, dyo, Hp, Wp, psize, M * Kp, nr, (xp, dyp, dyn, part) -> {
+            for (int j0 = 0; j0 < Kp; j0 += nr) {
+                for (int r0 = 0; r0 < Rp; r0 += MR) {
+                    ConvTiles.dw8x2v(xp, base, M, rowOff, r0, dyp, j0 * M, part, r0 * Kp + j0, Kp);
                 }
             }
+            if (db != null) {
+                for (int j0 = 0; j0 < Kp; j0 += nr) ConvVectors.addRows(dyp, j0 * M, M, nr, part, wsize + j0);
+            }
         });
-        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
         for (int r = 0; r < R; r++) System.arraycopy(sum, r * Kp, dw, dwo + r * K, K);
         if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
     }
@@ -203,35 +192,54 @@ final class ImplicitGemmConv implements ConvImpl {
         int[] base = pixelBases(M, OW, sh, sw, Wp, C);
         int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
         for (int t = 0; t < taps; t++) tapOff[t] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C;
+        float[] sum = sumOverImages(d, x, xo, dy, dyo, Hp, Wp, psize, M * Kb, 8, (xp, dyk, dyn, part) -> {
+            for (int k0 = 0; k0 < Kb; k0 += 8) {
+                for (int t = 0; t < taps; t++) {
+                    for (int c0 = 0; c0 < C; c0 += nr) {
+                        ConvTiles.dwT8x2v(xp, base, M, tapOff[t] + c0, dyk, k0 * M, part, k0 * R + t * C + c0, R);
+                    }
+                }
+            }
+            if (db != null) {
+                for (int p = 0; p < M; p++) ConvVectors.axpy(1f, dy, dyn + p * K, part, wsize, K);
+            }
+        });
+        for (int r = 0; r < R; r++) {
+            int o = dwo + r * K;
+            for (int k = 0; k < K; k++) dw[o + k] = sum[k * R + r];
+        }
+        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+    }
+
+    /** Accumulates one image's weight gradient into {@code part}: xp its padded input, dyp its packed dY. */
+    @FunctionalInterface
+    private interface ImageGrad {
+        void accumulate(float[] xp, float[] dyp, int dyn, float[] part);
+    }
+
+    /**
+     * The weight-gradient skeleton shared by both tiles: images in fixed chunks (one zeroed partial of
+     * {@code psize} floats each, summed in chunk order: deterministic for any thread count), each image padded
+     * into a per-thread buffer and its dY packed in column blocks of {@code bw}; returns the summed partials.
+     */
+    private static float[] sumOverImages(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, int Hp, int Wp,
+                                         int psize, int dyFloats, int bw, ImageGrad grad) {
+        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), M = d.outH() * d.outW();
         int chunks = ConvUtil.batchChunks(N, psize);
         float[][] parts = Scratch.partials(chunks, psize);
         ConvUtil.forChunks(N, chunks, (ch, n0, n1) -> {
             float[] part = parts[ch];
             Arrays.fill(part, 0, psize, 0f);
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-            float[] dyk = Scratch.get(Scratch.DY, M * Kb);
+            float[] dyp = Scratch.get(Scratch.DY, dyFloats);
             for (int n = n0; n < n1; n++) {
                 padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
                 int dyn = dyo + n * M * K;
-                packColumns(dy, dyn, M, K, 8, dyk);
-                for (int k0 = 0; k0 < Kb; k0 += 8) {
-                    for (int t = 0; t < taps; t++) {
-                        for (int c0 = 0; c0 < C; c0 += nr) {
-                            ConvTiles.dwT8x2v(xp, base, M, tapOff[t] + c0, dyk, k0 * M, part, k0 * R + t * C + c0, R);
-                        }
-                    }
-                }
-                if (db != null) {
-                    for (int p = 0; p < M; p++) ConvVectors.axpy(1f, dy, dyn + p * K, part, wsize, K);
-                }
+                packColumns(dy, dyn, M, K, bw, dyp);
+                grad.accumulate(xp, dyp, dyn, part);
             }
         });
-        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
-        for (int r = 0; r < R; r++) {
-            int o = dwo + r * K;
-            for (int k = 0; k < K; k++) dw[o + k] = sum[k * R + r];
-        }
-        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+        return ConvUtil.reduceChunks(parts, chunks, psize);
     }
 
     /** Image offset of output pixel p's window origin in the padded image (C floats per padded pixel). */
