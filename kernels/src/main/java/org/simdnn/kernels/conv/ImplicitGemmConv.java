@@ -99,11 +99,7 @@ final class ImplicitGemmConv implements ConvImpl {
                     int dh, int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo) {
         int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
         int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, nr = ConvTiles.NR, wRows = taps * C;
-        int[] base = Scratch.ints(Scratch.OFFSETS, Mr);
-        for (int p = 0; p < Mr; p++) {
-            int q = Math.min(p, M - 1); // tail pixels repeat the last one; never stored
-            base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;
-        }
+        int[] base = pixelBases(Mr, M, OW, sh, sw, Wp, C); // tail pixels repeat the last one; never stored
         // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
         boolean flat = C < FLAT_MAX_C;
         int[] off = Scratch.ints(Scratch.TAPS, flat ? wRows : taps);
@@ -151,13 +147,13 @@ final class ImplicitGemmConv implements ConvImpl {
             backwardWeightsTransposed(d, x, xo, dy, dyo, dw, dwo, db, dbo);
             return;
         }
-        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
+        final int C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
         final int MR = ConvTiles.MR, nr = nr();
         final int Kp = roundUp(K, nr), taps = kH * kW, M = OH * OW, R = taps * C, Rp = roundUp(R, MR);
         final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
         final int wsize = Rp * Kp, psize = wsize + Kp;
-        int[] base = pixelBases(M, OW, sh, sw, Wp, C);
+        int[] base = pixelBases(M, M, OW, sh, sw, Wp, C);
         // dW row r = (tap, c) reads the image at rowOff[r]; rows past R repeat the last one and are dropped.
         int[] rowOff = Scratch.ints(Scratch.TAPS, Rp);
         for (int r = 0; r < Rp; r++) {
@@ -184,12 +180,12 @@ final class ImplicitGemmConv implements ConvImpl {
      */
     private void backwardWeightsTransposed(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo,
                                            float[] db, int dbo) {
-        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
+        final int C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int kH = d.kH(), kW = d.kW(), sh = d.strideH(), sw = d.strideW(), dh = d.dilationH(), dwl = d.dilationW();
         final int nr = ConvTiles.NR, taps = kH * kW, M = OH * OW, R = taps * C, Kb = roundUp(K, 8);
         final int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dwl + 1;
         final int wsize = Kb * R, psize = wsize + Kb;
-        int[] base = pixelBases(M, OW, sh, sw, Wp, C);
+        int[] base = pixelBases(M, M, OW, sh, sw, Wp, C);
         int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
         for (int t = 0; t < taps; t++) tapOff[t] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C;
         float[] sum = sumOverImages(d, x, xo, dy, dyo, Hp, Wp, psize, M * Kb, 8, (xp, dyk, dyn, part) -> {
@@ -242,10 +238,16 @@ final class ImplicitGemmConv implements ConvImpl {
         return ConvUtil.reduceChunks(parts, chunks, psize);
     }
 
-    /** Image offset of output pixel p's window origin in the padded image (C floats per padded pixel). */
-    private static int[] pixelBases(int M, int OW, int sh, int sw, int Wp, int C) {
-        int[] base = Scratch.ints(Scratch.OFFSETS, M);
-        for (int p = 0; p < M; p++) base[p] = ((p / OW) * sh * Wp + (p % OW) * sw) * C;
+    /**
+     * Image offset of output pixel p's window origin in the padded image (C floats per padded pixel), for p in
+     * [0, count); pixels past M repeat the last one (the forward tile's padded tail).
+     */
+    private static int[] pixelBases(int count, int M, int OW, int sh, int sw, int Wp, int C) {
+        int[] base = Scratch.ints(Scratch.OFFSETS, count);
+        for (int p = 0; p < count; p++) {
+            int q = Math.min(p, M - 1);
+            base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;
+        }
         return base;
     }
 

@@ -73,9 +73,7 @@ public final class F32MaxPool2d {
         for (int ih = h0; ih < h1; ih++) {
             for (int iw = w0, p = xo + ((imgBase + ih) * inW + w0) * c + j; iw < w1; iw++, p += c, k++) {
                 FloatVector v = FloatVector.fromArray(S, x, p);
-                // v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test)
-                VectorMask<Float> up = v.compare(VectorOperators.GT, best)
-                        .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+                VectorMask<Float> up = better(v, best);
                 best = best.blend(v, up);
                 pos = pos.blend((float) k, up);
             }
@@ -86,6 +84,11 @@ public final class F32MaxPool2d {
         IntVector kh = (IntVector) pos.add(0.5f).mul(1f / ww).convert(VectorOperators.F2I, 0);
         IntVector kw = kk.sub(kh.mul(ww));
         kh.mul(inW).add(kw).mul(c).add(first).add(IntVector.zero(SI).addIndex(1)).intoArray(argmax, out + j);
+    }
+
+    /** v replaces best: v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test). */
+    static VectorMask<Float> better(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
     }
 
     /**

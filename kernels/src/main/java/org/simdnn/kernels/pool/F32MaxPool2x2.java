@@ -33,6 +33,7 @@ public final class F32MaxPool2x2 {
     public static void forward(Pool2dDesc d, float[] x, int xo, float[] y, int yo, int[] argmax, int row0, int row1) {
         final int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         final int rowStride = inW * c;
+        final IntVector lane = IntVector.zero(SI).addIndex(1);
         for (int row = row0; row < row1; row++) {
             int n = row / outH, oh = row % outH;
             for (int ow = 0; ow < outW; ow++) {
@@ -40,19 +41,19 @@ public final class F32MaxPool2x2 {
                 int out = ((n * outH + oh) * outW + ow) * c, j = 0;
                 for (; j <= c - L; j += L) {
                     FloatVector best = FloatVector.fromArray(S, x, xo + i00 + j);
-                    IntVector arg = IntVector.zero(SI).addIndex(1).add(i00 + j);
+                    IntVector arg = lane.add(i00 + j);
                     FloatVector v = FloatVector.fromArray(S, x, xo + i01 + j);
-                    VectorMask<Float> up = better(v, best);
+                    VectorMask<Float> up = F32MaxPool2d.better(v, best);
                     best = best.blend(v, up);
-                    arg = arg.blend(IntVector.zero(SI).addIndex(1).add(i01 + j), up.cast(SI));
+                    arg = arg.blend(lane.add(i01 + j), up.cast(SI));
                     v = FloatVector.fromArray(S, x, xo + i10 + j);
-                    up = better(v, best);
+                    up = F32MaxPool2d.better(v, best);
                     best = best.blend(v, up);
-                    arg = arg.blend(IntVector.zero(SI).addIndex(1).add(i10 + j), up.cast(SI));
+                    arg = arg.blend(lane.add(i10 + j), up.cast(SI));
                     v = FloatVector.fromArray(S, x, xo + i11 + j);
-                    up = better(v, best);
+                    up = F32MaxPool2d.better(v, best);
                     best = best.blend(v, up);
-                    arg = arg.blend(IntVector.zero(SI).addIndex(1).add(i11 + j), up.cast(SI));
+                    arg = arg.blend(lane.add(i11 + j), up.cast(SI));
                     best.intoArray(y, yo + out + j);
                     arg.intoArray(argmax, out + j);
                 }
@@ -86,11 +87,6 @@ public final class F32MaxPool2x2 {
         }
     }
 
-    /** v replaces best: v > best, or v is the window's first NaN (plain compares, no IS_NAN test). */
-    private static VectorMask<Float> better(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
-    }
-
     /**
      * dX of images [n0, n1): each element dy at its window's argmax, else 0 (every element written once). The
      * argmax values must come from {@link #forward} (or the generic forward) on the same shape.
@@ -98,6 +94,8 @@ public final class F32MaxPool2x2 {
     public static void backward(Pool2dDesc d, float[] dy, int dyo, int[] argmax, float[] dx, int dxo, int n0, int n1) {
         final int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         final int rowStride = inW * c;
+        final IntVector lane = IntVector.zero(SI).addIndex(1);
+        final FloatVector z = FloatVector.zero(S);
         for (int n = n0; n < n1; n++) {
             for (int oh = 0; oh < outH; oh++) {
                 for (int ow = 0; ow < outW; ow++) {
@@ -106,8 +104,6 @@ public final class F32MaxPool2x2 {
                     for (; j <= c - L; j += L) {
                         FloatVector g = FloatVector.fromArray(S, dy, dyo + out + j);
                         IntVector arg = IntVector.fromArray(SI, argmax, out + j);
-                        IntVector lane = IntVector.zero(SI).addIndex(1);
-                        FloatVector z = FloatVector.zero(S);
                         VectorMask<Integer> m00 = arg.compare(VectorOperators.EQ, lane.add(i00 + j));
                         VectorMask<Integer> m01 = arg.compare(VectorOperators.EQ, lane.add(i01 + j));
                         VectorMask<Integer> m10 = arg.compare(VectorOperators.EQ, lane.add(i10 + j));
