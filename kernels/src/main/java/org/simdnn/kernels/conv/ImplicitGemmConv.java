@@ -103,14 +103,12 @@ final class ImplicitGemmConv implements ConvImpl {
         // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
         boolean flat = C < FLAT_MAX_C;
         int[] off = Scratch.ints(Scratch.TAPS, flat ? wRows : taps);
-        for (int a = 0; a < kH; a++) {
-            for (int b = 0; b < kW; b++) {
-                int t = a * kW + b, o = (a * dh * Wp + b * dw) * C;
-                if (!flat) {
-                    off[t] = o;
-                } else {
-                    for (int c = 0; c < C; c++) off[t * C + c] = o + c;
-                }
+        for (int t = 0; t < taps; t++) {
+            int o = tapOffset(t, kW, dh, dw, Wp, C);
+            if (!flat) {
+                off[t] = o;
+            } else {
+                for (int c = 0; c < C; c++) off[t * C + c] = o + c;
             }
         }
         Parallel.forRange(N, 1, (wk, n0, n1) -> {
@@ -158,7 +156,7 @@ final class ImplicitGemmConv implements ConvImpl {
         int[] rowOff = Scratch.ints(Scratch.TAPS, Rp);
         for (int r = 0; r < Rp; r++) {
             int q = Math.min(r, R - 1), t = q / C;
-            rowOff[r] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C + q % C;
+            rowOff[r] = tapOffset(t, kW, dh, dwl, Wp, C) + q % C;
         }
         float[] sum = sumOverImages(d, x, xo, dy, dyo, Hp, Wp, psize, M * Kp, nr, (xp, dyp, dyn, part) -> {
             for (int j0 = 0; j0 < Kp; j0 += nr) {
@@ -187,7 +185,7 @@ final class ImplicitGemmConv implements ConvImpl {
         final int wsize = Kb * R, psize = wsize + Kb;
         int[] base = pixelBases(M, M, OW, sh, sw, Wp, C);
         int[] tapOff = Scratch.ints(Scratch.TAPS, taps);
-        for (int t = 0; t < taps; t++) tapOff[t] = ((t / kW) * dh * Wp + (t % kW) * dwl) * C;
+        for (int t = 0; t < taps; t++) tapOff[t] = tapOffset(t, kW, dh, dwl, Wp, C);
         float[] sum = sumOverImages(d, x, xo, dy, dyo, Hp, Wp, psize, M * Kb, 8, (xp, dyk, dyn, part) -> {
             for (int k0 = 0; k0 < Kb; k0 += 8) {
                 for (int t = 0; t < taps; t++) {
@@ -236,6 +234,11 @@ final class ImplicitGemmConv implements ConvImpl {
             }
         });
         return ConvUtil.reduceChunks(parts, chunks, psize);
+    }
+
+    /** Offset of tap t (row-major over kH x kW, dilation dh x dw) from a window origin in the padded image. */
+    private static int tapOffset(int t, int kW, int dh, int dw, int Wp, int C) {
+        return ((t / kW) * dh * Wp + (t % kW) * dw) * C;
     }
 
     /**
