@@ -33,7 +33,11 @@ import org.simdnn.ops.Conv2dDesc;
  * {@link #flops(String)} / 1e9 (the same FLOPs for all three passes: 2·N·OH·OW·K·kH·kW·C/groups).
  *
  * <ul>
- *   <li>{@code simdnn}: {@link Conv2d} with the planner's choice (see {@link Conv2d#explain}).
+ *   <li>{@code simdnn}: {@link Conv2d} with the planner's choice (see {@link Conv2d#explain}). For 3x3
+ *       stride-1 layers that is Winograd F(2x2, 3x3), which does 2.25x fewer multiply-adds: its GFLOPS are
+ *       effective (direct-convolution FLOPs per second) and can exceed the FMA peak.
+ *   <li>{@code implicit-gemm}: {@link ConvAlgo#IMPLICIT_GEMM} forced (the direct register-tiled path; weight
+ *       gradients run on it under {@code simdnn} too).
  *   <li>{@code im2col-simdnn}: {@link ConvAlgo#IM2COL_GEMM} forced: im2col by tiles + our SGEMM (groups 1 only;
  *       setup refuses grouped shapes).
  *   <li>{@code im2col-openblas}: Caffe-style per-image im2col into a Java array, bulk-copied off-heap, then
@@ -70,7 +74,7 @@ public class ConvBench {
             "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
     public String shape;
 
-    @Param({"simdnn", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
+    @Param({"simdnn", "implicit-gemm", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
     public String impl;
 
     @Param({"fwd", "bwd-data", "bwd-weights"})
@@ -227,8 +231,12 @@ public class ConvBench {
     @Benchmark
     public float run() {
         switch (impl) {
-            case "simdnn", "im2col-simdnn" -> {
-                ConvAlgo a = impl.equals("simdnn") ? ConvAlgo.AUTO : ConvAlgo.IM2COL_GEMM;
+            case "simdnn", "implicit-gemm", "im2col-simdnn" -> {
+                ConvAlgo a = switch (impl) {
+                    case "simdnn" -> ConvAlgo.AUTO;
+                    case "implicit-gemm" -> ConvAlgo.IMPLICIT_GEMM;
+                    default -> ConvAlgo.IM2COL_GEMM;
+                };
                 switch (pass) {
                     case "fwd" -> Conv2d.forward(a, d, x, 0, w, 0, b, 0, y, 0);
                     case "bwd-data" -> Conv2d.backwardData(a, d, dy, 0, w, 0, dx, 0);
@@ -238,7 +246,7 @@ public class ConvBench {
             case "im2col-openblas" -> im2colOpenBlas();
             case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
             case "nchw-im2col-openblas-ffm" -> nchwIm2colOpenBlasFfm();
-            default -> throw new IllegalArgumentException("impl must be simdnn, im2col-simdnn, im2col-openblas, "
+            default -> throw new IllegalArgumentException("impl must be simdnn, implicit-gemm, im2col-simdnn, im2col-openblas, "
                     + "im2col-openblas-ffm or nchw-im2col-openblas-ffm, got " + impl);
         }
         return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];

@@ -38,6 +38,12 @@ public final class ReferenceConv {
                 Conv2dDesc.of(1, 13, 3, 16, 17, 3, 1, 1),                                     // K = lanes + 1
                 new Conv2dDesc(1, 5, 8, 4, 6, 1, 3, 1, 1, 0, 1, 0, 1, 1, 1, 1),               // 1x3
                 new Conv2dDesc(1, 4, 4, 3, 5, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),               // pad > kernel - 1
+                // Winograd F(2x2, 3x3): odd sizes (partial 2x2 tiles), channel tails, asymmetric and large pads
+                Conv2dDesc.of(2, 7, 9, 16, 32, 3, 1, 1),                                      // odd H and W
+                Conv2dDesc.of(1, 6, 5, 20, 16, 3, 1, 0),                                      // pad 0, C tail
+                new Conv2dDesc(1, 5, 6, 24, 48, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1),             // pads 2/0/1/2
+                new Conv2dDesc(1, 4, 4, 16, 16, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),             // pad 3: backward crops
+                Conv2dDesc.of(5, 3, 3, 32, 32, 3, 1, 1),                                      // tiny images, groups of 5
                 // depthwise 3x3 register tiles (DepthwiseConv3x3): 8-pixel tiles + 1-pixel tails, channel tails
                 new Conv2dDesc(3, 7, 21, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32),           // dw s1 pad 1, batch 3
                 new Conv2dDesc(1, 9, 37, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 64),           // dw s2 pad 1, batch 1

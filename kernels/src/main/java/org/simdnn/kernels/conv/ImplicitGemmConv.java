@@ -115,7 +115,7 @@ final class ImplicitGemmConv implements ConvImpl {
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
             for (int n = n0; n < n1; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, Hp, Wp, C);
+                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
                 int yn = yo + n * M * K;
                 for (int p0 = 0; p0 < M; p0 += ConvTiles.MR) {
                     int rows = Math.min(ConvTiles.MR, M - p0);
@@ -227,7 +227,7 @@ final class ImplicitGemmConv implements ConvImpl {
             float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
             float[] dyp = Scratch.get(Scratch.DY, dyFloats);
             for (int n = n0; n < n1; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, Hp, Wp, C);
+                padImage(x, xo + n * H * W * C, H, W, C, d.padTop(), d.padLeft(), xp, 0, Hp, Wp, C);
                 int dyn = dyo + n * M * K;
                 packColumns(dy, dyn, M, K, bw, dyp);
                 grad.accumulate(xp, dyp, dyn, part);
@@ -266,12 +266,13 @@ final class ImplicitGemmConv implements ConvImpl {
     }
 
     /**
-     * xp[r, c, 0..cs) = x[r − pt, c − pl, 0..C) inside the image, zero elsewhere (and in channels C..cs).
+     * xp[xpo + (r, c, 0..cs)] = x[r − pt, c − pl, 0..C) inside the image, zero elsewhere (and in channels C..cs).
      * Negative pads crop.
      */
-    static void padImage(float[] x, int xo, int H, int W, int C, int pt, int pl, float[] xp, int Hp, int Wp, int cs) {
+    static void padImage(float[] x, int xo, int H, int W, int C, int pt, int pl, float[] xp, int xpo, int Hp, int Wp,
+                         int cs) {
         for (int r = 0; r < Hp; r++) {
-            int ih = r - pt, row = r * Wp * cs;
+            int ih = r - pt, row = xpo + r * Wp * cs;
             if (ih < 0 || ih >= H) {
                 Arrays.fill(xp, row, row + Wp * cs, 0f);
                 continue;

@@ -1,0 +1,170 @@
+package org.simdnn.kernels.conv;
+
+import static org.simdnn.kernels.conv.ConvTiles.MR;
+import static org.simdnn.kernels.conv.ConvTiles.NR;
+
+import java.util.Arrays;
+import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * {@code f32-conv-nhwc-winograd-f2x3}: 3x3 stride-1 convolution as Winograd F(2x2, 3x3) (Lavin and Gray, 2015).
+ * Each 2x2 block of outputs comes from a 4x4 input window: {@code Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A}, so the
+ * 36 multiply-adds per output channel pair become 16: the work drops 2.25x and what is left is 16 independent
+ * GEMMs {@code M[ξ] = V[ξ] · U[ξ]} (tiles x depth by depth x columns) that run on {@link ConvTiles#fwd8x2v}.
+ * The transforms only add and subtract (coefficients 0, ±1, ±½), so the error stays that of a short sum.
+ *
+ * <p>Per group of images (one per thread at a time): pad into a per-thread buffer, then blocks of up to
+ * {@code tb} tiles: input transform (channel vectors, 16 loads and 32 add/sub per vector) into
+ * {@code V[16][tb][Dp]}, the 16 GEMMs into {@code M[16][tb][Qp]}, output transform into the NHWC output. A block
+ * of V and M stays in L2, and each ξ's weights ({@code Dp·Qp} floats) in L1 across its row tiles.
+ *
+ * <p>Runs the forward pass and the backward-data pass (the same transform on dY with flipped, I/O-swapped
+ * weights and padding {@code 2 − pad}); the weight gradient stays with the implicit GEMM. Deterministic: no
+ * reduction crosses a thread.
+ */
+final class WinogradF2x3Conv implements ConvImpl {
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+    /** Below this depth (input channels) the transforms cost more than the 2.25x they save. */
+    static final int MIN_DEPTH = 16;
+    /** Float budget of one block's V and M buffers (256 KiB, a quarter of Zen 5's L2; 128–768 KiB measured within noise). */
+    private static final int BLOCK_FLOATS = 64 * 1024;
+    /** Images are grouped until a group has at least this many tiles (small images fill blocks). */
+    private static final int GROUP_TILES = 64;
+    /**
+     * Floats between consecutive ξ planes of V and M beyond their size: one cache line, so the 16 planes a
+     * transform touches together do not share an L1 set (TB·D floats is often a multiple of 4 KiB: 16 streams
+     * in one 12-way set made the transforms 2-3x slower).
+     */
+    private static final int PLANE_PAD = 16;
+
+    @Override public String name() { return "f32-conv-nhwc-winograd-f2x3"; }
+
+    @Override
+    public String rejects(Conv2dDesc d, ConvPass pass) {
+        if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
+        if (pass == ConvPass.BACKWARD_WEIGHTS) return "the weight gradient is not a Winograd pass (implicit GEMM runs it)";
+        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
+        if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
+        if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
+        if (d.dilationH() != 1 || d.dilationW() != 1) {
+            return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
+        }
+        boolean fwd = pass == ConvPass.FORWARD;
+        int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
+        if (depth < MIN_DEPTH) return (fwd ? "inC " : "outC ") + depth + " < " + MIN_DEPTH + " (transforms outweigh the saving)";
+        if (cols % ConvVectors.L != 0) {
+            return (fwd ? "outC " : "inC ") + cols + " is not a multiple of the vector length " + ConvVectors.L;
+        }
+        return null;
+    }
+
+    @Override
+    public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
+        int C = d.inC(), K = d.outC(), Dp = roundUp(C, ConvVectors.L), Qp = roundUp(K, NR);
+        float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
+        transformWeights(w, wo, C, K, false, u, Dp, Qp);
+        run(x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(), d.padTop(), d.padLeft(), u, Dp, Qp,
+                bias, bo, K, y, yo);
+    }
+
+    @Override
+    public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        int C = d.inC(), K = d.outC(), Dp = roundUp(K, ConvVectors.L), Qp = roundUp(C, NR);
+        float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
+        transformWeights(w, wo, C, K, true, u, Dp, Qp);
+        run(dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp,
+                null, 0, C, dx, dxo);
+    }
+
+    @Override
+    public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
+                                int dbo) {
+        throw new UnsupportedOperationException(name() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
+    }
+
+    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+
+    /**
+     * HWIO weights {@code [3][3][C][K]} to {@code U[ξ][Qp/NR][Dp][NR]} with {@code U = G g Gᵀ} per (depth, column)
+     * pair, zero past the real channels. Forward: depth c, column k. Backward data ({@code flip}): depth k,
+     * column c, taps rotated 180°.
+     */
+    static void transformWeights(float[] w, int wo, int C, int K, boolean flip, float[] u, int Dp, int Qp) {
+        Arrays.fill(u, 0, 16 * Dp * Qp, 0f);
+        int depth = flip ? K : C, cols = flip ? C : K, slivers = Qp / NR;
+        float[] g = new float[9];
+        for (int dd = 0; dd < depth; dd++) {
+            for (int q = 0; q < cols; q++) {
+                int c = flip ? q : dd, k = flip ? dd : q;
+                for (int t = 0; t < 9; t++) g[flip ? 8 - t : t] = w[wo + (t * C + c) * K + k];
+                for (int i = 0; i < 4; i++) {
+                    // tmp = row i of G·g (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]), then times Gᵀ.
+                    float a = gRow(g, i, 0), b = gRow(g, i, 1), e = gRow(g, i, 2);
+                    int at = ((i * 4 * slivers + q / NR) * Dp + dd) * NR + q % NR, js = slivers * Dp * NR;
+                    u[at] = a;
+                    u[at + js] = 0.5f * (a + b + e);
+                    u[at + 2 * js] = 0.5f * (a - b + e);
+                    u[at + 3 * js] = e;
+                }
+            }
+        }
+    }
+
+    /** Row i of G·g at column b (g row-major 3x3). */
+    private static float gRow(float[] g, int i, int b) {
+        return switch (i) {
+            case 0 -> g[b];
+            case 1 -> 0.5f * (g[b] + g[3 + b] + g[6 + b]);
+            case 2 -> 0.5f * (g[b] - g[3 + b] + g[6 + b]);
+            default -> g[6 + b];
+        };
+    }
+
+    /**
+     * Input {@code [N, H, W, D]} (depth D), output {@code [N, OH, OW, Q]} with {@code out[oh, ow] = Σ} over the 3x3
+     * window at {@code (oh − pt, ow − pl)} (negative pads crop); U as {@link #transformWeights}; bias Q floats or
+     * null.
+     */
+    static void run(float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt, int pl, float[] u,
+                    int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo) {
+        int tH = (OH + 1) / 2, tW = (OW + 1) / 2, T = tH * tW;
+        int Hp = 2 * tH + 2, Wp = 2 * tW + 2, img = Hp * Wp * Dp;
+        int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
+        int tb = Math.max(MR, Math.min(128, BLOCK_FLOATS / (16 * (Dp + Qp)) / MR * MR));
+        tb = Math.min(tb, roundUp(group * T, MR));
+        final int TB = tb, vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
+        int groups = (N + group - 1) / group;
+        Parallel.forRange(groups, 1, (wk, g0, g1) -> {
+            float[] xp = Scratch.get(Scratch.PAD, group * img);
+            float[] v = Scratch.get(Scratch.TILE, 16 * vs);
+            float[] m = Scratch.get(Scratch.ACC, 16 * ms);
+            float[] bp = Scratch.get(Scratch.BIAS, Qp);
+            Arrays.fill(bp, 0, Qp, 0f); // the GEMM tile adds a bias: zero (the real one is added after Aᵀ M A)
+            int[] base = Scratch.ints(Scratch.OFFSETS, TB);
+            for (int p = 0; p < TB; p++) base[p] = p * Dp;
+            int[] plane = Scratch.ints(Scratch.TAPS, 1);
+            for (int gi = g0; gi < g1; gi++) {
+                int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T;
+                for (int i = 0; i < imgs; i++) {
+                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+                }
+                for (int b0 = 0; b0 < tiles; b0 += TB) {
+                    int nb = Math.min(TB, tiles - b0), rows = roundUp(nb, MR);
+                    WinogradF2x3Transforms.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs);
+                    for (int xi = 0; xi < 16; xi++) {
+                        plane[0] = xi * vs;
+                        for (int p0 = 0; p0 < rows; p0 += MR) {
+                            for (int j = 0; j < Qp; j += NR) {
+                                ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + j) * Dp, bp, 0, m,
+                                        xi * ms + p0 * Qp + j, Qp);
+                            }
+                        }
+                    }
+                    WinogradF2x3Transforms.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo + n0 * OH * OW * Q, OH, OW);
+                }
+            }
+        });
+    }
+}

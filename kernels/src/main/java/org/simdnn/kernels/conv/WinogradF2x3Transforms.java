@@ -1,0 +1,84 @@
+package org.simdnn.kernels.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Winograd F(2x2, 3x3) data transforms of {@link WinogradF2x3Conv}, one channel vector at a time over NHWC
+ * (channels contiguous, so every add is a full vector): 16 loads in, 16 stores out, locals only.
+ */
+final class WinogradF2x3Transforms {
+    private static final VectorSpecies<Float> F = ConvVectors.F;
+    private static final int L = ConvVectors.L;
+
+    private WinogradF2x3Transforms() {}
+
+    /** V[ξ][p][c] = (Bᵀ d B)[ξ] for tiles b0..b0+nb of the group (d: the tile's 4x4 window), per channel vector. */
+    static void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs) {
+        int row = Wp * D;
+        for (int p = 0; p < nb; p++) {
+            int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW;
+            int origin = (g / T) * img + (2 * th * Wp + 2 * tw) * D;
+            for (int c = 0; c < D; c += L) {
+                int o = origin + c, vo = p * D + c;
+                // Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]: rows first (t_ij = (Bᵀ d)_ij), then columns.
+                FloatVector d00 = FloatVector.fromArray(F, xp, o), d10 = FloatVector.fromArray(F, xp, o + row);
+                FloatVector d20 = FloatVector.fromArray(F, xp, o + 2 * row), d30 = FloatVector.fromArray(F, xp, o + 3 * row);
+                FloatVector t00 = d00.sub(d20), t10 = d10.add(d20), t20 = d20.sub(d10), t30 = d10.sub(d30);
+                FloatVector d01 = FloatVector.fromArray(F, xp, o + D), d11 = FloatVector.fromArray(F, xp, o + row + D);
+                FloatVector d21 = FloatVector.fromArray(F, xp, o + 2 * row + D), d31 = FloatVector.fromArray(F, xp, o + 3 * row + D);
+                FloatVector t01 = d01.sub(d21), t11 = d11.add(d21), t21 = d21.sub(d11), t31 = d11.sub(d31);
+                FloatVector d02 = FloatVector.fromArray(F, xp, o + 2 * D), d12 = FloatVector.fromArray(F, xp, o + row + 2 * D);
+                FloatVector d22 = FloatVector.fromArray(F, xp, o + 2 * row + 2 * D), d32 = FloatVector.fromArray(F, xp, o + 3 * row + 2 * D);
+                FloatVector t02 = d02.sub(d22), t12 = d12.add(d22), t22 = d22.sub(d12), t32 = d12.sub(d32);
+                FloatVector d03 = FloatVector.fromArray(F, xp, o + 3 * D), d13 = FloatVector.fromArray(F, xp, o + row + 3 * D);
+                FloatVector d23 = FloatVector.fromArray(F, xp, o + 2 * row + 3 * D), d33 = FloatVector.fromArray(F, xp, o + 3 * row + 3 * D);
+                FloatVector t03 = d03.sub(d23), t13 = d13.add(d23), t23 = d23.sub(d13), t33 = d13.sub(d33);
+                t00.sub(t02).intoArray(v, vo); t01.add(t02).intoArray(v, vo + vs);
+                t02.sub(t01).intoArray(v, vo + 2 * vs); t01.sub(t03).intoArray(v, vo + 3 * vs);
+                t10.sub(t12).intoArray(v, vo + 4 * vs); t11.add(t12).intoArray(v, vo + 5 * vs);
+                t12.sub(t11).intoArray(v, vo + 6 * vs); t11.sub(t13).intoArray(v, vo + 7 * vs);
+                t20.sub(t22).intoArray(v, vo + 8 * vs); t21.add(t22).intoArray(v, vo + 9 * vs);
+                t22.sub(t21).intoArray(v, vo + 10 * vs); t21.sub(t23).intoArray(v, vo + 11 * vs);
+                t30.sub(t32).intoArray(v, vo + 12 * vs); t31.add(t32).intoArray(v, vo + 13 * vs);
+                t32.sub(t31).intoArray(v, vo + 14 * vs); t31.sub(t33).intoArray(v, vo + 15 * vs);
+            }
+        }
+    }
+
+    /**
+     * out[2·th + a, 2·tw + b] = (Aᵀ M A)[a][b] + bias for tiles b0..b0+nb of the group, Aᵀ = [1 1 1 0; 0 1 −1 −1];
+     * rows or columns past the output (odd sizes) are dropped.
+     */
+    static void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
+                       float[] out, int oo, int OH, int OW) {
+        for (int p = 0; p < nb; p++) {
+            int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
+            int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;
+            boolean down = oh + 1 < OH, right = ow + 1 < OW;
+            for (int k = 0; k < Q; k += L) {
+                int mo = p * Qp + k;
+                FloatVector m00 = FloatVector.fromArray(F, m, mo), m10 = FloatVector.fromArray(F, m, mo + 4 * ms);
+                FloatVector m20 = FloatVector.fromArray(F, m, mo + 8 * ms), m30 = FloatVector.fromArray(F, m, mo + 12 * ms);
+                FloatVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);
+                FloatVector m01 = FloatVector.fromArray(F, m, mo + ms), m11 = FloatVector.fromArray(F, m, mo + 5 * ms);
+                FloatVector m21 = FloatVector.fromArray(F, m, mo + 9 * ms), m31 = FloatVector.fromArray(F, m, mo + 13 * ms);
+                FloatVector s01 = m01.add(m11).add(m21), s11 = m11.sub(m21).sub(m31);
+                FloatVector m02 = FloatVector.fromArray(F, m, mo + 2 * ms), m12 = FloatVector.fromArray(F, m, mo + 6 * ms);
+                FloatVector m22 = FloatVector.fromArray(F, m, mo + 10 * ms), m32 = FloatVector.fromArray(F, m, mo + 14 * ms);
+                FloatVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
+                FloatVector m03 = FloatVector.fromArray(F, m, mo + 3 * ms), m13 = FloatVector.fromArray(F, m, mo + 7 * ms);
+                FloatVector m23 = FloatVector.fromArray(F, m, mo + 11 * ms), m33 = FloatVector.fromArray(F, m, mo + 15 * ms);
+                FloatVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
+                FloatVector bv = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bo + k);
+                int y = y0 + k;
+                s00.add(s01).add(s02).add(bv).intoArray(out, y);
+                if (right) s01.sub(s02).sub(s03).add(bv).intoArray(out, y + Q);
+                if (down) {
+                    s10.add(s11).add(s12).add(bv).intoArray(out, y + OW * Q);
+                    if (right) s11.sub(s12).sub(s13).add(bv).intoArray(out, y + OW * Q + Q);
+                }
+            }
+        }
+    }
+}
