@@ -20,9 +20,10 @@ import org.simdnn.ops.Conv2dDesc;
  * {@code V[16][tb][Dp]}, the 16 GEMMs into {@code M[16][tb][Qp]}, output transform into the NHWC output. A block
  * of V and M stays in L2, and each ξ's weights ({@code Dp·Qp} floats) in L1 across its row tiles.
  *
- * <p>Runs the forward pass and the backward-data pass (the same transform on dY with flipped, I/O-swapped
- * weights and padding {@code 2 − pad}); the weight gradient stays with the implicit GEMM. Deterministic: no
- * reduction crosses a thread.
+ * <p>Runs all three passes: forward; backward data as the same transform on dY with flipped, I/O-swapped
+ * weights and padding {@code 2 − pad}; weight gradient as {@code Gᵀ [Σ (A dY Aᵀ) ⊙ V] G} (see
+ * {@link #backwardWeights}). Deterministic for any thread count. A NaN or Inf input may turn its whole 2x2
+ * output block NaN (an Inf meets a zero or −Inf in the transforms), as in any Winograd implementation.
  */
 final class WinogradF2x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
@@ -44,12 +45,20 @@ final class WinogradF2x3Conv implements ConvImpl {
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {
         if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
-        if (pass == ConvPass.BACKWARD_WEIGHTS) return "the weight gradient is not a Winograd pass (implicit GEMM runs it)";
         if (d.groups() != 1) return "groups " + d.groups() + " != 1";
         if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
         if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
         if (d.dilationH() != 1 || d.dilationW() != 1) {
             return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
+        }
+        if (pass == ConvPass.BACKWARD_WEIGHTS) {
+            if (d.inC() % (2 * ConvVectors.L) != 0) {
+                return "inC " + d.inC() + " is not a multiple of 2 vectors (" + 2 * ConvVectors.L + ")";
+            }
+            if (d.outC() % ConvVectors.L != 0) {
+                return "outC " + d.outC() + " is not a multiple of the vector length " + ConvVectors.L;
+            }
+            return null;
         }
         boolean fwd = pass == ConvPass.FORWARD;
         int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
@@ -78,10 +87,90 @@ final class WinogradF2x3Conv implements ConvImpl {
                 null, 0, C, dx, dxo);
     }
 
+    /**
+     * {@code dW = Gᵀ [Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G}: the same input transform as forward, dY transformed to
+     * 4x4 per 2x2 block and packed in column slivers, 16 reductions over tiles on {@link ConvTiles#dw8x2v}
+     * (rows = input channels), one partial per fixed chunk of images (deterministic, as the implicit GEMM),
+     * then the 4x4 → 3x3 inverse transform once.
+     */
     @Override
     public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
                                 int dbo) {
-        throw new UnsupportedOperationException(name() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
+        final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
+        final int Kp = roundUp(K, NR), tH = (OH + 1) / 2, tW = (OW + 1) / 2, T = tH * tW;
+        final int Hp = 2 * tH + 2, Wp = 2 * tW + 2, img = Hp * Wp * C, pt = d.padTop(), pl = d.padLeft();
+        final int tb = blockTiles(C, Kp, T), vs = tb * C + PLANE_PAD, ys = tb * Kp + PLANE_PAD;
+        final int wsize = 16 * C * Kp, psize = wsize + Kp;
+        int chunks = ConvUtil.batchChunks(N, psize);
+        float[][] parts = Scratch.partials(chunks, psize);
+        ConvUtil.forChunks(N, chunks, (ch, n0, n1) -> {
+            float[] part = parts[ch];
+            Arrays.fill(part, 0, psize, 0f);
+            float[] xp = Scratch.get(Scratch.PAD, img);
+            float[] v = Scratch.get(Scratch.TILE, 16 * vs);
+            float[] g = Scratch.get(Scratch.DY, 16 * ys);
+            int[] base = Scratch.ints(Scratch.OFFSETS, tb);
+            for (int p = 0; p < tb; p++) base[p] = p * C;
+            int[] rowOff = Scratch.ints(Scratch.TAPS, 16 * C); // row (ξ, c) of V: plane ξ, channel c
+            for (int xi = 0; xi < 16; xi++) {
+                for (int c = 0; c < C; c++) rowOff[xi * C + c] = xi * vs + c;
+            }
+            for (int n = n0; n < n1; n++) {
+                ImplicitGemmConv.padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                int dyn = dyo + n * OH * OW * K;
+                for (int b0 = 0; b0 < T; b0 += tb) {
+                    int nb = Math.min(tb, T - b0);
+                    WinogradF2x3Transforms.input(xp, b0, nb, T, tW, img, Wp, C, v, vs);
+                    WinogradF2x3Transforms.gradOutput(dy, dyn, b0, nb, tW, OH, OW, K, g, ys, tb);
+                    for (int xi = 0; xi < 16; xi++) {
+                        for (int c0 = 0; c0 < C; c0 += MR) {
+                            for (int j = 0; j < Kp; j += NR) {
+                                ConvTiles.dw8x2v(v, base, nb, rowOff, xi * C + c0, g, xi * ys + j * tb, part,
+                                        (xi * C + c0) * Kp + j, Kp);
+                            }
+                        }
+                    }
+                }
+                if (db != null) {
+                    for (int p = 0; p < OH * OW; p++) ConvVectors.axpy(1f, dy, dyn + p * K, part, wsize, K);
+                }
+            }
+        });
+        float[] sum = ConvUtil.reduceChunks(parts, chunks, psize);
+        inverseWeights(sum, C, K, Kp, dw, dwo);
+        if (db != null) System.arraycopy(sum, wsize, db, dbo, K);
+    }
+
+    /** dW[a][b][c][k] = (Gᵀ X G)[a][b] for X = the 4x4 sums {@code s[ξ][c][k]} (row stride Kp). */
+    static void inverseWeights(float[] s, int C, int K, int Kp, float[] dw, int dwo) {
+        int plane = C * Kp;
+        float[] z = new float[12];
+        for (int c = 0; c < C; c++) {
+            for (int k = 0; k < K; k++) {
+                int o = c * Kp + k;
+                // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1], rows then columns.
+                for (int j = 0; j < 4; j++) {
+                    float x0 = s[o + j * plane], x1 = s[o + (4 + j) * plane];
+                    float x2 = s[o + (8 + j) * plane], x3 = s[o + (12 + j) * plane];
+                    z[j] = x0 + 0.5f * (x1 + x2);
+                    z[4 + j] = 0.5f * (x1 - x2);
+                    z[8 + j] = 0.5f * (x1 + x2) + x3;
+                }
+                for (int a = 0; a < 3; a++) {
+                    float y0 = z[4 * a], y1 = z[4 * a + 1], y2 = z[4 * a + 2], y3 = z[4 * a + 3];
+                    int out = dwo + (a * 3 * C + c) * K + k;
+                    dw[out] = y0 + 0.5f * (y1 + y2);
+                    dw[out + C * K] = 0.5f * (y1 - y2);
+                    dw[out + 2 * C * K] = 0.5f * (y1 + y2) + y3;
+                }
+            }
+        }
+    }
+
+    /** Tiles per block: V and M (or dY) of a block within {@link #BLOCK_FLOATS}, whole 8-row tiles. */
+    private static int blockTiles(int Dp, int Qp, int tiles) {
+        int tb = Math.max(MR, Math.min(128, BLOCK_FLOATS / (16 * (Dp + Qp)) / MR * MR));
+        return Math.min(tb, roundUp(tiles, MR));
     }
 
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
@@ -132,9 +221,7 @@ final class WinogradF2x3Conv implements ConvImpl {
         int tH = (OH + 1) / 2, tW = (OW + 1) / 2, T = tH * tW;
         int Hp = 2 * tH + 2, Wp = 2 * tW + 2, img = Hp * Wp * Dp;
         int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
-        int tb = Math.max(MR, Math.min(128, BLOCK_FLOATS / (16 * (Dp + Qp)) / MR * MR));
-        tb = Math.min(tb, roundUp(group * T, MR));
-        final int TB = tb, vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
+        final int TB = blockTiles(Dp, Qp, group * T), vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
         int groups = (N + group - 1) / group;
         Parallel.forRange(groups, 1, (wk, g0, g1) -> {
             float[] xp = Scratch.get(Scratch.PAD, group * img);

@@ -81,4 +81,38 @@ final class WinogradF2x3Transforms {
             }
         }
     }
+
+    /**
+     * The weight gradient's dY transform: {@code (A dY Aᵀ)[ξ]} of each 2x2 dY block (zero past the output), packed
+     * per plane in column slivers {@code g[ξ·gs + (k / NR)·tb·NR + p·NR + k % NR]}, the layout
+     * {@link ConvTiles#dw8x2v} reads with a constant stride. A = [1 0; 1 1; 1 −1; 0 −1].
+     */
+    static void gradOutput(float[] dy, int dyn, int b0, int nb, int tW, int OH, int OW, int K, float[] g, int gs,
+                           int tb) {
+        int nr = ConvTiles.NR;
+        FloatVector zero = FloatVector.zero(F);
+        for (int p = 0; p < nb; p++) {
+            int t = b0 + p, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
+            boolean down = oh + 1 < OH, right = ow + 1 < OW;
+            int y = dyn + (oh * OW + ow) * K;
+            for (int k = 0; k < K; k += L) {
+                FloatVector e00 = FloatVector.fromArray(F, dy, y + k);
+                FloatVector e01 = right ? FloatVector.fromArray(F, dy, y + K + k) : zero;
+                FloatVector e10 = down ? FloatVector.fromArray(F, dy, y + OW * K + k) : zero;
+                FloatVector e11 = down && right ? FloatVector.fromArray(F, dy, y + OW * K + K + k) : zero;
+                // Rows of A·dY: r0 = e0, r1 = e0 + e1, r2 = e0 − e1, r3 = −e1 (per column), then the same on columns.
+                FloatVector r00 = e00, r01 = e01, r10 = e00.add(e10), r11 = e01.add(e11);
+                FloatVector r20 = e00.sub(e10), r21 = e01.sub(e11), r30 = e10.neg(), r31 = e11.neg();
+                int o = (k / nr) * tb * nr + p * nr + k % nr;
+                r00.intoArray(g, o); r00.add(r01).intoArray(g, o + gs);
+                r00.sub(r01).intoArray(g, o + 2 * gs); r01.neg().intoArray(g, o + 3 * gs);
+                r10.intoArray(g, o + 4 * gs); r10.add(r11).intoArray(g, o + 5 * gs);
+                r10.sub(r11).intoArray(g, o + 6 * gs); r11.neg().intoArray(g, o + 7 * gs);
+                r20.intoArray(g, o + 8 * gs); r20.add(r21).intoArray(g, o + 9 * gs);
+                r20.sub(r21).intoArray(g, o + 10 * gs); r21.neg().intoArray(g, o + 11 * gs);
+                r30.intoArray(g, o + 12 * gs); r30.add(r31).intoArray(g, o + 13 * gs);
+                r30.sub(r31).intoArray(g, o + 14 * gs); r31.neg().intoArray(g, o + 15 * gs);
+            }
+        }
+    }
 }
