@@ -29,7 +29,7 @@ final class WinogradF2x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
     /** Below this depth (input channels) the transforms cost more than the 2.25x they save. */
     static final int MIN_DEPTH = 16;
-    /** Float budget of one block's V and M buffers (256 KiB, a quarter of Zen 5's L2; 128–768 KiB measured within noise). */
+    /** Float budget of one block's V and M buffers (256 KiB, a quarter of Zen 5's L2: 32-64 KiB blocks, in L1, ran the weight gradient 1.3x slower; 512 KiB-1 MiB within noise). */
     private static final int BLOCK_FLOATS = 64 * 1024;
     /** Images are grouped until a group has at least this many tiles (small images fill blocks). */
     private static final int GROUP_TILES = 64;
