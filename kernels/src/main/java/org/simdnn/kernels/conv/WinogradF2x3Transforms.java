@@ -1,6 +1,7 @@
 package org.simdnn.kernels.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -82,28 +83,32 @@ final class WinogradF2x3Transforms {
         }
     }
 
+    /** 8 lanes where the vectors are wider (the dY blocks of {@link ConvTiles#dwT8x2v} are 8 channels). */
+    private static final VectorSpecies<Float> F8 =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(256, F.vectorBitSize())));
+    private static final int L8 = F8.length();
+
     /**
      * The weight gradient's dY transform: {@code (A dY Aᵀ)[ξ]} of each 2x2 dY block (zero past the output), packed
-     * per plane in column slivers {@code g[ξ·gs + (k / NR)·tb·NR + p·NR + k % NR]}, the layout
-     * {@link ConvTiles#dw8x2v} reads with a constant stride. A = [1 0; 1 1; 1 −1; 0 −1].
+     * per plane in blocks of 8 channels {@code g[ξ·gs + (k / 8)·tb·8 + p·8 + k % 8]}, the layout
+     * {@link ConvTiles#dwT8x2v} broadcasts from with a constant stride. A = [1 0; 1 1; 1 −1; 0 −1]. K % 8 == 0.
      */
     static void gradOutput(float[] dy, int dyn, int b0, int nb, int tW, int OH, int OW, int K, float[] g, int gs,
                            int tb) {
-        int nr = ConvTiles.NR;
-        FloatVector zero = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F8);
         for (int p = 0; p < nb; p++) {
             int t = b0 + p, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
             boolean down = oh + 1 < OH, right = ow + 1 < OW;
             int y = dyn + (oh * OW + ow) * K;
-            for (int k = 0; k < K; k += L) {
-                FloatVector e00 = FloatVector.fromArray(F, dy, y + k);
-                FloatVector e01 = right ? FloatVector.fromArray(F, dy, y + K + k) : zero;
-                FloatVector e10 = down ? FloatVector.fromArray(F, dy, y + OW * K + k) : zero;
-                FloatVector e11 = down && right ? FloatVector.fromArray(F, dy, y + OW * K + K + k) : zero;
+            for (int k = 0; k < K; k += L8) {
+                FloatVector e00 = FloatVector.fromArray(F8, dy, y + k);
+                FloatVector e01 = right ? FloatVector.fromArray(F8, dy, y + K + k) : zero;
+                FloatVector e10 = down ? FloatVector.fromArray(F8, dy, y + OW * K + k) : zero;
+                FloatVector e11 = down && right ? FloatVector.fromArray(F8, dy, y + OW * K + K + k) : zero;
                 // Rows of A·dY: r0 = e0, r1 = e0 + e1, r2 = e0 − e1, r3 = −e1 (per column), then the same on columns.
                 FloatVector r00 = e00, r01 = e01, r10 = e00.add(e10), r11 = e01.add(e11);
                 FloatVector r20 = e00.sub(e10), r21 = e01.sub(e11), r30 = e10.neg(), r31 = e11.neg();
-                int o = (k / nr) * tb * nr + p * nr + k % nr;
+                int o = (k >> 3) * tb * 8 + p * 8 + (k & 7);
                 r00.intoArray(g, o); r00.add(r01).intoArray(g, o + gs);
                 r00.sub(r01).intoArray(g, o + 2 * gs); r01.neg().intoArray(g, o + 3 * gs);
                 r10.intoArray(g, o + 4 * gs); r10.add(r11).intoArray(g, o + 5 * gs);
