@@ -9,7 +9,9 @@ public enum ConvAlgo {
     AUTO(null),
     /** 1x1 stride-1 unpadded, groups 1: one GEMM over N·H·W rows. */
     POINTWISE_GEMM(new PointwiseGemmConv()),
-    /** 3x3 stride 1, groups 1, depth >= 16, columns in whole vectors: Winograd F(2x2, 3x3), forward and backward data. */
+    /** 3x3 stride 1, groups 1, depth >= 16, columns in whole vectors: Winograd F(4x4, 3x3), forward and backward data. */
+    WINOGRAD_F4X3(new WinogradF4x3Conv()),
+    /** As F(4x4) plus the weight gradient (inC in whole pairs of vectors, outC % 8 == 0): Winograd F(2x2, 3x3). */
     WINOGRAD_F2X3(new WinogradF2x3Conv()),
     /** groups 1, vector width > 0: register-tiled implicit GEMM straight from a zero-padded NHWC image. */
     IMPLICIT_GEMM(new ImplicitGemmConv()),

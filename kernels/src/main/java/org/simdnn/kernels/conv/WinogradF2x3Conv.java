@@ -1,6 +1,5 @@
 package org.simdnn.kernels.conv;
 
-import static org.simdnn.kernels.conv.ConvTiles.MR;
 import static org.simdnn.kernels.conv.ConvTiles.NR;
 
 import java.util.Arrays;
@@ -15,10 +14,8 @@ import org.simdnn.ops.Conv2dDesc;
  * GEMMs {@code M[ξ] = V[ξ] · U[ξ]} (tiles x depth by depth x columns) that run on {@link ConvTiles#fwd8x2v}.
  * The transforms only add and subtract (coefficients 0, ±1, ±½), so the error stays that of a short sum.
  *
- * <p>Per group of images (one per thread at a time): pad into a per-thread buffer, then blocks of up to
- * {@code tb} tiles: input transform (channel vectors, 16 loads and 32 add/sub per vector) into
- * {@code V[16][tb][Dp]}, the 16 GEMMs into {@code M[16][tb][Qp]}, output transform into the NHWC output. A block
- * of V and M stays in L2, and each ξ's weights ({@code Dp·Qp} floats) in L1 across its row tiles.
+ * <p>Forward and backward data run on {@link WinogradDriver} with {@link WinogradF2x3Transforms} (channel
+ * vectors, 16 loads and 32 add/sub per vector).
  *
  * <p>Runs all three passes: forward; backward data as the same transform on dY with flipped, I/O-swapped
  * weights and padding {@code 2 − pad}; weight gradient as {@code Gᵀ [Σ (A dY Aᵀ) ⊙ V] G} (see
@@ -29,19 +26,6 @@ final class WinogradF2x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
     /** Below this depth (input channels) the transforms cost more than the 2.25x they save. */
     static final int MIN_DEPTH = 16;
-    /**
-     * Float budget of one block's V and M buffers: 256 KiB, a quarter of Zen 5's L2. Blocks of 32-64 KiB (in L1)
-     * ran the weight gradient 1.3x slower (shorter reductions per tile call); 512 KiB-1 MiB within noise.
-     */
-    private static final int BLOCK_FLOATS = 64 * 1024;
-    /** Images are grouped until a group has at least this many tiles (small images fill blocks). */
-    private static final int GROUP_TILES = 64;
-    /**
-     * Floats between consecutive ξ planes of V and M beyond their size: one cache line, so the 16 planes a
-     * transform touches together do not share an L1 set (TB·D floats is often a multiple of 4 KiB: 16 streams
-     * in one 12-way set made the transforms 2-3x slower).
-     */
-    private static final int PLANE_PAD = 16;
 
     @Override public String name() { return "f32-conv-nhwc-winograd-f2x3"; }
 
@@ -75,7 +59,7 @@ final class WinogradF2x3Conv implements ConvImpl {
         int C = d.inC(), K = d.outC(), Dp = roundUp(C, ConvVectors.L), Qp = roundUp(K, NR);
         float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
         transformWeights(w, wo, C, K, false, u, Dp, Qp);
-        run(x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(), d.padTop(), d.padLeft(), u, Dp, Qp,
+        WinogradDriver.run(WinogradF2x3Transforms.INSTANCE, x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(), d.padTop(), d.padLeft(), u, Dp, Qp,
                 bias, bo, K, y, yo);
     }
 
@@ -84,7 +68,7 @@ final class WinogradF2x3Conv implements ConvImpl {
         int C = d.inC(), K = d.outC(), Dp = roundUp(K, ConvVectors.L), Qp = roundUp(C, NR);
         float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
         transformWeights(w, wo, C, K, true, u, Dp, Qp);
-        run(dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp,
+        WinogradDriver.run(WinogradF2x3Transforms.INSTANCE, dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp,
                 null, 0, C, dx, dxo);
     }
 
@@ -101,7 +85,7 @@ final class WinogradF2x3Conv implements ConvImpl {
         final int N = d.batch(), H = d.inH(), W = d.inW(), C = d.inC(), K = d.outC(), OH = d.outH(), OW = d.outW();
         final int tH = (OH + 1) / 2, tW = (OW + 1) / 2, T = tH * tW;
         final int Hp = 2 * tH + 2, Wp = 2 * tW + 2, img = Hp * Wp * C, pt = d.padTop(), pl = d.padLeft();
-        final int tb = blockTiles(C, K, T), vs = tb * C + PLANE_PAD, ys = tb * K + PLANE_PAD;
+        final int tb = WinogradDriver.blockTiles(16, WinogradF2x3Transforms.BLOCK_FLOATS, C, K, T), vs = tb * C + WinogradDriver.PLANE_PAD, ys = tb * K + WinogradDriver.PLANE_PAD;
         final int wsize = 16 * K * C, psize = wsize + K;
         int chunks = ConvUtil.batchChunks(N, psize);
         float[][] parts = Scratch.partials(chunks, psize);
@@ -118,7 +102,7 @@ final class WinogradF2x3Conv implements ConvImpl {
                 int dyn = dyo + n * OH * OW * K;
                 for (int b0 = 0; b0 < T; b0 += tb) {
                     int nb = Math.min(tb, T - b0);
-                    WinogradF2x3Transforms.input(xp, b0, nb, T, tW, img, Wp, C, v, vs);
+                    WinogradF2x3Transforms.INSTANCE.input(xp, b0, nb, T, tW, img, Wp, C, v, vs, null);
                     WinogradF2x3Transforms.gradOutput(dy, dyn, b0, nb, tW, OH, OW, K, g, ys, tb);
                     for (int xi = 0; xi < 16; xi++) {
                         for (int k0 = 0; k0 < K; k0 += 8) {
@@ -165,12 +149,6 @@ final class WinogradF2x3Conv implements ConvImpl {
         }
     }
 
-    /** Tiles per block: V and M (or dY) of a block within {@link #BLOCK_FLOATS}, whole 8-row tiles. */
-    private static int blockTiles(int Dp, int Qp, int tiles) {
-        int tb = Math.max(MR, Math.min(128, BLOCK_FLOATS / (16 * (Dp + Qp)) / MR * MR));
-        return Math.min(tb, roundUp(tiles, MR));
-    }
-
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
 
     /**
@@ -210,49 +188,5 @@ final class WinogradF2x3Conv implements ConvImpl {
             case 2 -> 0.5f * (g[b] - g[3 + b] + g[6 + b]);
             default -> g[6 + b];
         };
-    }
-
-    /**
-     * Input {@code [N, H, W, D]} (depth D), output {@code [N, OH, OW, Q]} with {@code out[oh, ow] = Σ} over the 3x3
-     * window at {@code (oh − pt, ow − pl)} (negative pads crop); U as {@link #transformWeights}; bias Q floats or
-     * null.
-     */
-    static void run(float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt, int pl, float[] u,
-                    int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo) {
-        int tH = (OH + 1) / 2, tW = (OW + 1) / 2, T = tH * tW;
-        int Hp = 2 * tH + 2, Wp = 2 * tW + 2, img = Hp * Wp * Dp;
-        int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
-        final int TB = blockTiles(Dp, Qp, group * T), vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
-        int groups = (N + group - 1) / group;
-        Parallel.forRange(groups, 1, (wk, g0, g1) -> {
-            float[] xp = Scratch.get(Scratch.PAD, group * img);
-            float[] v = Scratch.get(Scratch.TILE, 16 * vs);
-            float[] m = Scratch.get(Scratch.ACC, 16 * ms);
-            float[] bp = Scratch.get(Scratch.BIAS, Qp);
-            Arrays.fill(bp, 0, Qp, 0f); // the GEMM tile adds a bias: zero (the real one is added after Aᵀ M A)
-            int[] base = Scratch.ints(Scratch.OFFSETS, TB);
-            for (int p = 0; p < TB; p++) base[p] = p * Dp;
-            int[] plane = Scratch.ints(Scratch.TAPS, 1);
-            for (int gi = g0; gi < g1; gi++) {
-                int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T;
-                for (int i = 0; i < imgs; i++) {
-                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
-                }
-                for (int b0 = 0; b0 < tiles; b0 += TB) {
-                    int nb = Math.min(TB, tiles - b0), rows = roundUp(nb, MR);
-                    WinogradF2x3Transforms.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs);
-                    for (int xi = 0; xi < 16; xi++) {
-                        plane[0] = xi * vs;
-                        for (int p0 = 0; p0 < rows; p0 += MR) {
-                            for (int j = 0; j < Qp; j += NR) {
-                                ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + j) * Dp, bp, 0, m,
-                                        xi * ms + p0 * Qp + j, Qp);
-                            }
-                        }
-                    }
-                    WinogradF2x3Transforms.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo + n0 * OH * OW * Q, OH, OW);
-                }
-            }
-        });
     }
 }

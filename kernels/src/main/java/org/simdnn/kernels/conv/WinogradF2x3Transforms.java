@@ -8,14 +8,24 @@ import jdk.incubator.vector.VectorSpecies;
  * The Winograd F(2x2, 3x3) data transforms of {@link WinogradF2x3Conv}, one channel vector at a time over NHWC
  * (channels contiguous, so every add is a full vector): 16 loads in, 16 stores out, locals only.
  */
-final class WinogradF2x3Transforms {
+final class WinogradF2x3Transforms implements WinogradTransforms {
+    static final WinogradF2x3Transforms INSTANCE = new WinogradF2x3Transforms();
+    /** 256 KiB: blocks of 32-64 KiB (in L1) ran the weight gradient 1.3x slower; 512 KiB-1 MiB within noise. */
+    static final int BLOCK_FLOATS = 64 * 1024;
+
     private static final VectorSpecies<Float> F = ConvVectors.F;
     private static final int L = ConvVectors.L;
 
     private WinogradF2x3Transforms() {}
 
+    @Override public int m() { return 2; }
+
+    @Override public int blockFloats() { return BLOCK_FLOATS; }
+
     /** V[ξ][p][c] = (Bᵀ d B)[ξ] for tiles b0..b0+nb of the group (d: the tile's 4x4 window), per channel vector. */
-    static void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs) {
+    @Override
+    public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,
+                      float[] tmp) {
         int row = Wp * D;
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW;
@@ -51,8 +61,9 @@ final class WinogradF2x3Transforms {
      * out[2·th + a, 2·tw + b] = (Aᵀ M A)[a][b] + bias for tiles b0..b0+nb of the group, Aᵀ = [1 1 1 0; 0 1 −1 −1];
      * rows or columns past the output (odd sizes) are dropped.
      */
-    static void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
-                       float[] out, int oo, int OH, int OW) {
+    @Override
+    public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
+                       float[] out, int oo, int OH, int OW, float[] tmp) {
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
             int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;

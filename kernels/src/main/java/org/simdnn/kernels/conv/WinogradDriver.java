@@ -1,0 +1,80 @@
+package org.simdnn.kernels.conv;
+
+import static org.simdnn.kernels.conv.ConvTiles.MR;
+import static org.simdnn.kernels.conv.ConvTiles.NR;
+
+import java.util.Arrays;
+import org.simdnn.kernels.cpu.Parallel;
+
+/**
+ * The Winograd driver shared by F(2x2, 3x3) and F(4x4, 3x3): per group of images (one per thread at a time) pad
+ * into a per-thread buffer, then blocks of up to {@code tb} tiles: input transform into {@code V[planes][tb][Dp]},
+ * one GEMM per plane {@code M[ξ] = V[ξ]·U[ξ]} on {@link ConvTiles#fwd8x2v} (one "tap", depth = channels), output
+ * transform into the NHWC output. A block's V and M stay in L2, each ξ's weights ({@code Dp·Qp} floats) in L1
+ * across its row tiles. Parallel over image groups: no reduction crosses a thread.
+ */
+final class WinogradDriver {
+    /** Images are grouped until a group has at least this many tiles (small images fill blocks). */
+    static final int GROUP_TILES = 64;
+    /**
+     * Floats between consecutive ξ planes of V and M beyond their size: one cache line, so the planes a
+     * transform touches together do not share an L1 set (tb·D floats is often a multiple of 4 KiB: 16 streams
+     * in one 12-way set made the F(2x2) transforms 2-3x slower).
+     */
+    static final int PLANE_PAD = 16;
+
+    private WinogradDriver() {}
+
+    /** Tiles per block: V and M (or dY) of a block within {@code budget} floats, whole 8-row tiles. */
+    static int blockTiles(int planes, int budget, int Dp, int Qp, int tiles) {
+        int tb = Math.max(MR, Math.min(128, budget / (planes * (Dp + Qp)) / MR * MR));
+        return Math.min(tb, (tiles + MR - 1) / MR * MR);
+    }
+
+    /**
+     * Input {@code [N, H, W, D]} (depth D), output {@code [N, OH, OW, Q]} with {@code out[oh, ow] = Σ} over the 3x3
+     * window at {@code (oh − pt, ow − pl)} (negative pads crop); U {@code [planes][Qp/NR][Dp][NR]} (the variant's
+     * weight transform); bias Q floats or null.
+     */
+    static void run(WinogradTransforms tf, float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt,
+                    int pl, float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo) {
+        final int mt = tf.m(), planes = tf.planes();
+        int tH = (OH + mt - 1) / mt, tW = (OW + mt - 1) / mt, T = tH * tW;
+        int Hp = mt * tH + 2, Wp = mt * tW + 2, img = Hp * Wp * Dp;
+        int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
+        final int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, group * T);
+        final int vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
+        int groups = (N + group - 1) / group;
+        Parallel.forRange(groups, 1, (wk, g0, g1) -> {
+            float[] xp = Scratch.get(Scratch.PAD, group * img);
+            float[] v = Scratch.get(Scratch.TILE, planes * vs);
+            float[] m = Scratch.get(Scratch.ACC, planes * ms);
+            float[] tmp = Scratch.get(Scratch.DY, planes * ConvVectors.L);
+            float[] bp = Scratch.get(Scratch.BIAS, Qp);
+            Arrays.fill(bp, 0, Qp, 0f); // the GEMM tile adds a bias: zero (the real one is added after Aᵀ M A)
+            int[] base = Scratch.ints(Scratch.OFFSETS, TB);
+            for (int p = 0; p < TB; p++) base[p] = p * Dp;
+            int[] plane = Scratch.ints(Scratch.TAPS, 1);
+            for (int gi = g0; gi < g1; gi++) {
+                int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T;
+                for (int i = 0; i < imgs; i++) {
+                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+                }
+                for (int b0 = 0; b0 < tiles; b0 += TB) {
+                    int nb = Math.min(TB, tiles - b0), rows = (nb + MR - 1) / MR * MR;
+                    tf.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs, tmp);
+                    for (int xi = 0; xi < planes; xi++) {
+                        plane[0] = xi * vs;
+                        for (int p0 = 0; p0 < rows; p0 += MR) {
+                            for (int j = 0; j < Qp; j += NR) {
+                                ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + j) * Dp, bp, 0, m,
+                                        xi * ms + p0 * Qp + j, Qp);
+                            }
+                        }
+                    }
+                    tf.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo + n0 * OH * OW * Q, OH, OW, tmp);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,116 @@
+package org.simdnn.kernels.conv;
+
+import static org.simdnn.kernels.conv.ConvTiles.NR;
+
+import java.util.Arrays;
+import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Conv2dDesc;
+
+/**
+ * {@code f32-conv-nhwc-winograd-f4x3}: 3x3 stride-1 convolution as Winograd F(4x4, 3x3). A 4x4 block of outputs
+ * comes from its 6x6 input window through 36 transformed values per channel pair, against F(2x2, 3x3)'s 16 per
+ * 2x2 block: 2.25 instead of 4 multiply-adds per output (9 directly), and 2.25 instead of 4 transformed values per
+ * output to write and read. The price is rounding: the transforms scale by up to 8 and 1/24, so the error is a few
+ * times F(2x2)'s (measured in the tests, still far below what training notices). Forward and backward data
+ * (flipped, I/O-swapped weights, padding {@code 2 − pad}) run on {@link WinogradDriver}; the weight gradient is
+ * left to F(2x2, 3x3). Deterministic; a NaN or Inf input may turn its whole 4x4 output block non-finite.
+ */
+final class WinogradF4x3Conv implements ConvImpl {
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+
+    @Override public String name() { return "f32-conv-nhwc-winograd-f4x3"; }
+
+    @Override
+    public String rejects(Conv2dDesc d, ConvPass pass) {
+        if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
+        if (pass == ConvPass.BACKWARD_WEIGHTS) return "the F(4x4) weight gradient is not written (F(2x2) runs it)";
+        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
+        if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
+        if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
+        if (d.dilationH() != 1 || d.dilationW() != 1) {
+            return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
+        }
+        int pad = Math.max(Math.max(d.padTop(), d.padBottom()), Math.max(d.padLeft(), d.padRight()));
+        if (pad > 2) {
+            // Windows of mostly padding: the rounding of the 6x6 transforms, set by the whole window's magnitudes,
+            // exceeded the tests' per-output bound (2.5e-6 against 1.8e-6 at pad 3); F(2x2) runs these.
+            return "padding " + pad + " > 2";
+        }
+        // Output padded to whole 4x4 blocks: 14x14 computes 16x16 (1.31x), where F(2x2) measured as fast (2 threads,
+        // 14x14x64: 513 vs 514 effective GFLOPS) and rounds less; 28x28 fits exactly (1.66x vs 1.22x).
+        int oh = pass == ConvPass.BACKWARD_DATA ? d.inH() : d.outH(), ow = pass == ConvPass.BACKWARD_DATA ? d.inW() : d.outW();
+        long padded = (long) ((oh + 3) / 4 * 4) * ((ow + 3) / 4 * 4);
+        if (padded * 5 > (long) oh * ow * 6) {
+            return "output " + oh + "x" + ow + " padded to 4x4 blocks is " + padded + " pixels (over 1.2x; F(2x2) wastes less)";
+        }
+        boolean fwd = pass == ConvPass.FORWARD;
+        int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
+        if (depth < WinogradF2x3Conv.MIN_DEPTH) {
+            return (fwd ? "inC " : "outC ") + depth + " < " + WinogradF2x3Conv.MIN_DEPTH + " (transforms outweigh the saving)";
+        }
+        if (cols % ConvVectors.L != 0) {
+            return (fwd ? "outC " : "inC ") + cols + " is not a multiple of the vector length " + ConvVectors.L;
+        }
+        return null;
+    }
+
+    @Override
+    public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
+        int C = d.inC(), K = d.outC(), Dp = roundUp(C, ConvVectors.L), Qp = roundUp(K, NR);
+        float[] u = Scratch.get(Scratch.WPACK, 36 * Dp * Qp);
+        transformWeights(w, wo, C, K, false, u, Dp, Qp);
+        WinogradDriver.run(WinogradF4x3Transforms.INSTANCE, x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(),
+                d.padTop(), d.padLeft(), u, Dp, Qp, bias, bo, K, y, yo);
+    }
+
+    @Override
+    public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
+        int C = d.inC(), K = d.outC(), Dp = roundUp(K, ConvVectors.L), Qp = roundUp(C, NR);
+        float[] u = Scratch.get(Scratch.WPACK, 36 * Dp * Qp);
+        transformWeights(w, wo, C, K, true, u, Dp, Qp);
+        WinogradDriver.run(WinogradF4x3Transforms.INSTANCE, dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(),
+                d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp, null, 0, C, dx, dxo);
+    }
+
+    @Override
+    public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
+                                int dbo) {
+        throw new UnsupportedOperationException(name() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
+    }
+
+    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+
+    /** G (6x3), rows: [¼ 0 0], [−⅙ −⅙ −⅙], [−⅙ ⅙ −⅙], [1/24 1/12 ⅙], [1/24 −1/12 ⅙], [0 0 1]. */
+    private static final double[][] G = {
+            {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+
+    /**
+     * HWIO weights {@code [3][3][C][K]} to {@code U[36][Qp/NR][Dp][NR]}, {@code U = G g Gᵀ} (in double) per
+     * (depth, column) pair, zero past the real channels; {@code flip} as {@link WinogradF2x3Conv#transformWeights}.
+     */
+    static void transformWeights(float[] w, int wo, int C, int K, boolean flip, float[] u, int Dp, int Qp) {
+        int depth = flip ? K : C, cols = flip ? C : K, slivers = Qp / NR, js = slivers * Dp * NR;
+        Parallel.forRange(Dp, 4, (wk, d0, d1) -> {
+            for (int ps = 0; ps < 36 * slivers; ps++) Arrays.fill(u, (ps * Dp + d0) * NR, (ps * Dp + d1) * NR, 0f);
+            double[] g = new double[9], gg = new double[18];
+            for (int dd = d0; dd < Math.min(d1, depth); dd++) {
+                for (int q = 0; q < cols; q++) {
+                    int c = flip ? q : dd, k = flip ? dd : q;
+                    for (int t = 0; t < 9; t++) g[flip ? 8 - t : t] = w[wo + (t * C + c) * K + k];
+                    for (int i = 0; i < 6; i++) {
+                        for (int b = 0; b < 3; b++) gg[i * 3 + b] = G[i][0] * g[b] + G[i][1] * g[3 + b] + G[i][2] * g[6 + b];
+                    }
+                    int at = (q / NR * Dp + dd) * NR + q % NR;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) {
+                            double s = gg[i * 3] * G[j][0] + gg[i * 3 + 1] * G[j][1] + gg[i * 3 + 2] * G[j][2];
+                            u[at + (i * 6 + j) * js] = (float) s;
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,107 @@
+package org.simdnn.kernels.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Winograd F(4x4, 3x3) data transforms of {@link WinogradF4x3Conv}, one channel vector at a time over NHWC:
+ * a 6x6 window (36 vector loads) to 36 planes, 36 planes to a 4x4 output block. Each 2-D transform runs as six
+ * 1-D transforms over rows into {@code tmp} (L1) and six over its columns, so no more than a dozen vectors are
+ * live (36 locals would spill). Matrices (Lavin and Gray 2015, points 0, ±1, ±2):
+ * <pre>
+ * Bᵀ = [4  0 −5  0 1 0;  0 −4 −4  1 1 0;  0 4 −4 −1 1 0;  0 −2 −1 2 1 0;  0 2 −1 −2 1 0;  0 4 0 −5 0 1]
+ * Aᵀ = [1 1 1 1 1 0;  0 1 −1 2 −2 0;  0 1 1 4 4 0;  0 1 −1 8 −8 1]
+ * </pre>
+ */
+final class WinogradF4x3Transforms implements WinogradTransforms {
+    static final WinogradF4x3Transforms INSTANCE = new WinogradF4x3Transforms();
+    /** 512 KiB: 36 planes per tile need twice F(2x2)'s budget for blocks of similar length. */
+    static final int BLOCK_FLOATS = 128 * 1024;
+    private static final VectorSpecies<Float> F = ConvVectors.F;
+    private static final int L = ConvVectors.L;
+
+    private WinogradF4x3Transforms() {}
+
+    @Override public int m() { return 4; }
+
+    @Override public int blockFloats() { return BLOCK_FLOATS; }
+
+    @Override
+    public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,
+                      float[] tmp) {
+        int row = Wp * D;
+        for (int p = 0; p < nb; p++) {
+            int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW;
+            int origin = (g / T) * img + (4 * th * Wp + 4 * tw) * D;
+            for (int c = 0; c < D; c += L) {
+                int o = origin + c;
+                for (int r = 0; r < 6; r++) {
+                    int ro = o + r * row;
+                    bt6(FloatVector.fromArray(F, xp, ro), FloatVector.fromArray(F, xp, ro + D),
+                            FloatVector.fromArray(F, xp, ro + 2 * D), FloatVector.fromArray(F, xp, ro + 3 * D),
+                            FloatVector.fromArray(F, xp, ro + 4 * D), FloatVector.fromArray(F, xp, ro + 5 * D),
+                            tmp, r * 6 * L, L);
+                }
+                int vo = p * D + c;
+                for (int j = 0; j < 6; j++) {
+                    int to = j * L;
+                    bt6(FloatVector.fromArray(F, tmp, to), FloatVector.fromArray(F, tmp, to + 6 * L),
+                            FloatVector.fromArray(F, tmp, to + 12 * L), FloatVector.fromArray(F, tmp, to + 18 * L),
+                            FloatVector.fromArray(F, tmp, to + 24 * L), FloatVector.fromArray(F, tmp, to + 30 * L),
+                            v, vo + j * vs, 6 * vs);
+                }
+            }
+        }
+    }
+
+    /** dst[o + i·s] = (Bᵀ d)[i] for i < 6. */
+    private static void bt6(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
+                            FloatVector d5, float[] dst, int o, int s) {
+        FloatVector a = d2.mul(-4f).add(d4), b = d1.mul(-4f).add(d3);
+        FloatVector c = d4.sub(d2), e = d3.sub(d1).mul(2f);
+        d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(dst, o);
+        a.add(b).intoArray(dst, o + s);
+        a.sub(b).intoArray(dst, o + 2 * s);
+        c.add(e).intoArray(dst, o + 3 * s);
+        c.sub(e).intoArray(dst, o + 4 * s);
+        d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(dst, o + 5 * s);
+    }
+
+    @Override
+    public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
+                       float[] out, int oo, int OH, int OW, float[] tmp) {
+        for (int p = 0; p < nb; p++) {
+            int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 4 * th, ow = 4 * tw;
+            int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;
+            int rowsIn = Math.min(4, OH - oh), colsIn = Math.min(4, OW - ow);
+            for (int k = 0; k < Q; k += L) {
+                int mo = p * Qp + k;
+                for (int i = 0; i < 6; i++) {
+                    int io = mo + 6 * i * ms;
+                    FloatVector m0 = FloatVector.fromArray(F, m, io), m1 = FloatVector.fromArray(F, m, io + ms);
+                    FloatVector m2 = FloatVector.fromArray(F, m, io + 2 * ms), m3 = FloatVector.fromArray(F, m, io + 3 * ms);
+                    FloatVector m4 = FloatVector.fromArray(F, m, io + 4 * ms), m5 = FloatVector.fromArray(F, m, io + 5 * ms);
+                    FloatVector s = m1.add(m2), d = m1.sub(m2), u = m3.add(m4), w = m3.sub(m4);
+                    int to = i * 4 * L;
+                    m0.add(s).add(u).intoArray(tmp, to);
+                    w.mul(2f).add(d).intoArray(tmp, to + L);
+                    u.mul(4f).add(s).intoArray(tmp, to + 2 * L);
+                    w.mul(8f).add(d).add(m5).intoArray(tmp, to + 3 * L);
+                }
+                FloatVector bv = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bo + k);
+                for (int b = 0; b < colsIn; b++) {
+                    int to = b * L;
+                    FloatVector m0 = FloatVector.fromArray(F, tmp, to), m1 = FloatVector.fromArray(F, tmp, to + 4 * L);
+                    FloatVector m2 = FloatVector.fromArray(F, tmp, to + 8 * L), m3 = FloatVector.fromArray(F, tmp, to + 12 * L);
+                    FloatVector m4 = FloatVector.fromArray(F, tmp, to + 16 * L), m5 = FloatVector.fromArray(F, tmp, to + 20 * L);
+                    FloatVector s = m1.add(m2), d = m1.sub(m2), u = m3.add(m4), w = m3.sub(m4);
+                    int y = y0 + b * Q + k;
+                    m0.add(s).add(u).add(bv).intoArray(out, y);
+                    if (rowsIn > 1) w.mul(2f).add(d).add(bv).intoArray(out, y + OW * Q);
+                    if (rowsIn > 2) u.mul(4f).add(s).add(bv).intoArray(out, y + 2 * OW * Q);
+                    if (rowsIn > 3) w.mul(8f).add(d).add(m5).add(bv).intoArray(out, y + 3 * OW * Q);
+                }
+            }
+        }
+    }
+}

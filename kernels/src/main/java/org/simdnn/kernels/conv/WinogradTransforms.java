@@ -1,0 +1,23 @@
+package org.simdnn.kernels.conv;
+
+/**
+ * One Winograd F(m x m, 3x3) variant's data transforms as {@link WinogradDriver} calls them, once per block of
+ * tiles: {@code input} writes {@code (Bᵀ d B)[ξ]} of each tile's (m+2)x(m+2) window to plane ξ of V (tile p's
+ * channels at {@code v[ξ·vs + p·D]}); {@code output} writes {@code Aᵀ M A} (+ bias) of each tile to the NHWC
+ * output, dropping rows and columns past it. {@code tmp} is per-thread scratch of {@code planes·L} floats.
+ */
+interface WinogradTransforms {
+    /** Outputs per tile side. */
+    int m();
+
+    /** Transformed values per tile: (m + 2)². */
+    default int planes() { return (m() + 2) * (m() + 2); }
+
+    /** Float budget of a block's V and M buffers. */
+    int blockFloats();
+
+    void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs, float[] tmp);
+
+    void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q, float[] out,
+                int oo, int OH, int OW, float[] tmp);
+}
