@@ -36,8 +36,8 @@ import org.simdnn.ops.Conv2dDesc;
  *   <li>{@code simdnn}: {@link Conv2d} with the planner's choice (see {@link Conv2d#explain}). For 3x3
  *       stride-1 layers that is Winograd F(2x2, 3x3), which does 2.25x fewer multiply-adds: its GFLOPS are
  *       effective (direct-convolution FLOPs per second) and can exceed the FMA peak.
- *   <li>{@code implicit-gemm}: {@link ConvAlgo#IMPLICIT_GEMM} forced (the direct register-tiled path; weight
- *       gradients run on it under {@code simdnn} too).
+ *   <li>{@code implicit-gemm}, {@code winograd-f2x3}, {@code winograd-f4x3}: that {@link ConvAlgo} forced (a
+ *       forced implementation that rejects the shape and pass fails the setup with its reason).
  *   <li>{@code im2col-simdnn}: {@link ConvAlgo#IM2COL_GEMM} forced: im2col by tiles + our SGEMM (groups 1 only;
  *       setup refuses grouped shapes).
  *   <li>{@code im2col-openblas}: Caffe-style per-image im2col into a Java array, bulk-copied off-heap, then
@@ -74,7 +74,7 @@ public class ConvBench {
             "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
     public String shape;
 
-    @Param({"simdnn", "implicit-gemm", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
+    @Param({"simdnn", "implicit-gemm", "winograd-f2x3", "winograd-f4x3", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
     public String impl;
 
     @Param({"fwd", "bwd-data", "bwd-weights"})
@@ -121,6 +121,11 @@ public class ConvBench {
         }
         if (!impl.equals("simdnn") && d.groups() != 1) {
             throw new IllegalArgumentException(impl + " needs groups 1, shape " + shape + " has " + d.groups());
+        }
+        if (impl.startsWith("winograd")) {
+            String why = Conv2d.explain(d, passOf()).lines()
+                    .filter(l -> l.contains("f32-conv-nhwc-" + impl + ":") && l.contains("rejected")).findFirst().orElse(null);
+            if (why != null) throw new UnsupportedOperationException("skip: " + why.strip());
         }
         verify(new Conv2dDesc(Math.min(2, d.batch()), d.inH(), d.inW(), d.inC(), d.outC(), d.kH(), d.kW(),
                 d.strideH(), d.strideW(), d.padTop(), d.padLeft(), d.padBottom(), d.padRight(), d.dilationH(),
@@ -231,10 +236,12 @@ public class ConvBench {
     @Benchmark
     public float run() {
         switch (impl) {
-            case "simdnn", "implicit-gemm", "im2col-simdnn" -> {
+            case "simdnn", "implicit-gemm", "winograd-f2x3", "winograd-f4x3", "im2col-simdnn" -> {
                 ConvAlgo a = switch (impl) {
                     case "simdnn" -> ConvAlgo.AUTO;
                     case "implicit-gemm" -> ConvAlgo.IMPLICIT_GEMM;
+                    case "winograd-f2x3" -> ConvAlgo.WINOGRAD_F2X3;
+                    case "winograd-f4x3" -> ConvAlgo.WINOGRAD_F4X3;
                     default -> ConvAlgo.IM2COL_GEMM;
                 };
                 switch (pass) {
@@ -246,7 +253,7 @@ public class ConvBench {
             case "im2col-openblas" -> im2colOpenBlas();
             case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
             case "nchw-im2col-openblas-ffm" -> nchwIm2colOpenBlasFfm();
-            default -> throw new IllegalArgumentException("impl must be simdnn, implicit-gemm, im2col-simdnn, im2col-openblas, "
+            default -> throw new IllegalArgumentException("impl must be simdnn, implicit-gemm, winograd-f2x3, winograd-f4x3, im2col-simdnn, im2col-openblas, "
                     + "im2col-openblas-ffm or nchw-im2col-openblas-ffm, got " + impl);
         }
         return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];
