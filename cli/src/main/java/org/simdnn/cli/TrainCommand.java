@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "batch size (default: 128)")
     Integer batch;
 
-    @Option(names = "--lr", description = "peak learning rate (default: cnn 0.05 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
+    @Option(names = "--lr", description = "peak learning rate (default: cnn 0.15 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
     Float lr;
 
     @Option(names = "--threads", description = "kernel threads (default: all cores)")

@@ -73,10 +73,12 @@ class ModelsTest {
     void warmupThenCosineSchedule() {
         TrainConfig c = TrainConfig.forModel("cnn", 10, 1);
         LrSchedule s = c.schedule(100);
-        assertEquals(0.05 / 100, s.lr(0), 1e-9);
-        assertEquals(0.05, s.lr(99), 1e-9);
-        assertEquals(0.05, s.lr(100), 1e-9);
-        assertEquals(0.025, s.lr(100 + 450), 1e-6); // halfway through the cosine
+        double peak = c.lr();
+        assertEquals(0.15, peak, 1e-7);
+        assertEquals(peak / 100, s.lr(0), 1e-8);
+        assertEquals(peak, s.lr(99), 1e-7);
+        assertEquals(peak, s.lr(100), 1e-7);
+        assertEquals(peak / 2, s.lr(100 + 450), 1e-6); // halfway through the cosine
         assertTrue(s.lr(999) < 1e-5 && s.lr(999) >= 0);
         LrSchedule mlp = TrainConfig.forModel("mlp", 5, 1).schedule(100);
         assertEquals(0.05, mlp.lr(0), 1e-7); // no warm-up
@@ -85,7 +87,7 @@ class ModelsTest {
         assertEquals(0.05, constant.lr(0), 1e-7);
         assertEquals(0.05, constant.lr(499), 1e-7);
         // a 1-epoch CNN run still decays (warm-up cannot cover the whole run)
-        assertTrue(TrainConfig.forModel("cnn", 1, 1).schedule(10).lr(9) < 0.05);
+        assertTrue(TrainConfig.forModel("cnn", 1, 1).schedule(10).lr(9) < 0.15);
     }
 
     @Test
