@@ -34,14 +34,23 @@ public final class Conv2d {
         StringBuilder sb = new StringBuilder(d.shapeString()).append(' ').append(pass).append(":\n");
         for (ConvAlgo a : ConvAlgo.values()) {
             if (a.impl == null) continue;
-            String why = a.impl.rejects(d, pass);
+            String why = a != ConvAlgo.DIRECT && EXCLUDED.contains(a.id()) ? "excluded by -Dsimdnn.conv.exclude"
+                    : a.impl.rejects(d, pass);
             sb.append("  ").append(a.id()).append(": ").append(why == null ? "accepted" : "rejected: " + why).append('\n');
         }
         return sb.toString();
     }
 
+    /**
+     * Kernel ids the planner skips ({@code -Dsimdnn.conv.exclude=f32-conv-nhwc-winograd-f4x3,...}), for A/B
+     * measurements of whole training runs; forcing an algorithm still works.
+     */
+    private static final java.util.Set<String> EXCLUDED =
+            java.util.Set.of(System.getProperty("simdnn.conv.exclude", "").split(","));
+
     private static ConvImpl choose(Conv2dDesc d, ConvPass pass) {
         for (ConvAlgo a : ConvAlgo.values()) {
+            if (a.impl != null && a != ConvAlgo.DIRECT && EXCLUDED.contains(a.id())) continue;
             if (a.impl != null && a.impl.rejects(d, pass) == null) return a.impl;
         }
         throw new AssertionError("the direct convolution accepts everything");
