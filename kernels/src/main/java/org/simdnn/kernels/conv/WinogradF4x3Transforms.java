@@ -35,36 +35,39 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
             int origin = (g / T) * img + (4 * th * Wp + 4 * tw) * D;
             for (int c = 0; c < D; c += L) {
                 int o = origin + c;
+                // The 1-D transform is written out twice: as a helper taking six vectors it was too large to inline at a
+                // cold call site, and the vectors were boxed (a training run measured F(4x4) slower than F(2x2)).
                 for (int r = 0; r < 6; r++) {
-                    int ro = o + r * row;
-                    bt6(FloatVector.fromArray(F, xp, ro), FloatVector.fromArray(F, xp, ro + D),
-                            FloatVector.fromArray(F, xp, ro + 2 * D), FloatVector.fromArray(F, xp, ro + 3 * D),
-                            FloatVector.fromArray(F, xp, ro + 4 * D), FloatVector.fromArray(F, xp, ro + 5 * D),
-                            tmp, r * 6 * L, L);
+                    int ro = o + r * row, to = r * 6 * L;
+                    FloatVector d0 = FloatVector.fromArray(F, xp, ro), d1 = FloatVector.fromArray(F, xp, ro + D);
+                    FloatVector d2 = FloatVector.fromArray(F, xp, ro + 2 * D), d3 = FloatVector.fromArray(F, xp, ro + 3 * D);
+                    FloatVector d4 = FloatVector.fromArray(F, xp, ro + 4 * D), d5 = FloatVector.fromArray(F, xp, ro + 5 * D);
+                    FloatVector a = d2.mul(-4f).add(d4), b = d1.mul(-4f).add(d3);
+                    FloatVector cc = d4.sub(d2), e = d3.sub(d1).mul(2f);
+                    d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(tmp, to);
+                    a.add(b).intoArray(tmp, to + L);
+                    a.sub(b).intoArray(tmp, to + 2 * L);
+                    cc.add(e).intoArray(tmp, to + 3 * L);
+                    cc.sub(e).intoArray(tmp, to + 4 * L);
+                    d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(tmp, to + 5 * L);
                 }
                 int vo = p * D + c;
                 for (int j = 0; j < 6; j++) {
-                    int to = j * L;
-                    bt6(FloatVector.fromArray(F, tmp, to), FloatVector.fromArray(F, tmp, to + 6 * L),
-                            FloatVector.fromArray(F, tmp, to + 12 * L), FloatVector.fromArray(F, tmp, to + 18 * L),
-                            FloatVector.fromArray(F, tmp, to + 24 * L), FloatVector.fromArray(F, tmp, to + 30 * L),
-                            v, vo + j * vs, 6 * vs);
+                    int to = j * L, o2 = vo + j * vs, s = 6 * vs;
+                    FloatVector d0 = FloatVector.fromArray(F, tmp, to), d1 = FloatVector.fromArray(F, tmp, to + 6 * L);
+                    FloatVector d2 = FloatVector.fromArray(F, tmp, to + 12 * L), d3 = FloatVector.fromArray(F, tmp, to + 18 * L);
+                    FloatVector d4 = FloatVector.fromArray(F, tmp, to + 24 * L), d5 = FloatVector.fromArray(F, tmp, to + 30 * L);
+                    FloatVector a = d2.mul(-4f).add(d4), b = d1.mul(-4f).add(d3);
+                    FloatVector cc = d4.sub(d2), e = d3.sub(d1).mul(2f);
+                    d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(v, o2);
+                    a.add(b).intoArray(v, o2 + s);
+                    a.sub(b).intoArray(v, o2 + 2 * s);
+                    cc.add(e).intoArray(v, o2 + 3 * s);
+                    cc.sub(e).intoArray(v, o2 + 4 * s);
+                    d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(v, o2 + 5 * s);
                 }
             }
         }
-    }
-
-    /** dst[o + i·s] = (Bᵀ d)[i] for i < 6. */
-    private static void bt6(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
-                            FloatVector d5, float[] dst, int o, int s) {
-        FloatVector a = d2.mul(-4f).add(d4), b = d1.mul(-4f).add(d3);
-        FloatVector c = d4.sub(d2), e = d3.sub(d1).mul(2f);
-        d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(dst, o);
-        a.add(b).intoArray(dst, o + s);
-        a.sub(b).intoArray(dst, o + 2 * s);
-        c.add(e).intoArray(dst, o + 3 * s);
-        c.sub(e).intoArray(dst, o + 4 * s);
-        d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(dst, o + 5 * s);
     }
 
     @Override
