@@ -28,7 +28,9 @@ class FashionMnistTrainingTest {
         DataSplit s = DataSplit.load(DataSplit.FASHION_MNIST_DIR);
         Dataset train = s.train().subset(0, 5000), test = s.test().subset(0, 1000);
         TrainTestSupport.withBackendOps(() -> {
-            TrainConfig c = TrainConfig.forModel("cnn", 1, 42);
+            // lr 0.05 (the PyTorch reference's): the default 0.15 is tuned for 10 full epochs; in 40 steps it
+            // measured 0.691, 0.05 measured 0.772. The floor checks the pipeline, not the recipe.
+            TrainConfig c = TrainConfig.forModel("cnn", 1, 42).withLr(0.05f);
             try (BatchLoader l = new BatchLoader(train, c.batchSize(), true, 42, Augmentation.NONE, Normalization.FASHION_MNIST, true);
                  BatchLoader t = new BatchLoader(test, 500, false, 0, Augmentation.NONE, Normalization.FASHION_MNIST, true)) {
                 Trainer trainer = new Trainer(Models.cnn(42), c, l.batchesPerEpoch());
