@@ -5,6 +5,7 @@ import static org.simdnn.kernels.conv.ConvTiles.NR;
 
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Conv2dDesc;
 
 /**
  * The Winograd driver shared by F(2x2, 3x3) and F(4x4, 3x3): per group of images (one per thread at a time) pad
@@ -23,7 +24,32 @@ final class WinogradDriver {
      */
     static final int PLANE_PAD = 16;
 
+    /** Below this depth (input channels; output channels for backward data) the transforms outweigh the saving. */
+    static final int MIN_DEPTH = 16;
+
     private WinogradDriver() {}
+
+    /** Null for a 3x3, stride-1, undilated, ungrouped descriptor, else why not. */
+    static String rejectsShape(Conv2dDesc d) {
+        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
+        if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
+        if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
+        if (d.dilationH() != 1 || d.dilationW() != 1) {
+            return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
+        }
+        return null;
+    }
+
+    /** Forward / backward data through the driver: depth >= MIN_DEPTH, columns in whole vectors. */
+    static String rejectsChannels(Conv2dDesc d, ConvPass pass) {
+        boolean fwd = pass == ConvPass.FORWARD;
+        int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
+        if (depth < MIN_DEPTH) return (fwd ? "inC " : "outC ") + depth + " < " + MIN_DEPTH + " (transforms outweigh the saving)";
+        if (cols % ConvVectors.L != 0) {
+            return (fwd ? "outC " : "inC ") + cols + " is not a multiple of the vector length " + ConvVectors.L;
+        }
+        return null;
+    }
 
     /** Tiles per block: V and M (or dY) of a block within {@code budget} floats, whole 8-row tiles. */
     static int blockTiles(int planes, int budget, int Dp, int Qp, int tiles) {

@@ -14,30 +14,22 @@ import org.simdnn.ops.Conv2dDesc;
  * GEMMs {@code M[ξ] = V[ξ] · U[ξ]} (tiles x depth by depth x columns) that run on {@link ConvTiles#fwd8x2v}.
  * The transforms only add and subtract (coefficients 0, ±1, ±½), so the error stays that of a short sum.
  *
- * <p>Forward and backward data run on {@link WinogradDriver} with {@link WinogradF2x3Transforms} (channel
- * vectors, 16 loads and 32 add/sub per vector).
- *
- * <p>Runs all three passes: forward; backward data as the same transform on dY with flipped, I/O-swapped
- * weights and padding {@code 2 − pad}; weight gradient as {@code Gᵀ [Σ (A dY Aᵀ) ⊙ V] G} (see
+ * <p>Runs all three passes: forward, and backward data as the same transform on dY with flipped, I/O-swapped
+ * weights and padding {@code 2 − pad}, on {@link WinogradDriver} with {@link WinogradF2x3Transforms} (channel
+ * vectors, 16 loads and 32 add/sub per vector); weight gradient as {@code Gᵀ [Σ (A dY Aᵀ) ⊙ V] G} (see
  * {@link #backwardWeights}). Deterministic for any thread count. A NaN or Inf input may turn its whole 2x2
  * output block NaN (an Inf meets a zero or −Inf in the transforms), as in any Winograd implementation.
  */
 final class WinogradF2x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
-    /** Below this depth (input channels) the transforms cost more than the 2.25x they save. */
-    static final int MIN_DEPTH = 16;
 
     @Override public String name() { return "f32-conv-nhwc-winograd-f2x3"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {
         if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
-        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
-        if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
-        if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
-        if (d.dilationH() != 1 || d.dilationW() != 1) {
-            return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
-        }
+        String shape = WinogradDriver.rejectsShape(d);
+        if (shape != null) return shape;
         if (pass == ConvPass.BACKWARD_WEIGHTS) {
             if (d.inC() % (2 * ConvVectors.L) != 0) {
                 return "inC " + d.inC() + " is not a multiple of 2 vectors (" + 2 * ConvVectors.L + ")";
@@ -45,13 +37,7 @@ final class WinogradF2x3Conv implements ConvImpl {
             if (d.outC() % 8 != 0) return "outC " + d.outC() + " is not a multiple of 8";
             return null;
         }
-        boolean fwd = pass == ConvPass.FORWARD;
-        int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
-        if (depth < MIN_DEPTH) return (fwd ? "inC " : "outC ") + depth + " < " + MIN_DEPTH + " (transforms outweigh the saving)";
-        if (cols % ConvVectors.L != 0) {
-            return (fwd ? "outC " : "inC ") + cols + " is not a multiple of the vector length " + ConvVectors.L;
-        }
-        return null;
+        return WinogradDriver.rejectsChannels(d, pass);
     }
 
     @Override

@@ -25,12 +25,8 @@ final class WinogradF4x3Conv implements ConvImpl {
     public String rejects(Conv2dDesc d, ConvPass pass) {
         if (!VECTOR) return "scalar mode (vector width 0): " + CpuInfo.VECTOR_REASON;
         if (pass == ConvPass.BACKWARD_WEIGHTS) return "the F(4x4) weight gradient is not written (F(2x2) runs it)";
-        if (d.groups() != 1) return "groups " + d.groups() + " != 1";
-        if (d.kH() != 3 || d.kW() != 3) return "kernel " + d.kH() + "x" + d.kW() + " is not 3x3";
-        if (d.strideH() != 1 || d.strideW() != 1) return "stride " + d.strideH() + "x" + d.strideW() + " is not 1";
-        if (d.dilationH() != 1 || d.dilationW() != 1) {
-            return "dilation " + d.dilationH() + "x" + d.dilationW() + " is not 1";
-        }
+        String shape = WinogradDriver.rejectsShape(d);
+        if (shape != null) return shape;
         int pad = Math.max(Math.max(d.padTop(), d.padBottom()), Math.max(d.padLeft(), d.padRight()));
         if (pad > 2) {
             // Windows of mostly padding: the rounding of the 6x6 transforms, set by the whole window's magnitudes,
@@ -44,15 +40,7 @@ final class WinogradF4x3Conv implements ConvImpl {
         if (padded * 5 > (long) oh * ow * 6) {
             return "output " + oh + "x" + ow + " padded to 4x4 blocks is " + padded + " pixels (over 1.2x; F(2x2) wastes less)";
         }
-        boolean fwd = pass == ConvPass.FORWARD;
-        int depth = fwd ? d.inC() : d.outC(), cols = fwd ? d.outC() : d.inC();
-        if (depth < WinogradF2x3Conv.MIN_DEPTH) {
-            return (fwd ? "inC " : "outC ") + depth + " < " + WinogradF2x3Conv.MIN_DEPTH + " (transforms outweigh the saving)";
-        }
-        if (cols % ConvVectors.L != 0) {
-            return (fwd ? "outC " : "inC ") + cols + " is not a multiple of the vector length " + ConvVectors.L;
-        }
-        return null;
+        return WinogradDriver.rejectsChannels(d, pass);
     }
 
     @Override
