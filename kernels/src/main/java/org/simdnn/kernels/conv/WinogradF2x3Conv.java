@@ -4,7 +4,6 @@ import static org.simdnn.kernels.conv.ConvTiles.NR;
 
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.CpuInfo;
-import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -42,20 +41,12 @@ final class WinogradF2x3Conv implements ConvImpl {
 
     @Override
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
-        int C = d.inC(), K = d.outC(), Dp = roundUp(C, ConvVectors.L), Qp = roundUp(K, NR);
-        float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
-        transformWeights(w, wo, C, K, false, u, Dp, Qp);
-        WinogradDriver.run(WinogradF2x3Transforms.INSTANCE, x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(), d.padTop(), d.padLeft(), u, Dp, Qp,
-                bias, bo, K, y, yo);
+        WinogradDriver.forward(WinogradF2x3Transforms.INSTANCE, d, x, xo, w, wo, bias, bo, y, yo);
     }
 
     @Override
     public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
-        int C = d.inC(), K = d.outC(), Dp = roundUp(K, ConvVectors.L), Qp = roundUp(C, NR);
-        float[] u = Scratch.get(Scratch.WPACK, 16 * Dp * Qp);
-        transformWeights(w, wo, C, K, true, u, Dp, Qp);
-        WinogradDriver.run(WinogradF2x3Transforms.INSTANCE, dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp,
-                null, 0, C, dx, dxo);
+        WinogradDriver.backwardData(WinogradF2x3Transforms.INSTANCE, d, dy, dyo, w, wo, dx, dxo);
     }
 
     /**
@@ -133,46 +124,5 @@ final class WinogradF2x3Conv implements ConvImpl {
                 }
             }
         }
-    }
-
-    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
-
-    /**
-     * HWIO weights {@code [3][3][C][K]} to {@code U[ξ][Qp/NR][Dp][NR]} with {@code U = G g Gᵀ} per (depth, column)
-     * pair, zero past the real channels. Forward: depth c, column k. Backward data ({@code flip}): depth k,
-     * column c, taps rotated 180°.
-     */
-    static void transformWeights(float[] w, int wo, int C, int K, boolean flip, float[] u, int Dp, int Qp) {
-        int depth = flip ? K : C, cols = flip ? C : K, slivers = Qp / NR, js = slivers * Dp * NR;
-        // Parallel over depth rows (disjoint in every plane): run serially, this was 1.3 % of a training step.
-        Parallel.forRange(Dp, 4, (wk, d0, d1) -> {
-            for (int ps = 0; ps < 16 * slivers; ps++) Arrays.fill(u, (ps * Dp + d0) * NR, (ps * Dp + d1) * NR, 0f);
-            float[] g = new float[9];
-            for (int dd = d0; dd < Math.min(d1, depth); dd++) {
-                for (int q = 0; q < cols; q++) {
-                    int c = flip ? q : dd, k = flip ? dd : q;
-                    for (int t = 0; t < 9; t++) g[flip ? 8 - t : t] = w[wo + (t * C + c) * K + k];
-                    for (int i = 0; i < 4; i++) {
-                        // Row i of G·g (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]), then times Gᵀ.
-                        float a = gRow(g, i, 0), b = gRow(g, i, 1), e = gRow(g, i, 2);
-                        int at = ((i * 4 * slivers + q / NR) * Dp + dd) * NR + q % NR;
-                        u[at] = a;
-                        u[at + js] = 0.5f * (a + b + e);
-                        u[at + 2 * js] = 0.5f * (a - b + e);
-                        u[at + 3 * js] = e;
-                    }
-                }
-            }
-        });
-    }
-
-    /** Row i of G·g at column b (g row-major 3x3). */
-    private static float gRow(float[] g, int i, int b) {
-        return switch (i) {
-            case 0 -> g[b];
-            case 1 -> 0.5f * (g[b] + g[3 + b] + g[6 + b]);
-            case 2 -> 0.5f * (g[b] - g[3 + b] + g[6 + b]);
-            default -> g[6 + b];
-        };
     }
 }

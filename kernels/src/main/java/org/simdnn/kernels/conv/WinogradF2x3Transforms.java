@@ -22,6 +22,29 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
 
     @Override public int blockFloats() { return BLOCK_FLOATS; }
 
+    /** Row i of G·g (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]), then times Gᵀ; in float. */
+    @Override
+    public void weights(float[] g, double[] scratch, float[] u, int at, int js) {
+        for (int i = 0; i < 4; i++) {
+            float a = gRow(g, i, 0), b = gRow(g, i, 1), e = gRow(g, i, 2);
+            int o = at + 4 * i * js;
+            u[o] = a;
+            u[o + js] = 0.5f * (a + b + e);
+            u[o + 2 * js] = 0.5f * (a - b + e);
+            u[o + 3 * js] = e;
+        }
+    }
+
+    /** Row i of G·g at column b (g row-major 3x3). */
+    private static float gRow(float[] g, int i, int b) {
+        return switch (i) {
+            case 0 -> g[b];
+            case 1 -> 0.5f * (g[b] + g[3 + b] + g[6 + b]);
+            case 2 -> 0.5f * (g[b] - g[3 + b] + g[6 + b]);
+            default -> g[6 + b];
+        };
+    }
+
     /** V[ξ][p][c] = (Bᵀ d B)[ξ] for tiles b0..b0+nb of the group (d: the tile's 4x4 window), per channel vector. */
     @Override
     public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,

@@ -1,10 +1,7 @@
 package org.simdnn.kernels.conv;
 
-import static org.simdnn.kernels.conv.ConvTiles.NR;
 
-import java.util.Arrays;
 import org.simdnn.kernels.cpu.CpuInfo;
-import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -45,60 +42,17 @@ final class WinogradF4x3Conv implements ConvImpl {
 
     @Override
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
-        int C = d.inC(), K = d.outC(), Dp = roundUp(C, ConvVectors.L), Qp = roundUp(K, NR);
-        float[] u = Scratch.get(Scratch.WPACK, 36 * Dp * Qp);
-        transformWeights(w, wo, C, K, false, u, Dp, Qp);
-        WinogradDriver.run(WinogradF4x3Transforms.INSTANCE, x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(),
-                d.padTop(), d.padLeft(), u, Dp, Qp, bias, bo, K, y, yo);
+        WinogradDriver.forward(WinogradF4x3Transforms.INSTANCE, d, x, xo, w, wo, bias, bo, y, yo);
     }
 
     @Override
     public void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
-        int C = d.inC(), K = d.outC(), Dp = roundUp(K, ConvVectors.L), Qp = roundUp(C, NR);
-        float[] u = Scratch.get(Scratch.WPACK, 36 * Dp * Qp);
-        transformWeights(w, wo, C, K, true, u, Dp, Qp);
-        WinogradDriver.run(WinogradF4x3Transforms.INSTANCE, dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(),
-                d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp, Qp, null, 0, C, dx, dxo);
+        WinogradDriver.backwardData(WinogradF4x3Transforms.INSTANCE, d, dy, dyo, w, wo, dx, dxo);
     }
 
     @Override
     public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
                                 int dbo) {
         throw new UnsupportedOperationException(name() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
-    }
-
-    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
-
-    /** G (6x3), rows: [¼ 0 0], [−⅙ −⅙ −⅙], [−⅙ ⅙ −⅙], [1/24 1/12 ⅙], [1/24 −1/12 ⅙], [0 0 1]. */
-    private static final double[][] G = {
-            {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
-
-    /**
-     * HWIO weights {@code [3][3][C][K]} to {@code U[36][Qp/NR][Dp][NR]}, {@code U = G g Gᵀ} (in double) per
-     * (depth, column) pair, zero past the real channels; {@code flip} as {@link WinogradF2x3Conv#transformWeights}.
-     */
-    static void transformWeights(float[] w, int wo, int C, int K, boolean flip, float[] u, int Dp, int Qp) {
-        int depth = flip ? K : C, cols = flip ? C : K, slivers = Qp / NR, js = slivers * Dp * NR;
-        Parallel.forRange(Dp, 4, (wk, d0, d1) -> {
-            for (int ps = 0; ps < 36 * slivers; ps++) Arrays.fill(u, (ps * Dp + d0) * NR, (ps * Dp + d1) * NR, 0f);
-            double[] g = new double[9], gg = new double[18];
-            for (int dd = d0; dd < Math.min(d1, depth); dd++) {
-                for (int q = 0; q < cols; q++) {
-                    int c = flip ? q : dd, k = flip ? dd : q;
-                    for (int t = 0; t < 9; t++) g[flip ? 8 - t : t] = w[wo + (t * C + c) * K + k];
-                    for (int i = 0; i < 6; i++) {
-                        for (int b = 0; b < 3; b++) gg[i * 3 + b] = G[i][0] * g[b] + G[i][1] * g[3 + b] + G[i][2] * g[6 + b];
-                    }
-                    int at = (q / NR * Dp + dd) * NR + q % NR;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) {
-                            double s = gg[i * 3] * G[j][0] + gg[i * 3 + 1] * G[j][1] + gg[i * 3 + 2] * G[j][2];
-                            u[at + (i * 6 + j) * js] = (float) s;
-                        }
-                    }
-                }
-            }
-        });
     }
 }

@@ -26,6 +26,27 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
 
     @Override public int blockFloats() { return BLOCK_FLOATS; }
 
+    /** G (6x3), rows: [¼ 0 0], [−⅙ −⅙ −⅙], [−⅙ ⅙ −⅙], [1/24 1/12 ⅙], [1/24 −1/12 ⅙], [0 0 1]. */
+    private static final double[][] G = {
+            {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+
+    /** {@code G g Gᵀ} in double (the ⅙ and 1/24 entries round in float), then rounded once. */
+    @Override
+    public void weights(float[] g, double[] gg, float[] u, int at, int js) {
+        for (int i = 0; i < 6; i++) {
+            for (int b = 0; b < 3; b++) {
+                gg[i * 3 + b] = G[i][0] * (double) g[b] + G[i][1] * (double) g[3 + b] + G[i][2] * (double) g[6 + b];
+            }
+        }
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                double s = gg[i * 3] * G[j][0] + gg[i * 3 + 1] * G[j][1] + gg[i * 3 + 2] * G[j][2];
+                u[at + (i * 6 + j) * js] = (float) s;
+            }
+        }
+    }
+
     @Override
     public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,
                       float[] tmp) {

@@ -1,8 +1,8 @@
 package org.simdnn.kernels.conv;
 
 /**
- * One Winograd F(m x m, 3x3) variant's data transforms as {@link WinogradDriver} calls them, once per block of
- * tiles: {@code input} writes {@code (Bᵀ d B)[ξ]} of each tile's (m+2)x(m+2) window to plane ξ of V (tile p's
+ * One Winograd F(m x m, 3x3) variant's transforms as {@link WinogradDriver} calls them: {@code weights} once
+ * per (input, output) channel pair and call; the data transforms once per block of tiles: {@code input} writes {@code (Bᵀ d B)[ξ]} of each tile's (m+2)x(m+2) window to plane ξ of V (tile p's
  * channels at {@code v[ξ·vs + p·D]}); {@code output} writes {@code Aᵀ M A} (+ bias) of each tile to the NHWC
  * output, dropping rows and columns past it. {@code tmp} is per-thread scratch of {@code planes·L} floats.
  */
@@ -12,6 +12,12 @@ interface WinogradTransforms {
 
     /** Transformed values per tile: (m + 2)². */
     default int planes() { return (m() + 2) * (m() + 2); }
+
+    /**
+     * {@code U = G g Gᵀ} of one 3x3 kernel {@code g} (row-major) into {@code u[at + ξ·js]} for every plane ξ;
+     * {@code scratch}: 18 doubles.
+     */
+    void weights(float[] g, double[] scratch, float[] u, int at, int js);
 
     /** Float budget of a block's V and M buffers. */
     int blockFloats();
