@@ -34,8 +34,7 @@ public final class Conv2d {
         StringBuilder sb = new StringBuilder(d.shapeString()).append(' ').append(pass).append(":\n");
         for (ConvAlgo a : ConvAlgo.values()) {
             if (a.impl == null) continue;
-            String why = a != ConvAlgo.DIRECT && EXCLUDED.contains(a.id()) ? "excluded by -Dsimdnn.conv.exclude"
-                    : a.impl.rejects(d, pass);
+            String why = excluded(a) ? "excluded by -Dsimdnn.conv.exclude" : a.impl.rejects(d, pass);
             sb.append("  ").append(a.id()).append(": ").append(why == null ? "accepted" : "rejected: " + why).append('\n');
         }
         return sb.toString();
@@ -48,10 +47,12 @@ public final class Conv2d {
     private static final java.util.Set<String> EXCLUDED =
             java.util.Set.of(System.getProperty("simdnn.conv.exclude", "").split(","));
 
+    /** The direct loop, the planner's last resort, cannot be excluded. */
+    private static boolean excluded(ConvAlgo a) { return a != ConvAlgo.DIRECT && EXCLUDED.contains(a.id()); }
+
     private static ConvImpl choose(Conv2dDesc d, ConvPass pass) {
         for (ConvAlgo a : ConvAlgo.values()) {
-            if (a.impl != null && a != ConvAlgo.DIRECT && EXCLUDED.contains(a.id())) continue;
-            if (a.impl != null && a.impl.rejects(d, pass) == null) return a.impl;
+            if (a.impl != null && !excluded(a) && a.impl.rejects(d, pass) == null) return a.impl;
         }
         throw new AssertionError("the direct convolution accepts everything");
     }
