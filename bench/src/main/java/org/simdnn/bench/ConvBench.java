@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.ConvAlgo;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.kernels.conv.Im2col;
@@ -33,9 +33,11 @@ import org.simdnn.ops.Conv2dDesc;
  * {@link #flops(String)} / 1e9 (the same FLOPs for all three passes: 2·N·OH·OW·K·kH·kW·C/groups).
  *
  * <ul>
- *   <li>{@code simdnn}: {@link Conv2d} with the planner's choice (see {@link Conv2d#explain}). For 3x3
- *       stride-1 layers that is Winograd F(2x2, 3x3), which does 2.25x fewer multiply-adds: its GFLOPS are
- *       effective (direct-convolution FLOPs per second) and can exceed the FMA peak.
+ *   <li>{@code simdnn}: {@link ConvPlanner} with the planner's choice (see {@link ConvPlanner#explain}). For 3x3
+ *       stride-1 layers that is Winograd F(4x4, 3x3) for forward and backward data where it fits (padding to
+ *       whole 4x4 blocks wastes at most 1.2x), else F(2x2, 3x3), which also runs every weight gradient; they do
+ *       4x and 2.25x fewer multiply-adds, so their GFLOPS are effective (direct-convolution FLOPs per second)
+ *       and can exceed the FMA peak.
  *   <li>{@code implicit-gemm}, {@code winograd-f2x3}, {@code winograd-f4x3}: that {@link ConvAlgo} forced (a
  *       forced implementation that rejects the shape and pass fails the setup with its reason).
  *   <li>{@code im2col-simdnn}: {@link ConvAlgo#IM2COL_GEMM} forced: im2col by tiles + our SGEMM (groups 1 only;
@@ -123,7 +125,7 @@ public class ConvBench {
             throw new IllegalArgumentException(impl + " needs groups 1, shape " + shape + " has " + d.groups());
         }
         if (impl.startsWith("winograd")) {
-            String why = Conv2d.explain(d, passOf()).lines()
+            String why = ConvPlanner.explain(d, passOf()).lines()
                     .filter(l -> l.contains("f32-conv-nhwc-" + impl + ":") && l.contains("rejected")).findFirst().orElse(null);
             if (why != null) throw new UnsupportedOperationException("skip: " + why.strip());
         }
@@ -133,7 +135,7 @@ public class ConvBench {
         alloc(d);
         if (impl.equals("im2col-openblas")) openblas.blas_set_num_threads(threads);
         if (impl.endsWith("im2col-openblas-ffm")) OpenBlas.setThreads(threads);
-        System.out.println("\n" + Conv2d.explain(d, passOf()).strip());
+        System.out.println("\n" + ConvPlanner.explain(d, passOf()).strip());
     }
 
     private ConvPass passOf() {
@@ -199,9 +201,9 @@ public class ConvBench {
             default -> concat(dw, db);
         };
         switch (pass) {
-            case "fwd" -> Conv2d.forward(ConvAlgo.DIRECT, small, x, 0, w, 0, b, 0, y, 0);
-            case "bwd-data" -> Conv2d.backwardData(ConvAlgo.DIRECT, small, dy, 0, w, 0, dx, 0);
-            default -> Conv2d.backwardWeights(ConvAlgo.DIRECT, small, x, 0, dy, 0, dw, 0, db, 0);
+            case "fwd" -> ConvPlanner.forward(ConvAlgo.DIRECT, small, x, 0, w, 0, b, 0, y, 0);
+            case "bwd-data" -> ConvPlanner.backwardData(ConvAlgo.DIRECT, small, dy, 0, w, 0, dx, 0);
+            default -> ConvPlanner.backwardWeights(ConvAlgo.DIRECT, small, x, 0, dy, 0, dw, 0, db, 0);
         }
         float[] want = switch (pass) {
             case "fwd" -> y;
@@ -245,9 +247,9 @@ public class ConvBench {
                     default -> ConvAlgo.IM2COL_GEMM;
                 };
                 switch (pass) {
-                    case "fwd" -> Conv2d.forward(a, d, x, 0, w, 0, b, 0, y, 0);
-                    case "bwd-data" -> Conv2d.backwardData(a, d, dy, 0, w, 0, dx, 0);
-                    default -> Conv2d.backwardWeights(a, d, x, 0, dy, 0, dw, 0, db, 0);
+                    case "fwd" -> ConvPlanner.forward(a, d, x, 0, w, 0, b, 0, y, 0);
+                    case "bwd-data" -> ConvPlanner.backwardData(a, d, dy, 0, w, 0, dx, 0);
+                    default -> ConvPlanner.backwardWeights(a, d, x, 0, dy, 0, dw, 0, db, 0);
                 }
             }
             case "im2col-openblas" -> im2colOpenBlas();

@@ -27,5 +27,5 @@ public enum ConvAlgo {
     ConvAlgo(ConvImpl impl) { this.impl = impl; }
 
     /** The kernel id, e.g. {@code f32-conv-nhwc-1x1-gemm} ("auto" for {@link #AUTO}). */
-    public String id() { return impl == null ? "auto" : impl.name(); }
+    public String id() { return impl == null ? "auto" : impl.id(); }
 }

@@ -5,11 +5,11 @@ import org.simdnn.ops.Conv2dDesc;
 /**
  * One convolution algorithm (oneDNN style): it accepts or rejects a descriptor and pass with a reason, and runs
  * the passes it accepts. Arrays are NHWC activations and HWIO weights at the given offsets, already validated
- * by {@link Conv2d}. Outputs are overwritten.
+ * by {@link ConvPlanner}. Outputs are overwritten.
  */
 interface ConvImpl {
     /** Kernel id, e.g. {@code f32-conv-nhwc-8x2v-implicit-gemm}. */
-    String name();
+    String id();
 
     /** Null when this implementation runs {@code pass} of {@code d}, else why not. */
     String rejects(Conv2dDesc d, ConvPass pass);

@@ -17,7 +17,7 @@ import org.simdnn.ops.Conv2dDesc;
 final class DepthwiseConv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
 
-    @Override public String name() { return "f32-conv-nhwc-depthwise"; }
+    @Override public String id() { return "f32-conv-nhwc-depthwise"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {

@@ -31,7 +31,7 @@ final class DirectConv implements ConvImpl {
         return s;
     }
 
-    @Override public String name() { return "f32-conv-nhwc-direct"; }
+    @Override public String id() { return "f32-conv-nhwc-direct"; }
 
     @Override public String rejects(Conv2dDesc d, ConvPass pass) { return null; }
 

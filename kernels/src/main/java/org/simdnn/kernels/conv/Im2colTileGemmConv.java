@@ -20,7 +20,7 @@ final class Im2colTileGemmConv implements ConvImpl {
     /** ~256 KiB of patch rows per tile: fits L2 next to the weights. */
     static final int TILE_FLOATS = 64 * 1024;
 
-    @Override public String name() { return "f32-conv-nhwc-im2col-tile-gemm"; }
+    @Override public String id() { return "f32-conv-nhwc-im2col-tile-gemm"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {

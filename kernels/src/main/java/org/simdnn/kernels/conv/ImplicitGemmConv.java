@@ -29,7 +29,7 @@ final class ImplicitGemmConv implements ConvImpl {
     /** Below this many input channels the forward tile runs the flat (tap, c) loop. */
     static final int FLAT_MAX_C = 4;
 
-    @Override public String name() { return "f32-conv-nhwc-8x2v-implicit-gemm"; }
+    @Override public String id() { return "f32-conv-nhwc-8x2v-implicit-gemm"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {

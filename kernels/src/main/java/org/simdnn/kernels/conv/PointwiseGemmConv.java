@@ -11,7 +11,7 @@ import org.simdnn.ops.Conv2dDesc;
  */
 final class PointwiseGemmConv implements ConvImpl {
 
-    @Override public String name() { return "f32-conv-nhwc-1x1-gemm"; }
+    @Override public String id() { return "f32-conv-nhwc-1x1-gemm"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {

@@ -22,7 +22,7 @@ import org.simdnn.ops.Conv2dDesc;
 final class WinogradF2x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
 
-    @Override public String name() { return "f32-conv-nhwc-winograd-f2x3"; }
+    @Override public String id() { return "f32-conv-nhwc-winograd-f2x3"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {

@@ -16,7 +16,7 @@ import org.simdnn.ops.Conv2dDesc;
 final class WinogradF4x3Conv implements ConvImpl {
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
 
-    @Override public String name() { return "f32-conv-nhwc-winograd-f4x3"; }
+    @Override public String id() { return "f32-conv-nhwc-winograd-f4x3"; }
 
     @Override
     public String rejects(Conv2dDesc d, ConvPass pass) {
@@ -53,6 +53,6 @@ final class WinogradF4x3Conv implements ConvImpl {
     @Override
     public void backwardWeights(Conv2dDesc d, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo, float[] db,
                                 int dbo) {
-        throw new UnsupportedOperationException(name() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
+        throw new UnsupportedOperationException(id() + ": " + rejects(d, ConvPass.BACKWARD_WEIGHTS));
     }
 }

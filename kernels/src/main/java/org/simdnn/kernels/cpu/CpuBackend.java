@@ -1,6 +1,6 @@
 package org.simdnn.kernels.cpu;
 
-import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.gemm.Gemm;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
@@ -26,7 +26,7 @@ public final class CpuBackend implements Backend {
         Tensors.requireShape(op, "w", w, d.weightShape());
         if (bias != null) Tensors.requireSize(op, "bias", bias, d.outC());
         Tensors.requireShape(op, "y", y, d.outputShape());
-        Conv2d.forward(d, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(),
+        ConvPlanner.forward(d, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(),
                 bias == null ? 0 : bias.offset(), y.data(), y.offset());
     }
 
@@ -36,7 +36,7 @@ public final class CpuBackend implements Backend {
         Tensors.requireShape(op, "dy", dy, d.outputShape());
         Tensors.requireShape(op, "w", w, d.weightShape());
         Tensors.requireShape(op, "dx", dx, d.inputShape());
-        Conv2d.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());
+        ConvPlanner.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());
     }
 
     @Override
@@ -46,7 +46,7 @@ public final class CpuBackend implements Backend {
         Tensors.requireShape(op, "dy", dy, d.outputShape());
         Tensors.requireShape(op, "dw", dw, d.weightShape());
         if (dbias != null) Tensors.requireSize(op, "dbias", dbias, d.outC());
-        Conv2d.backwardWeights(d, x.data(), x.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
+        ConvPlanner.backwardWeights(d, x.data(), x.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
                 dbias == null ? null : dbias.data(), dbias == null ? 0 : dbias.offset());
     }
 

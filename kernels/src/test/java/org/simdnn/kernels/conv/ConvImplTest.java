@@ -36,16 +36,16 @@ class ConvImplTest {
     void matchesReference(ConvAlgo a, ConvPass p, Conv2dDesc d) {
         switch (p) {
             case FORWARD -> {
-                ConvChecks.forward(a.id(), d, true, (dd, x, w, b, y) -> Conv2d.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
-                ConvChecks.forward(a.id(), d, false, (dd, x, w, b, y) -> Conv2d.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
+                ConvChecks.forward(a.id(), d, true, (dd, x, w, b, y) -> ConvPlanner.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
+                ConvChecks.forward(a.id(), d, false, (dd, x, w, b, y) -> ConvPlanner.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
             }
             case BACKWARD_DATA -> ConvChecks.backwardData(a.id(), d,
-                    (dd, dy, w, dx) -> Conv2d.backwardData(a, dd, dy, 0, w, 0, dx, 0));
+                    (dd, dy, w, dx) -> ConvPlanner.backwardData(a, dd, dy, 0, w, 0, dx, 0));
             case BACKWARD_WEIGHTS -> {
                 ConvChecks.backwardWeights(a.id(), d, true,
-                        (dd, x, dy, dw, db) -> Conv2d.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
+                        (dd, x, dy, dw, db) -> ConvPlanner.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
                 ConvChecks.backwardWeights(a.id(), d, false,
-                        (dd, x, dy, dw, db) -> Conv2d.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
+                        (dd, x, dy, dw, db) -> ConvPlanner.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
             }
         }
     }
@@ -61,17 +61,17 @@ class ConvImplTest {
     @MethodSource("smallAccepted")
     void backwardsMatchFiniteDifferences(ConvAlgo a, ConvPass ignored, Conv2dDesc d) {
         if (a.impl != null && a.impl.rejects(d, ConvPass.BACKWARD_WEIGHTS) != null) return;
-        ConvChecks.finiteDifferences(a.id(), d, (dd, dy, w, dx) -> Conv2d.backwardData(a, dd, dy, 0, w, 0, dx, 0),
-                (dd, x, dy, dw, db) -> Conv2d.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
+        ConvChecks.finiteDifferences(a.id(), d, (dd, dy, w, dx) -> ConvPlanner.backwardData(a, dd, dy, 0, w, 0, dx, 0),
+                (dd, x, dy, dw, db) -> ConvPlanner.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
     }
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("accepted")
     void nanAndInfPropagate(ConvAlgo a, ConvPass p, Conv2dDesc d) {
         if (p != ConvPass.FORWARD || ConvChecks.inSize(d) < 3) return;
-        ConvAlgo run = a == ConvAlgo.AUTO ? Conv2d.plan(d, p) : a;
+        ConvAlgo run = a == ConvAlgo.AUTO ? ConvPlanner.plan(d, p) : a;
         int block = run == ConvAlgo.WINOGRAD_F4X3 ? 4 : run == ConvAlgo.WINOGRAD_F2X3 ? 2 : 1;
-        int nans = ConvChecks.nanPropagation(a.id(), d, (dd, x, w, b, y) -> Conv2d.forward(a, dd, x, 0, w, 0, b, 0, y, 0),
+        int nans = ConvChecks.nanPropagation(a.id(), d, (dd, x, w, b, y) -> ConvPlanner.forward(a, dd, x, 0, w, 0, b, 0, y, 0),
                 block);
         if (d.strideH() <= d.kH() && d.strideW() <= d.kW()) assertTrue(nans > 0, "no NaN under any window of " + d);
     }
@@ -99,12 +99,12 @@ class ConvImplTest {
 
     @Test
     void plannerPicksTheSpecialisedPaths() {
-        assertEquals(ConvAlgo.POINTWISE_GEMM, Conv2d.plan(Conv2dDesc.of(2, 5, 5, 8, 16, 1, 1, 0), ConvPass.FORWARD));
-        assertEquals(ConvAlgo.DEPTHWISE, Conv2d.plan(new Conv2dDesc(1, 8, 8, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16),
+        assertEquals(ConvAlgo.POINTWISE_GEMM, ConvPlanner.plan(Conv2dDesc.of(2, 5, 5, 8, 16, 1, 1, 0), ConvPass.FORWARD));
+        assertEquals(ConvAlgo.DEPTHWISE, ConvPlanner.plan(new Conv2dDesc(1, 8, 8, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16),
                 ConvPass.BACKWARD_WEIGHTS));
-        assertEquals(ConvAlgo.DIRECT, Conv2d.plan(new Conv2dDesc(1, 8, 8, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4),
+        assertEquals(ConvAlgo.DIRECT, ConvPlanner.plan(new Conv2dDesc(1, 8, 8, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4),
                 ConvPass.FORWARD));
-        String why = Conv2d.explain(Conv2dDesc.of(1, 8, 8, 4, 4, 3, 1, 1), ConvPass.FORWARD);
+        String why = ConvPlanner.explain(Conv2dDesc.of(1, 8, 8, 4, 4, 3, 1, 1), ConvPass.FORWARD);
         assertTrue(why.contains("f32-conv-nhwc-1x1-gemm: rejected: not 1x1"), why);
     }
 
@@ -113,7 +113,7 @@ class ConvImplTest {
         Conv2dDesc d = Conv2dDesc.of(1, 8, 8, 4, 4, 3, 1, 1);
         float[] x = new float[256], w = new float[144], y = new float[256];
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Conv2d.forward(ConvAlgo.POINTWISE_GEMM, d, x, 0, w, 0, null, 0, y, 0));
+                () -> ConvPlanner.forward(ConvAlgo.POINTWISE_GEMM, d, x, 0, w, 0, null, 0, y, 0));
         assertTrue(e.getMessage().contains("not 1x1"), e.getMessage());
     }
 
@@ -123,13 +123,13 @@ class ConvImplTest {
         float[] x = new float[256], w = new float[144], y = new float[256];
         float[] yCopy = y.clone();
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Conv2d.forward(d, new float[255], 0, w, 0, null, 0, y, 0));
+                () -> ConvPlanner.forward(d, new float[255], 0, w, 0, null, 0, y, 0));
         assertTrue(e.getMessage().contains("x needs 256 floats"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(d, x, 1, w, 0, null, 0, y, 0));
-        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(d, x, 0, w, 0, new float[3], 0, y, 0));
-        assertThrows(IllegalArgumentException.class, () -> Conv2d.backwardData(d, y, 0, new float[143], 0, x, 0));
+        assertThrows(IllegalArgumentException.class, () -> ConvPlanner.forward(d, x, 1, w, 0, null, 0, y, 0));
+        assertThrows(IllegalArgumentException.class, () -> ConvPlanner.forward(d, x, 0, w, 0, new float[3], 0, y, 0));
+        assertThrows(IllegalArgumentException.class, () -> ConvPlanner.backwardData(d, y, 0, new float[143], 0, x, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> Conv2d.backwardWeights(d, x, 0, y, 0, w, 0, new float[3], 0));
+                () -> ConvPlanner.backwardWeights(d, x, 0, y, 0, w, 0, new float[3], 0));
         org.junit.jupiter.api.Assertions.assertArrayEquals(yCopy, y);
     }
 
@@ -140,7 +140,7 @@ class ConvImplTest {
             if (a != ConvAlgo.AUTO && a.impl.rejects(d, ConvPass.FORWARD) != null) continue;
             ConvChecks.forward(a.id() + " offsets", d, true, (dd, x, w, b, y) -> {
                 float[] xs = shift(x, 3), ws = shift(w, 5), bs = shift(b, 7), ys = new float[y.length + 11];
-                Conv2d.forward(a, dd, xs, 3, ws, 5, bs, 7, ys, 11);
+                ConvPlanner.forward(a, dd, xs, 3, ws, 5, bs, 7, ys, 11);
                 System.arraycopy(ys, 11, y, 0, y.length);
             });
         }

@@ -22,16 +22,16 @@ public final class ConvWidthCheck {
                 if (a == ConvAlgo.AUTO) continue;
                 for (Conv2dDesc d : ReferenceConv.cases()) {
                     if (a.impl.rejects(d, ConvPass.FORWARD) == null) {
-                        ConvChecks.forward(a.id(), d, true, (dd, x, w, b, y) -> Conv2d.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
+                        ConvChecks.forward(a.id(), d, true, (dd, x, w, b, y) -> ConvPlanner.forward(a, dd, x, 0, w, 0, b, 0, y, 0));
                         runs++;
                     }
                     if (a.impl.rejects(d, ConvPass.BACKWARD_DATA) == null) {
-                        ConvChecks.backwardData(a.id(), d, (dd, dy, w, dx) -> Conv2d.backwardData(a, dd, dy, 0, w, 0, dx, 0));
+                        ConvChecks.backwardData(a.id(), d, (dd, dy, w, dx) -> ConvPlanner.backwardData(a, dd, dy, 0, w, 0, dx, 0));
                         runs++;
                     }
                     if (a.impl.rejects(d, ConvPass.BACKWARD_WEIGHTS) == null) {
                         ConvChecks.backwardWeights(a.id(), d, true,
-                                (dd, x, dy, dw, db) -> Conv2d.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
+                                (dd, x, dy, dw, db) -> ConvPlanner.backwardWeights(a, dd, x, 0, dy, 0, dw, 0, db, 0));
                         runs++;
                     }
                 }

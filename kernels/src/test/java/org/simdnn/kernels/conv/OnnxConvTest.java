@@ -62,7 +62,7 @@ class OnnxConvTest {
         float[] xh = new float[x.data.length], wh = new float[w.data.length], yh = new float[y.data.length];
         Layouts.nchwToNhwc(x.data, 0, xh, 0, n, c, h, wd);
         Layouts.oihwToHwio(w.data, 0, wh, 0, o, c / group, kh, kw);
-        Conv2d.forward(d, xh, 0, wh, 0, null, 0, yh, 0);
+        ConvPlanner.forward(d, xh, 0, wh, 0, null, 0, yh, 0);
         float[] got = new float[yh.length];
         Layouts.nhwcToNchw(yh, 0, got, 0, n, d.outH(), d.outW(), o);
         for (int i = 0; i < got.length; i++) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.ConvAlgo;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.kernels.gemm.Gemm;
@@ -118,12 +118,12 @@ class DeterminismTest {
 
     private static Named<Supplier<float[]>> conv(ConvAlgo algo, Conv2dDesc d) {
         return Named.of(algo.id() + " backward weights " + d.shapeString(), () -> {
-            String why = Conv2d.explain(d, ConvPass.BACKWARD_WEIGHTS);
+            String why = ConvPlanner.explain(d, ConvPass.BACKWARD_WEIGHTS);
             Assumptions.assumeTrue(why.contains(algo.id() + ": accepted"), why);
             int xs = d.batch() * d.inH() * d.inW() * d.inC(), ys = d.batch() * d.outH() * d.outW() * d.outC();
             float[] x = Check.random(11, xs), dy = Check.random(12, ys);
             float[] dw = new float[d.kH() * d.kW() * d.inCPerGroup() * d.outC()], db = new float[d.outC()];
-            Conv2d.backwardWeights(algo, d, x, 0, dy, 0, dw, 0, db, 0);
+            ConvPlanner.backwardWeights(algo, d, x, 0, dy, 0, dw, 0, db, 0);
             return concat(dw, db);
         });
     }

@@ -13,20 +13,20 @@ import org.simdnn.ops.Conv2dDesc;
  * cached per (descriptor, pass). Outputs are overwritten; {@code bias}/{@code dbias} may be null. Array
  * extents are checked here, before any work.
  */
-public final class Conv2d {
+public final class ConvPlanner {
     private static final Map<ConvPass, Map<Conv2dDesc, ConvImpl>> PLANS = new EnumMap<>(ConvPass.class);
 
     static {
         for (ConvPass p : ConvPass.values()) PLANS.put(p, new ConcurrentHashMap<>());
     }
 
-    private Conv2d() {}
+    private ConvPlanner() {}
 
     /** The implementation the planner picks for {@code pass} of {@code d}. */
     public static ConvAlgo plan(Conv2dDesc d, ConvPass pass) {
         ConvImpl impl = PLANS.get(pass).computeIfAbsent(d, k -> choose(k, pass));
         for (ConvAlgo a : ConvAlgo.values()) if (a.impl == impl) return a;
-        throw new AssertionError(impl.name());
+        throw new AssertionError(impl.id());
     }
 
     /** One line per implementation: accepted, or rejected and why (the planner's reasoning). */
