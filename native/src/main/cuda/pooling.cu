@@ -1,0 +1,160 @@
+// NHWC pooling, one thread per output (forward) or per input element (backward). Both backward passes
+// are gathers: each dx element sums the dy of the windows that hold it, in output order, so no atomics
+// are needed and every run gives the same bits.
+#include <cmath>
+#include "common.cuh"
+
+namespace sd {
+
+struct PoolShape {
+    int n, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow;
+};
+
+// The output rows (or columns) whose window covers input row i: [lo, hi).
+__device__ inline void covering(int i, int pad, int k, int stride, int out, int& lo, int& hi) {
+    int first = i + pad - k + 1;  // lowest window start that still reaches i
+    lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+    hi = min(out, (i + pad) / stride + 1);
+}
+
+__device__ inline int valid_count(const PoolShape& s, int oh, int ow) {
+    int h0 = oh * s.sh - s.pt, w0 = ow * s.sw - s.pl;
+    int rows = min(h0 + s.kh, s.h) - max(h0, 0), cols = min(w0 + s.kw, s.w) - max(w0, 0);
+    return rows * cols;
+}
+
+__global__ void max_forward(PoolShape s, const float* x, float* y, int* argmax) {
+    long long count = (long long) s.n * s.oh * s.ow * s.c;
+    for (long long o = blockIdx.x * (long long) blockDim.x + threadIdx.x; o < count;
+         o += (long long) gridDim.x * blockDim.x) {
+        int ch = (int) (o % s.c);
+        long long t = o / s.c;
+        int ow = (int) (t % s.ow), oh = (int) (t / s.ow % s.oh), img = (int) (t / ((long long) s.ow * s.oh));
+        float best = 0.f;
+        int arg = -1;
+        for (int a = 0; a < s.kh; a++) {
+            int ih = oh * s.sh - s.pt + a;
+            if (ih < 0 || ih >= s.h) continue;
+            for (int b = 0; b < s.kw; b++) {
+                int iw = ow * s.sw - s.pl + b;
+                if (iw < 0 || iw >= s.w) continue;
+                int idx = ((img * s.h + ih) * s.w + iw) * s.c + ch;
+                float v = x[idx];
+                if (arg < 0 || v > best || (isnan(v) && !isnan(best))) {
+                    best = v;
+                    arg = idx;
+                }
+            }
+        }
+        y[o] = best;
+        argmax[o] = arg;
+    }
+}
+
+// mode 0: max (dy where argmax names this element), 1: average (dy / window count).
+__global__ void pool_backward(int mode, PoolShape s, const float* dy, const int* argmax, float* dx) {
+    long long count = (long long) s.n * s.h * s.w * s.c;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
+         i += (long long) gridDim.x * blockDim.x) {
+        int ch = (int) (i % s.c);
+        long long t = i / s.c;
+        int iw = (int) (t % s.w), ih = (int) (t / s.w % s.h), img = (int) (t / ((long long) s.w * s.h));
+        int oh0, oh1, ow0, ow1;
+        covering(ih, s.pt, s.kh, s.sh, s.oh, oh0, oh1);
+        covering(iw, s.pl, s.kw, s.sw, s.ow, ow0, ow1);
+        float g = 0.f;
+        for (int oh = oh0; oh < oh1; oh++) {
+            for (int ow = ow0; ow < ow1; ow++) {
+                long long o = (((long long) img * s.oh + oh) * s.ow + ow) * s.c + ch;
+                if (mode == 0) {
+                    if (argmax[o] == (int) i) g += dy[o];
+                } else {
+                    g += dy[o] / (float) valid_count(s, oh, ow);
+                }
+            }
+        }
+        dx[i] = g;
+    }
+}
+
+__global__ void avg_forward(PoolShape s, const float* x, float* y) {
+    long long count = (long long) s.n * s.oh * s.ow * s.c;
+    for (long long o = blockIdx.x * (long long) blockDim.x + threadIdx.x; o < count;
+         o += (long long) gridDim.x * blockDim.x) {
+        int ch = (int) (o % s.c);
+        long long t = o / s.c;
+        int ow = (int) (t % s.ow), oh = (int) (t / s.ow % s.oh), img = (int) (t / ((long long) s.ow * s.oh));
+        double sum = 0;
+        for (int a = 0; a < s.kh; a++) {
+            int ih = oh * s.sh - s.pt + a;
+            if (ih < 0 || ih >= s.h) continue;
+            for (int b = 0; b < s.kw; b++) {
+                int iw = ow * s.sw - s.pl + b;
+                if (iw >= 0 && iw < s.w) sum += x[(((long long) img * s.h + ih) * s.w + iw) * s.c + ch];
+            }
+        }
+        y[o] = (float) (sum / valid_count(s, oh, ow));
+    }
+}
+
+static int check(const PoolShape& s) {
+    SD_REQUIRE(s.n > 0 && s.h > 0 && s.w > 0 && s.c > 0 && s.kh > 0 && s.kw > 0 && s.sh > 0 && s.sw > 0 &&
+                   s.pt >= 0 && s.pt < s.kh && s.pl >= 0 && s.pl < s.kw && s.oh > 0 && s.ow > 0,
+               SD_ERR_BAD_ARGUMENT);
+    // argmax holds int indices into x
+    SD_REQUIRE(fits_int((long long) s.n * s.h * s.w * s.c), SD_ERR_TOO_LARGE);
+    return 0;
+}
+
+}  // namespace sd
+
+using sd::PoolShape;
+
+extern "C" {
+
+int sd_maxpool_forward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
+                       int pad_left, int oh, int ow, const float* d_x, float* d_y, int* d_argmax, void* stream) {
+    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
+    int rc = sd::check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(d_x && d_y && d_argmax, SD_ERR_BAD_ARGUMENT);
+    sd::max_forward<<<sd::blocks_for((long long) n * oh * ow * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
+            s, d_x, d_y, d_argmax);
+    return sd::launched();
+}
+
+int sd_maxpool_backward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
+                        int pad_left, int oh, int ow, const float* d_dy, const int* d_argmax, float* d_dx,
+                        void* stream) {
+    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
+    int rc = sd::check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(d_dy && d_argmax && d_dx, SD_ERR_BAD_ARGUMENT);
+    sd::pool_backward<<<sd::blocks_for((long long) n * h * w * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
+            0, s, d_dy, d_argmax, d_dx);
+    return sd::launched();
+}
+
+int sd_avgpool_forward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
+                       int pad_left, int oh, int ow, const float* d_x, float* d_y, void* stream) {
+    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
+    int rc = sd::check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(d_x && d_y, SD_ERR_BAD_ARGUMENT);
+    sd::avg_forward<<<sd::blocks_for((long long) n * oh * ow * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
+            s, d_x, d_y);
+    return sd::launched();
+}
+
+int sd_avgpool_backward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
+                        int pad_left, int oh, int ow, const float* d_dy, float* d_dx, void* stream) {
+    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
+    int rc = sd::check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(d_dy && d_dx, SD_ERR_BAD_ARGUMENT);
+    sd::pool_backward<<<sd::blocks_for((long long) n * h * w * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
+            1, s, d_dy, nullptr, d_dx);
+    return sd::launched();
+}
+
+}  // extern "C"
