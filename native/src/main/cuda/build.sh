@@ -4,9 +4,23 @@
 # succeeds; with nvcc, a compile error fails the build.
 #   nvcc is looked for in $NVCC, $CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin, the newest
 #   /usr/local/cuda-*/bin and /opt/cuda/bin. SIMDNN_CUDA=off (or -Dsimdnn.cuda.skip) skips the build.
+#   build.sh --which prints the nvcc it would use (nothing if none): the tests ask it whether the library
+#   must have been built.
 set -euo pipefail
 src="$(cd "$(dirname "$0")" && pwd)"
-out="${1:?usage: build.sh OUTPUT_CLASSES_DIR [skip]}"
+
+nvcc=""
+for c in "${NVCC:-}" "${CUDA_HOME:+$CUDA_HOME/bin/nvcc}" "${CUDA_PATH:+$CUDA_PATH/bin/nvcc}" \
+         "$(command -v nvcc 2>/dev/null || true)" /usr/local/cuda/bin/nvcc \
+         $(ls -d /usr/local/cuda-*/bin/nvcc 2>/dev/null | sort -V -r) /opt/cuda/bin/nvcc; do
+  if [ -n "$c" ] && [ -x "$c" ]; then nvcc="$c"; break; fi
+done
+if [ "${1:-}" = --which ]; then
+  [ -n "$nvcc" ] && echo "$nvcc"
+  exit 0
+fi
+
+out="${1:?usage: build.sh OUTPUT_CLASSES_DIR [skip] | build.sh --which}"
 skip="${2:-false}"
 lib="$out/org/simdnn/ffm/cuda/linux-x86_64/libsimdnn_cuda.so"
 
@@ -18,13 +32,6 @@ if [ "$(uname -s)" != Linux ] || [ "$(uname -m)" != x86_64 ]; then
   echo "simdnn-cuda: $(uname -s)/$(uname -m) is not linux-x86_64: CUDA library not built"
   exit 0
 fi
-
-nvcc=""
-for c in "${NVCC:-}" "${CUDA_HOME:+$CUDA_HOME/bin/nvcc}" "${CUDA_PATH:+$CUDA_PATH/bin/nvcc}" \
-         "$(command -v nvcc 2>/dev/null || true)" /usr/local/cuda/bin/nvcc \
-         $(ls -d /usr/local/cuda-*/bin/nvcc 2>/dev/null | sort -V -r) /opt/cuda/bin/nvcc; do
-  if [ -n "$c" ] && [ -x "$c" ]; then nvcc="$c"; break; fi
-done
 if [ -z "$nvcc" ]; then
   echo "simdnn-cuda: nvcc not found: CUDA library not built"
   exit 0

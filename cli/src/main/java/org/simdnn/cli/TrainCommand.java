@@ -85,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no live progress bar (summary lines only)")
     boolean noProgress;
 
+    @Option(names = "--backend", description = "cpu, openblas or cuda (default: -Dsimdnn.backend, else cpu); one that "
+            + "cannot run here falls back to cpu and says why")
+    String backendName;
+
     @Override
     public Integer call() throws IOException {
         if (!Models.NAMES.contains(model)) {
@@ -111,6 +115,15 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("simdnn train: " + e.getMessage());
             return 2;
         }
+        if (backendName != null) {
+            try {
+                Backends.resolve(backendName); // an unknown name fails here, before any data is read
+            } catch (IllegalArgumentException e) {
+                System.err.println("simdnn train: " + e.getMessage());
+                return 2;
+            }
+            System.setProperty("simdnn.backend", backendName); // layers and optimizers take Backends.get()
+        }
         Path dir = DataLocator.resolve(data);
         if (dir == null) return 1;
         DataSplit split = DataSplit.load(dir);
@@ -119,6 +132,10 @@ final class TrainCommand implements Callable<Integer> {
         Path modelFile = save != null ? save : Path.of(model + ".safetensors");
         Path ckpt = ModelFiles.checkpointFor(modelFile);
         Backend backend = Backends.get();
+        String wanted = System.getProperty("simdnn.backend", "").trim();
+        if (!wanted.isEmpty() && Backends.resolve(wanted).fellBack()) {
+            System.out.println("backend: " + Backends.resolve(wanted).fallbackReason() + "; training on the cpu backend");
+        }
         System.out.printf(Locale.ROOT, "simdnn train: %s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%n",
                 model, cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.cosine() ? "warm-up " + cfg.warmupEpochs() + " + cosine" : "constant",
                 Parallel.threads(), seed, cfg.augmentation());

@@ -63,6 +63,29 @@ class TrainCommandTest {
     }
 
     @Test
+    void anUnavailableBackendFallsBackToTheCpuAndSaysWhy() throws IOException {
+        var cuda = org.simdnn.ops.Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assumptions.assumeFalse(cuda.probe().available(), "a GPU is here: cuda runs");
+        Path data = dir.resolve("data");
+        writeData(data, 300, 100);
+        String keep = System.getProperty("simdnn.backend");
+        try {
+            Run r = run("train", "--model", "mlp", "--epochs", "1", "--threads", "1", "--data", data.toString(),
+                    "--save", dir.resolve("m.safetensors").toString(), "--no-progress", "--backend", "cuda");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("backend: backend 'cuda' is unavailable: " + cuda.probe().reason()
+                    + "; training on the cpu backend"), r.out());
+            assertTrue(FINAL.matcher(r.out()).find(), r.out());
+            Run bad = run("train", "--model", "mlp", "--data", data.toString(), "--backend", "tpu");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().contains("no backend named 'tpu'"), bad.err());
+        } finally {
+            if (keep == null) System.clearProperty("simdnn.backend");
+            else System.setProperty("simdnn.backend", keep);
+        }
+    }
+
+    @Test
     void trainsSavesResumesAndEvaluatesThePerceptron() throws IOException {
         Path data = dir.resolve("data"), model = dir.resolve("p.safetensors");
         writeData(data, 600, 200);

@@ -17,6 +17,13 @@ import org.simdnn.tensor.Tensor;
 public interface ConvConformance {
     Backend backend();
 
+    /**
+     * The relative rounding of GEMM and convolution inputs beyond FP32: 0 for FP32 backends, the unit roundoff
+     * of TF32/BF16/FP16 for Tensor Core math. Widens the tolerances by exactly the bound it implies
+     * ({@link ConvChecks#tol(int, double)}).
+     */
+    default double gemmInputRoundoff() { return 0; }
+
     private static Tensor nhwc(float[] a, int... shape) { return Tensor.wrap(a, 0, Layout.NHWC, shape); }
 
     private static Tensor vec(float[] a) { return a == null ? null : Tensor.wrap(a, a.length); }
@@ -39,21 +46,21 @@ public interface ConvConformance {
     @Test
     default void convForwardMatchesReference() {
         for (Conv2dDesc d : ReferenceConv.cases()) {
-            ConvChecks.forward(backend().name(), d, true, fwd());
-            ConvChecks.forward(backend().name(), d, false, fwd());
+            ConvChecks.forward(backend().name(), d, true, fwd(), gemmInputRoundoff());
+            ConvChecks.forward(backend().name(), d, false, fwd(), gemmInputRoundoff());
         }
     }
 
     @Test
     default void convBackwardDataMatchesReference() {
-        for (Conv2dDesc d : ReferenceConv.cases()) ConvChecks.backwardData(backend().name(), d, bwdData());
+        for (Conv2dDesc d : ReferenceConv.cases()) ConvChecks.backwardData(backend().name(), d, bwdData(), gemmInputRoundoff());
     }
 
     @Test
     default void convBackwardWeightsMatchesReference() {
         for (Conv2dDesc d : ReferenceConv.cases()) {
-            ConvChecks.backwardWeights(backend().name(), d, true, bwdWeights());
-            ConvChecks.backwardWeights(backend().name(), d, false, bwdWeights());
+            ConvChecks.backwardWeights(backend().name(), d, true, bwdWeights(), gemmInputRoundoff());
+            ConvChecks.backwardWeights(backend().name(), d, false, bwdWeights(), gemmInputRoundoff());
         }
     }
 
@@ -64,7 +71,7 @@ public interface ConvConformance {
                 new Conv2dDesc(1, 7, 6, 4, 6, 3, 2, 2, 2, 1, 0, 0, 1, 2, 1, 2),
                 new Conv2dDesc(2, 5, 5, 3, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3),
                 Conv2dDesc.of(2, 3, 3, 5, 7, 1, 1, 0)}) {
-            ConvChecks.finiteDifferences(backend().name(), d, bwdData(), bwdWeights());
+            ConvChecks.finiteDifferences(backend().name(), d, bwdData(), bwdWeights(), gemmInputRoundoff());
         }
     }
 

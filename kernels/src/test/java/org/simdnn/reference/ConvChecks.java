@@ -10,7 +10,8 @@ import org.simdnn.ops.Conv2dDesc;
  * Convolution checks shared by the kernel tests and the backend conformance suite, over plain arrays
  * (NHWC / HWIO, offset 0). Tolerance: relative to the sum of |terms|, {@code 2·max(16, R)·eps} for a
  * reduction of length R (forward {@code kH·kW·inC/groups + 1}, backward data {@code kH·kW·outC/groups},
- * backward weights {@code N·OH·OW}).
+ * backward weights {@code N·OH·OW}), plus {@code 2u + u²} where a backend rounds its inputs to a shorter
+ * mantissa first (Tensor Cores: unit roundoff u, see {@link #tol(int, double)}).
  */
 public final class ConvChecks {
     private ConvChecks() {}
@@ -21,13 +22,23 @@ public final class ConvChecks {
         void run(Conv2dDesc d, float[] x, float[] dy, float[] dw, float[] db);
     }
 
-    public static double tol(int reduction) { return 2.0 * Math.max(16, reduction) * Math.ulp(1f); }
+    public static double tol(int reduction) { return tol(reduction, 0); }
+
+    /**
+     * The bound for a backend that rounds both inputs of every product to unit roundoff u before an FP32
+     * accumulation: each product is then off by at most {@code (2u + u²)|a||b|} whatever R is, and the
+     * accumulation adds the FP32 bound. u = 0 is plain FP32.
+     */
+    public static double tol(int reduction, double u) { return 2.0 * Math.max(16, reduction) * Math.ulp(1f) + 2 * u + u * u; }
 
     public static int inSize(Conv2dDesc d) { return d.batch() * d.inH() * d.inW() * d.inC(); }
     public static int outSize(Conv2dDesc d) { return d.batch() * d.outH() * d.outW() * d.outC(); }
     public static int wSize(Conv2dDesc d) { return d.kH() * d.kW() * d.inCPerGroup() * d.outC(); }
 
-    public static void forward(String what, Conv2dDesc d, boolean withBias, Forward f) {
+    public static void forward(String what, Conv2dDesc d, boolean withBias, Forward f) { forward(what, d, withBias, f, 0); }
+
+    /** {@link #forward} for a backend whose inputs are rounded to unit roundoff u. */
+    public static void forward(String what, Conv2dDesc d, boolean withBias, Forward f, double u) {
         float[] x = Check.random(11, inSize(d)), w = Check.random(12, wSize(d));
         float[] b = withBias ? Check.random(13, d.outC()) : null;
         float[] y = Check.random(14, outSize(d)); // garbage: outputs must be overwritten
@@ -35,19 +46,25 @@ public final class ConvChecks {
         ReferenceConv.forward(d, x, w, b, e);
         f.run(d, x, w, b, y);
         Check.close(what + " forward " + d.shapeString(), e, y, 0, e.length, 1, e.length,
-                ReferenceConv.forwardScale(d, x, w, b), tol(d.kH() * d.kW() * d.inCPerGroup() + 1));
+                ReferenceConv.forwardScale(d, x, w, b), tol(d.kH() * d.kW() * d.inCPerGroup() + 1, u));
     }
 
-    public static void backwardData(String what, Conv2dDesc d, BackwardData f) {
+    public static void backwardData(String what, Conv2dDesc d, BackwardData f) { backwardData(what, d, f, 0); }
+
+    public static void backwardData(String what, Conv2dDesc d, BackwardData f, double u) {
         float[] dy = Check.random(21, outSize(d)), w = Check.random(22, wSize(d));
         float[] dx = Check.random(23, inSize(d)), e = new float[inSize(d)];
         ReferenceConv.backwardData(d, dy, w, e);
         f.run(d, dy, w, dx);
         Check.close(what + " backward data " + d.shapeString(), e, dx, 0, e.length, 1, e.length,
-                ReferenceConv.backwardDataScale(d, dy, w), tol(d.kH() * d.kW() * d.outCPerGroup()));
+                ReferenceConv.backwardDataScale(d, dy, w), tol(d.kH() * d.kW() * d.outCPerGroup(), u));
     }
 
     public static void backwardWeights(String what, Conv2dDesc d, boolean withBias, BackwardWeights f) {
+        backwardWeights(what, d, withBias, f, 0);
+    }
+
+    public static void backwardWeights(String what, Conv2dDesc d, boolean withBias, BackwardWeights f, double u) {
         float[] x = Check.random(31, inSize(d)), dy = Check.random(32, outSize(d));
         float[] dw = Check.random(33, wSize(d)), e = new float[wSize(d)];
         float[] db = withBias ? Check.random(34, d.outC()) : null, eb = withBias ? new float[d.outC()] : null;
@@ -55,7 +72,7 @@ public final class ConvChecks {
         f.run(d, x, dy, dw, db);
         int r = d.batch() * d.outH() * d.outW();
         Check.close(what + " backward weights " + d.shapeString(), e, dw, 0, e.length, 1, e.length,
-                ReferenceConv.backwardWeightsScale(d, x, dy), tol(r));
+                ReferenceConv.backwardWeightsScale(d, x, dy), tol(r, u));
         if (withBias) {
             Check.close(what + " backward bias " + d.shapeString(), eb, db, 0, eb.length, 1, eb.length,
                     ReferenceConv.biasGradScale(d, dy), tol(r));
@@ -68,6 +85,16 @@ public final class ConvChecks {
      * double reference forward (exact up to O(h²) = 0 here, since L is bilinear; h = 1e-3).
      */
     public static void finiteDifferences(String what, Conv2dDesc d, BackwardData bd, BackwardWeights bw) {
+        finiteDifferences(what, d, bd, bw, 0);
+    }
+
+    /**
+     * {@link #finiteDifferences} for a backend whose inputs are rounded to unit roundoff u: each gradient may then
+     * be off by {@code (2u + u²)} times its sum of |terms|, at most its reduction length R (|x|, |w|, |r| <= 1).
+     */
+    public static void finiteDifferences(String what, Conv2dDesc d, BackwardData bd, BackwardWeights bw, double u) {
+        double slackX = (2 * u + u * u) * d.kH() * d.kW() * d.outCPerGroup();
+        double slackW = (2 * u + u * u) * d.batch() * d.outH() * d.outW();
         float[] x = Check.random(41, inSize(d)), w = Check.random(42, wSize(d)), r = Check.random(43, outSize(d));
         double[] xd = toDouble(x), wd = toDouble(w), rd = toDouble(r);
         float[] dx = new float[x.length], dw = new float[w.length], db = new float[d.outC()];
@@ -84,7 +111,7 @@ public final class ConvChecks {
             double down = ReferenceConv.weightedOutput(d, xd, wd, rd);
             xd[i] = keep;
             double fd = (up - down) / (2 * h);
-            assertEquals(fd, dx[i], 1e-4 * (1 + Math.abs(fd)), what + " dL/dx[" + i + "] by finite differences, "
+            assertEquals(fd, dx[i], 1e-4 * (1 + Math.abs(fd)) + slackX, what + " dL/dx[" + i + "] by finite differences, "
                     + d.shapeString());
         }
         for (int t = 0; t < Math.min(40, w.length); t++) {
@@ -96,7 +123,7 @@ public final class ConvChecks {
             double down = ReferenceConv.weightedOutput(d, xd, wd, rd);
             wd[i] = keep;
             double fd = (up - down) / (2 * h);
-            assertEquals(fd, dw[i], 1e-4 * (1 + Math.abs(fd)), what + " dL/dw[" + i + "] by finite differences, "
+            assertEquals(fd, dw[i], 1e-4 * (1 + Math.abs(fd)) + slackW, what + " dL/dw[" + i + "] by finite differences, "
                     + d.shapeString());
         }
         // dL/dbias = sum of r over pixels (bias adds to every output pixel).

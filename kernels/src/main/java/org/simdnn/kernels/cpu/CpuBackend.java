@@ -21,31 +21,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
-        String op = "conv2dForward " + d.shapeString();
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "w", w, d.weightShape());
-        if (bias != null) Tensors.requireSize(op, "bias", bias, d.outC());
-        Tensors.requireShape(op, "y", y, d.outputShape());
+        OpChecks.conv2dForward(d, x, w, bias, y);
         ConvPlanner.forward(d, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(),
                 bias == null ? 0 : bias.offset(), y.data(), y.offset());
     }
 
     @Override
     public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
-        String op = "conv2dBackwardData " + d.shapeString();
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "w", w, d.weightShape());
-        Tensors.requireShape(op, "dx", dx, d.inputShape());
+        OpChecks.conv2dBackwardData(d, dy, w, dx);
         ConvPlanner.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());
     }
 
     @Override
     public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) {
-        String op = "conv2dBackwardWeights " + d.shapeString();
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "dw", dw, d.weightShape());
-        if (dbias != null) Tensors.requireSize(op, "dbias", dbias, d.outC());
+        OpChecks.conv2dBackwardWeights(d, x, dy, dw, dbias);
         ConvPlanner.backwardWeights(d, x.data(), x.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
                 dbias == null ? null : dbias.data(), dbias == null ? 0 : dbias.offset());
     }

@@ -21,6 +21,7 @@ import org.simdnn.kernels.pool.F32MaxPool2x2;
 import org.simdnn.ops.Activation;
 import org.simdnn.ops.AdamStep;
 import org.simdnn.ops.BatchNormDesc;
+import org.simdnn.ops.OpChecks;
 import org.simdnn.ops.Pool2dDesc;
 import org.simdnn.ops.SgdStep;
 import org.simdnn.ops.Tensors;
@@ -121,13 +122,7 @@ final class CpuOps {
     // ---- pooling -----------------------------------------------------------------------------------
 
     static void maxPoolForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
-        String op = "maxPool2dForward";
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "y", y, d.outputShape());
-        if (argmax == null || argmax.length < y.size()) {
-            throw new IllegalArgumentException(op + ": argmax needs " + y.size() + " ints for y " + y.shapeString()
-                    + ", has " + (argmax == null ? "null" : argmax.length));
-        }
+        OpChecks.maxPoolForward(d, x, y, argmax);
         if (F32MaxPool2x2.applies(d)) {
             split(d.batch() * d.outH(), d.outW() * d.channels() * 4,
                     (w, a, b) -> F32MaxPool2x2.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));
@@ -138,13 +133,7 @@ final class CpuOps {
     }
 
     static void maxPoolBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {
-        String op = "maxPool2dBackward";
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "dx", dx, d.inputShape());
-        if (argmax == null || argmax.length < dy.size()) {
-            throw new IllegalArgumentException(op + ": argmax needs " + dy.size() + " ints for dy " + dy.shapeString()
-                    + ", has " + (argmax == null ? "null" : argmax.length));
-        }
+        OpChecks.maxPoolBackward(d, dy, argmax, dx);
         int perIn = d.inH() * d.inW() * d.channels();
         if (F32MaxPool2x2.applies(d)) {
             split(d.batch(), perIn, (w, a, b) -> F32MaxPool2x2.backward(d, dy.data(), dy.offset(), argmax, dx.data(),
@@ -158,17 +147,13 @@ final class CpuOps {
     }
 
     static void avgPoolForward(Pool2dDesc d, Tensor x, Tensor y) {
-        String op = "avgPool2dForward";
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "y", y, d.outputShape());
+        OpChecks.avgPoolForward(d, x, y);
         split(d.batch() * d.outH(), d.outW() * d.channels() * d.kH() * d.kW(),
                 (w, a, b) -> F32AvgPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
     }
 
     static void avgPoolBackward(Pool2dDesc d, Tensor dy, Tensor dx) {
-        String op = "avgPool2dBackward";
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "dx", dx, d.inputShape());
+        OpChecks.avgPoolBackward(d, dy, dx);
         int perIn = d.inH() * d.inW() * d.channels();
         split(d.batch(), perIn, (w, a, b) -> {
             Arrays.fill(dx.data(), dx.offset() + a * perIn, dx.offset() + b * perIn, 0f);
@@ -178,26 +163,10 @@ final class CpuOps {
 
     // ---- batch norm --------------------------------------------------------------------------------
 
-    private static void requireBnInput(String op, BatchNormDesc d, String name, Tensor t) {
-        if (t == null || t.size() != d.rows() * d.channels() || t.dim(t.rank() - 1) != d.channels()) {
-            throw new IllegalArgumentException(op + ": " + name + " must be rows x channels = " + d.rows() + " x "
-                    + d.channels() + " with channels last, got " + (t == null ? "null" : t.shapeString()));
-        }
-        Tensors.requireContiguous(op, t);
-    }
-
     static void batchNormTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                   Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        String op = "batchNormForwardTraining";
+        OpChecks.batchNormTraining(d, x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd);
         int c = d.channels(), rows = d.rows();
-        requireBnInput(op, d, "x", x);
-        Tensors.requireSameShape(op, x, y);
-        Tensors.requireSize(op, "gamma", gamma, c);
-        Tensors.requireSize(op, "beta", beta, c);
-        Tensors.requireSize(op, "runningMean", runningMean, c);
-        Tensors.requireSize(op, "runningVar", runningVar, c);
-        Tensors.requireSize(op, "saveMean", saveMean, c);
-        Tensors.requireSize(op, "saveInvStd", saveInvStd, c);
         float[] xs = x.data();
         int xo = x.offset();
         float[] shift = Arrays.copyOfRange(xs, xo, xo + c);
@@ -234,14 +203,8 @@ final class CpuOps {
 
     static void batchNormInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                    Tensor runningVar, Tensor y) {
-        String op = "batchNormForwardInference";
+        OpChecks.batchNormInference(d, x, gamma, beta, runningMean, runningVar, y);
         int c = d.channels();
-        requireBnInput(op, d, "x", x);
-        Tensors.requireSameShape(op, x, y);
-        Tensors.requireSize(op, "gamma", gamma, c);
-        Tensors.requireSize(op, "beta", beta, c);
-        Tensors.requireSize(op, "runningMean", runningMean, c);
-        Tensors.requireSize(op, "runningVar", runningVar, c);
         float[] scale = new float[c];
         for (int j = 0; j < c; j++) {
             double inv = 1 / Math.sqrt((double) runningVar.data()[runningVar.offset() + j] + d.epsilon());
@@ -255,20 +218,8 @@ final class CpuOps {
 
     static void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
                                   Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
-        String op = "batchNormBackward";
+        OpChecks.batchNormBackward(d, x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
         int c = d.channels(), rows = d.rows();
-        requireBnInput(op, d, "x", x);
-        Tensors.requireSameShape(op, x, dy);
-        Tensors.requireSameShape(op, x, dx);
-        if (d.fusedRelu()) {
-            if (y == null) throw new IllegalArgumentException(op + ": fusedRelu needs y to mask dy, got null");
-            Tensors.requireSameShape(op, x, y);
-        }
-        Tensors.requireSize(op, "gamma", gamma, c);
-        Tensors.requireSize(op, "saveMean", saveMean, c);
-        Tensors.requireSize(op, "saveInvStd", saveInvStd, c);
-        Tensors.requireSize(op, "dgamma", dgamma, c);
-        Tensors.requireSize(op, "dbeta", dbeta, c);
         boolean relu = d.fusedRelu();
         float[] ys = relu ? y.data() : null;
         int yo = relu ? y.offset() : 0;
@@ -300,30 +251,17 @@ final class CpuOps {
     // ---- activations -------------------------------------------------------------------------------
 
     static void activationForward(Activation act, float alpha, Tensor x, Tensor y) {
-        String op = "activationForward(" + act + ")";
-        if (act == null) throw new IllegalArgumentException("activationForward: activation is null");
-        Tensors.requireSameShape(op, x, y);
+        OpChecks.activationForward(act, x, y);
         split(x.size(), 1, (w, a, b) -> F32Activation.forward(act, alpha, x.data(), x.offset() + a, y.data(),
                 y.offset() + a, b - a));
     }
 
     static void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        if (act == null) throw new IllegalArgumentException("activationBackward: activation is null");
-        String op = "activationBackward(" + act + ")";
-        boolean needsY = act == Activation.TANH || act == Activation.SIGMOID;
-        boolean needsX = act == Activation.RELU || act == Activation.LEAKY_RELU;
-        Tensors.requireSameShape(op, dy, dx);
-        if (needsX || x != null) requireSame(op, "x", x, dy);
-        if (needsY || y != null) requireSame(op, "y", y, dy);
+        OpChecks.activationBackward(act, x, y, dy, dx);
         float[] xs = x == null ? null : x.data(), ys = y == null ? null : y.data();
         int xo = x == null ? 0 : x.offset(), yo = y == null ? 0 : y.offset();
         split(dy.size(), 1, (w, a, b) -> F32Activation.backward(act, alpha, xs, xo + a, ys, yo + a, dy.data(),
                 dy.offset() + a, dx.data(), dx.offset() + a, b - a));
-    }
-
-    private static void requireSame(String op, String name, Tensor t, Tensor like) {
-        if (t == null) throw new IllegalArgumentException(op + ": " + name + " is null, expected " + like.shapeString());
-        Tensors.requireSameShape(op, t, like);
     }
 
     static void preluForward(Tensor x, Tensor slope, Tensor y) {
@@ -357,46 +295,19 @@ final class CpuOps {
 
     // ---- softmax and losses ------------------------------------------------------------------------
 
-    private static int classes(String op, Tensor x) {
-        if (x == null || x.rank() < 1 || x.dim(x.rank() - 1) < 1) {
-            throw new IllegalArgumentException(op + ": needs [rows, classes] with classes >= 1, got "
-                    + (x == null ? "null" : x.shapeString()));
-        }
-        return x.dim(x.rank() - 1);
-    }
-
     static void softmax(Tensor x, Tensor y) {
-        int k = classes("softmax", x);
-        Tensors.requireSameShape("softmax", x, y);
+        int k = OpChecks.softmax("softmax", x, y);
         split(x.size() / k, k, (w, a, b) -> F32Softmax.softmax(x.data(), x.offset(), y.data(), y.offset(), k, a, b));
     }
 
     static void logSoftmax(Tensor x, Tensor y) {
-        int k = classes("logSoftmax", x);
-        Tensors.requireSameShape("logSoftmax", x, y);
+        int k = OpChecks.softmax("logSoftmax", x, y);
         split(x.size() / k, k, (w, a, b) -> F32Softmax.logSoftmax(x.data(), x.offset(), y.data(), y.offset(), k, a, b));
     }
 
     static float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits) {
-        String op = "softmaxCrossEntropy";
-        int k = classes(op, logits);
-        Tensors.requireContiguous(op, logits);
-        if (dlogits != null) Tensors.requireSameShape(op, logits, dlogits);
+        int k = OpChecks.softmaxCrossEntropy(logits, labels, labelSmoothing, dlogits);
         int rows = logits.size() / k;
-        if (rows < 1) throw new IllegalArgumentException(op + ": logits " + logits.shapeString() + " have no rows");
-        if (labels == null || labels.length != rows) {
-            throw new IllegalArgumentException(op + ": logits " + logits.shapeString() + " need " + rows + " labels, got "
-                    + (labels == null ? "null" : labels.length));
-        }
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException(op + ": label smoothing must be in [0, 1], got " + labelSmoothing);
-        }
-        for (int r = 0; r < rows; r++) {
-            if (labels[r] < 0 || labels[r] >= k) {
-                throw new IllegalArgumentException(op + ": label " + labels[r] + " at row " + r + " outside [0, " + k
-                        + ") for logits " + logits.shapeString());
-            }
-        }
         float[] dl = dlogits == null ? null : dlogits.data();
         int dlo = dlogits == null ? 0 : dlogits.offset();
         int chunks = chunks(rows, k);
@@ -414,7 +325,7 @@ final class CpuOps {
         String op = "dropoutForward";
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(op + ": p must be in [0, 1], got " + p);
         Tensors.requireSameShape(op, x, y);
-        requireSame(op, "mask", mask, x);
+        OpChecks.requireSame(op, "mask", mask, x);
         int thr = F32Dropout.threshold(p);
         float scale = p >= 1 ? 0f : 1f / (1f - p);
         split(x.size(), 1, (w, a, b) -> F32Dropout.forward(seed, thr, scale, x.data(), x.offset(), y.data(), y.offset(),
@@ -424,7 +335,7 @@ final class CpuOps {
     static void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
         String op = "dropoutBackward";
         Tensors.requireSameShape(op, dy, dx);
-        requireSame(op, "mask", mask, dy);
+        OpChecks.requireSame(op, "mask", mask, dy);
         mul(op, dy, mask, dx);
     }
 
@@ -513,22 +424,15 @@ final class CpuOps {
     // ---- optimizers --------------------------------------------------------------------------------
 
     static void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor buf) {
-        String op = "sgdStep";
-        if (s == null) throw new IllegalArgumentException(op + ": step is null");
-        Tensors.requireSameShape(op, w, grad);
+        OpChecks.sgdStep(s, w, grad, buf);
         boolean mom = s.momentum() != 0f;
-        if (mom) requireSame(op, "momentumBuffer", buf, w);
         float[] bs = mom ? buf.data() : null;
         int bo = mom ? buf.offset() : 0;
         split(w.size(), 1, (k, a, b) -> F32SgdStep.step(s, w.data(), w.offset(), grad.data(), grad.offset(), bs, bo, a, b));
     }
 
     static void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v) {
-        String op = "adamStep";
-        if (s == null) throw new IllegalArgumentException(op + ": step is null");
-        Tensors.requireSameShape(op, w, grad);
-        requireSame(op, "m", m, w);
-        requireSame(op, "v", v, w);
+        OpChecks.adamStep(s, w, grad, m, v);
         split(w.size(), 1, (k, a, b) -> F32AdamStep.step(s, w.data(), w.offset(), grad.data(), grad.offset(), m.data(),
                 m.offset(), v.data(), v.offset(), a, b));
     }

@@ -72,11 +72,7 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
         if (d.groups() != 1) { cpu(Op.CONV2D_FORWARD).conv2dForward(d, x, w, bias, y); return; }
-        String op = "conv2dForward " + d.shapeString();
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "w", w, d.weightShape());
-        Tensors.requireShape(op, "y", y, d.outputShape());
-        if (bias != null) Tensors.requireShape(op, "bias", bias, d.outC());
+        OpChecks.conv2dForward(d, x, w, bias, y);
         int kk = d.kH() * d.kW() * d.inC(), pix = d.outH() * d.outW(), outC = d.outC();
         if (direct(d)) {
             OpenBlas.sgemm(false, false, d.batch() * pix, outC, kk, 1f, x.data(), x.offset(), kk, w.data(), w.offset(),
@@ -104,10 +100,7 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
         if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_DATA).conv2dBackwardData(d, dy, w, dx); return; }
-        String op = "conv2dBackwardData " + d.shapeString();
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "w", w, d.weightShape());
-        Tensors.requireShape(op, "dx", dx, d.inputShape());
+        OpChecks.conv2dBackwardData(d, dy, w, dx);
         int kk = d.kH() * d.kW() * d.inC(), pix = d.outH() * d.outW(), outC = d.outC();
         if (direct(d)) { // dx[N*H*W, inC] = dy[N*H*W, outC] * W[inC, outC]^T
             OpenBlas.sgemm(false, true, d.batch() * pix, kk, outC, 1f, dy.data(), dy.offset(), outC, w.data(),
@@ -128,11 +121,7 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) {
         if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_WEIGHTS).conv2dBackwardWeights(d, x, dy, dw, dbias); return; }
-        String op = "conv2dBackwardWeights " + d.shapeString();
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "dy", dy, d.outputShape());
-        Tensors.requireShape(op, "dw", dw, d.weightShape());
-        if (dbias != null) Tensors.requireShape(op, "dbias", dbias, d.outC());
+        OpChecks.conv2dBackwardWeights(d, x, dy, dw, dbias);
         int kk = d.kH() * d.kW() * d.inC(), pix = d.outH() * d.outW(), outC = d.outC();
         if (direct(d)) { // dW[inC, outC] = x[N*H*W, inC]^T * dy[N*H*W, outC]
             OpenBlas.sgemm(true, false, kk, outC, d.batch() * pix, 1f, x.data(), x.offset(), kk, dy.data(), dy.offset(),

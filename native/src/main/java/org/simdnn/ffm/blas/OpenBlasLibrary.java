@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.simdnn.ffm.NativeExtractor;
 
 /**
  * The one copy of OpenBLAS this process calls: extracted from the bytedeco jar, opened with
@@ -60,19 +61,10 @@ final class OpenBlasLibrary {
     record Loaded(OpenBlasLibrary lib, String failure) {}
 
     private static final class Holder {
-        static final Loaded LOADED = load(cacheRoot());
+        static final Loaded LOADED = load(NativeExtractor.cacheRoot());
     }
 
     static Loaded get() { return Holder.LOADED; }
-
-    /** {@code -Dsimdnn.cache.dir}, else {@code $XDG_CACHE_HOME/simdnn}, else {@code ~/.cache/simdnn}. */
-    static Path cacheRoot() {
-        String prop = System.getProperty("simdnn.cache.dir", "").trim();
-        if (!prop.isEmpty()) return Path.of(prop);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "simdnn");
-        return Path.of(System.getProperty("user.home"), ".cache", "simdnn");
-    }
 
     /** "linux-x86_64" etc. as bytedeco names its classifiers, or null where it ships none we can load. */
     static String platform() {

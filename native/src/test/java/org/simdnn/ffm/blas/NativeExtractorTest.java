@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.simdnn.ffm.NativeExtractor;
 
 /**
  * Extraction into fresh roots (never loaded from: a second dlopen of another copy would give this process a

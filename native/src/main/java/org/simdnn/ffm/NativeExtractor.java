@@ -1,4 +1,4 @@
-package org.simdnn.ffm.blas;
+package org.simdnn.ffm;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +27,9 @@ import java.util.zip.CRC32;
  * race uses the winner's copy. An existing directory is trusted only if every file has the size and CRC-32
  * that the jar's central directory records for it; a damaged one is moved aside and replaced.
  */
-final class NativeExtractor {
+public final class NativeExtractor {
     /** One library: its class-path resource and whether loading can go on without it. */
-    record Item(String resource, String fileName, boolean required) {}
+    public record Item(String resource, String fileName, boolean required) {}
 
     private record Expected(Item item, URL url, long size, long crc) {}
 
@@ -40,14 +40,14 @@ final class NativeExtractor {
      *
      * @throws IOException naming what is missing, unreadable or unwritable
      */
-    static Path extract(ClassLoader loader, Path root, String dirName, List<Item> items) throws IOException {
+    public static Path extract(ClassLoader loader, Path root, String dirName, List<Item> items) throws IOException {
         List<Expected> expected = new ArrayList<>();
         for (Item it : items) {
             URL url = loader.getResource(it.resource());
             if (url == null) {
                 if (it.required()) {
                     throw new NoSuchFileException(it.resource(), null, "not on the class path (no natives for this "
-                            + "platform: add org.bytedeco:openblas with the matching classifier)");
+                            + "platform in the jars)");
                 }
                 continue;
             }
@@ -84,6 +84,15 @@ final class NativeExtractor {
                 // someone else moved it already
             }
         }
+    }
+
+    /** {@code -Dsimdnn.cache.dir}, else {@code $XDG_CACHE_HOME/simdnn}, else {@code ~/.cache/simdnn}. */
+    public static Path cacheRoot() {
+        String prop = System.getProperty("simdnn.cache.dir", "").trim();
+        if (!prop.isEmpty()) return Path.of(prop);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "simdnn");
+        return Path.of(System.getProperty("user.home"), ".cache", "simdnn");
     }
 
     private static Expected describe(Item it, URL url) throws IOException {

@@ -1,0 +1,449 @@
+package org.simdnn.ffm.cuda;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.simdnn.kernels.gemm.GemmArgs;
+import org.simdnn.ops.*;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * The {@link Backend} on an NVIDIA GPU (sm_80+), through {@code libsimdnn_cuda.so}. GEMM, convolution (groups == 1),
+ * pooling, batch norm, activations, softmax / cross-entropy and the SGD/Adam steps run on the device; the rest
+ * (grouped convolution, PReLU, dropout, element-wise ops, reductions) forwards to the CPU backend, which
+ * {@link #supports} reports and stderr notes once per op.
+ *
+ * <p><b>Memory.</b> Every op copies its operands to the device and its results back, inside one
+ * {@link DeviceArena} that frees everything when the op returns: correct and simple, and slow for small ops
+ * (parameters do not stay on the device between ops).
+ *
+ * <p><b>The padding rule.</b> The Tensor Core kernels want whole 8-element groups: GEMM m, n, k and convolution
+ * batch, input and output channels are rounded up to multiples of 8 while the operands are staged for the
+ * copy, with zeros, and results are cropped on the way back. Padded rows and channels contribute exact zeros,
+ * so callers never see the padding.
+ *
+ * <p>{@link CudaMath} picks FP32 or TF32/BF16/FP16 Tensor Cores for GEMM and convolution; the other ops are FP32
+ * with double accumulation in their reductions.
+ */
+public final class CudaBackend implements Backend {
+    private final CudaLibrary lib;
+    private final CudaMath math;
+    private final String device;
+    private volatile Backend cpu;
+    private final Set<Op> noted = ConcurrentHashMap.newKeySet();
+
+    /** With {@code -Dsimdnn.cuda.math} (default TF32). */
+    public CudaBackend() { this(CudaMath.fromProperty()); }
+
+    /** Throws {@link IllegalStateException} with the reason if the library, driver or GPU is missing. */
+    public CudaBackend(CudaMath math) {
+        CudaLibrary.Loaded l = CudaLibrary.get();
+        if (l.lib() == null) throw new IllegalStateException("CUDA is unavailable: " + l.failure());
+        Availability a = l.lib().probe();
+        if (!a.available()) throw new IllegalStateException("CUDA is unavailable: " + a.reason());
+        this.lib = l.lib();
+        this.math = math;
+        this.device = a.reason();
+    }
+
+    /** Whether the library, a driver and an sm_80+ GPU are here, or why not. */
+    public static Availability availability() {
+        CudaLibrary.Loaded l = CudaLibrary.get();
+        return l.lib() == null ? Availability.no(l.failure()) : l.lib().probe();
+    }
+
+    public CudaMath math() { return math; }
+
+    @Override public String name() { return "cuda"; }
+
+    @Override
+    public String describe() {
+        return "CUDA " + device + ", GEMM/conv math " + math + ", per-op host<->device copies; other ops: "
+                + cpu().describe();
+    }
+
+    @Override
+    public boolean supports(Op op) {
+        return switch (op) {
+            case PRELU_FORWARD, PRELU_BACKWARD, DROPOUT_FORWARD, DROPOUT_BACKWARD, ADD, MUL, SCALE, AXPY, BIAS_ADD,
+                 SUM_ROWS, SUM, SUM_SQUARES -> false;
+            default -> true; // CONV2D_* with groups > 1 still forwards, per call
+        };
+    }
+
+    private Backend cpu() {
+        Backend b = cpu;
+        if (b == null) cpu = b = Backends.cpu();
+        return b;
+    }
+
+    private Backend cpu(Op op) {
+        Backend b = cpu();
+        if (noted.add(op)) System.err.println("simdnn: backend cuda forwards " + op + " to " + b.name());
+        return b;
+    }
+
+    static int up8(int v) { return (v + 7) & ~7; }
+
+    private static long bytes(long floats) { return floats * Float.BYTES; }
+
+    // ---- staging with padding -------------------------------------------------------------------------------
+
+    /**
+     * Copies {@code src} viewed as [outer, inner, cols] into a zeroed host segment of [outerP, innerP, colsP]
+     * (each at least as large), leaving the padding zero.
+     */
+    private static MemorySegment pad(DeviceArena dev, float[] src, int off, int outer, int inner, int cols,
+                                     int outerP, int innerP, int colsP) {
+        MemorySegment h = dev.host(bytes((long) outerP * innerP * colsP));
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                MemorySegment.copy(src, off + (o * inner + i) * cols, h, JAVA_FLOAT,
+                        bytes(((long) o * innerP + i) * colsP), cols);
+            }
+        }
+        return h;
+    }
+
+    /** The inverse of {@link #pad}: the [outer, inner, cols] corner of a padded host segment into dst. */
+    private static void crop(MemorySegment h, int outer, int inner, int cols, int innerP, int colsP, float[] dst,
+                             int off) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                MemorySegment.copy(h, JAVA_FLOAT, bytes(((long) o * innerP + i) * colsP), dst,
+                        off + (o * inner + i) * cols, cols);
+            }
+        }
+    }
+
+    private MemorySegment upload(DeviceArena dev, Tensor t) { return dev.upload(t.data(), t.offset(), t.size()); }
+
+    private void download(DeviceArena dev, MemorySegment d, Tensor t) { dev.download(d, t.data(), t.offset(), t.size()); }
+
+    private static MemorySegment ptr(MemorySegment p) { return p == null ? MemorySegment.NULL : p; }
+
+    // ---- dense algebra --------------------------------------------------------------------------------------
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA, int lda,
+                      float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
+        GemmArgs.check(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
+        if (m == 0 || n == 0) return;
+        int m8 = up8(m), n8 = up8(n), k8 = up8(k);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ha = dev.host(bytes((long) m8 * k8)), hb = dev.host(bytes((long) k8 * n8));
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    ha.setAtIndex(JAVA_FLOAT, (long) i * k8 + p, transA ? a[offA + p * lda + i] : a[offA + i * lda + p]);
+                }
+            }
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    hb.setAtIndex(JAVA_FLOAT, (long) p * n8 + j, transB ? b[offB + j * ldb + p] : b[offB + p * ldb + j]);
+                }
+            }
+            MemorySegment hc = dev.host(bytes((long) m8 * n8));
+            if (beta != 0f) { // beta == 0 never reads C
+                for (int i = 0; i < m; i++) MemorySegment.copy(c, offC + i * ldc, hc, JAVA_FLOAT, bytes((long) i * n8), n);
+            }
+            MemorySegment dc = dev.upload(hc);
+            lib.check(CudaFunction.GEMM, math.code, m8, n8, k8, alpha, dev.upload(ha), dev.upload(hb), beta, dc,
+                    DeviceArena.STREAM);
+            dev.download(dc, hc);
+            for (int i = 0; i < m; i++) MemorySegment.copy(hc, JAVA_FLOAT, bytes((long) i * n8), c, offC + i * ldc, n);
+        }
+    }
+
+    // ---- convolution ----------------------------------------------------------------------------------------
+
+    /** The 16 ints that open every sd_conv2d_* call: math and the padded shape. */
+    private Object[] convArgs(Conv2dDesc d, Object... pointers) {
+        Object[] args = new Object[16 + pointers.length];
+        int[] s = {math.code, up8(d.batch()), d.inH(), d.inW(), up8(d.inC()), up8(d.outC()), d.kH(), d.kW(),
+                d.strideH(), d.strideW(), d.padTop(), d.padLeft(), d.dilationH(), d.dilationW(), d.outH(), d.outW()};
+        for (int i = 0; i < 16; i++) args[i] = s[i];
+        System.arraycopy(pointers, 0, args, 16, pointers.length);
+        return args;
+    }
+
+    /** An NHWC activation [n, h, w, c] staged as [up8(n), h, w, up8(c)]. */
+    private static MemorySegment stageImage(DeviceArena dev, Tensor t, int n, int pixels, int c) {
+        return dev.upload(pad(dev, t.data(), t.offset(), n * pixels, 1, c, up8(n) * pixels, 1, up8(c)));
+    }
+
+    /** HWIO weights [kh*kw, c, k] staged as [kh*kw, up8(c), up8(k)]. */
+    private static MemorySegment stageWeights(DeviceArena dev, Conv2dDesc d, Tensor w) {
+        int taps = d.kH() * d.kW();
+        return dev.upload(pad(dev, w.data(), w.offset(), taps, d.inC(), d.outC(), taps, up8(d.inC()), up8(d.outC())));
+    }
+
+    @Override
+    public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        OpChecks.conv2dForward(d, x, w, bias, y);
+        if (d.groups() != 1) { cpu(Op.CONV2D_FORWARD).conv2dForward(d, x, w, bias, y); return; }
+        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), k8 = up8(d.outC());
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dx = stageImage(dev, x, d.batch(), inPix, d.inC()), dw = stageWeights(dev, d, w);
+            MemorySegment db = bias == null ? MemorySegment.NULL
+                    : dev.upload(pad(dev, bias.data(), bias.offset(), 1, 1, d.outC(), 1, 1, k8));
+            MemorySegment hy = dev.host(bytes((long) up8(d.batch()) * outPix * k8));
+            MemorySegment dy = dev.alloc(hy.byteSize());
+            lib.check(CudaFunction.CONV2D_FORWARD, convArgs(d, dx, dw, db, dy, DeviceArena.STREAM));
+            dev.download(dy, hy);
+            crop(hy, d.batch() * outPix, 1, d.outC(), 1, k8, y.data(), y.offset());
+        }
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
+        OpChecks.conv2dBackwardData(d, dy, w, dx);
+        if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_DATA).conv2dBackwardData(d, dy, w, dx); return; }
+        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), c8 = up8(d.inC());
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ddy = stageImage(dev, dy, d.batch(), outPix, d.outC()), dw = stageWeights(dev, d, w);
+            MemorySegment hx = dev.host(bytes((long) up8(d.batch()) * inPix * c8));
+            MemorySegment ddx = dev.alloc(hx.byteSize());
+            lib.check(CudaFunction.CONV2D_BACKWARD_DATA, convArgs(d, ddy, dw, ddx, DeviceArena.STREAM));
+            dev.download(ddx, hx);
+            crop(hx, d.batch() * inPix, 1, d.inC(), 1, c8, dx.data(), dx.offset());
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) {
+        OpChecks.conv2dBackwardWeights(d, x, dy, dw, dbias);
+        if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_WEIGHTS).conv2dBackwardWeights(d, x, dy, dw, dbias); return; }
+        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), taps = d.kH() * d.kW();
+        int c8 = up8(d.inC()), k8 = up8(d.outC());
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dx = stageImage(dev, x, d.batch(), inPix, d.inC());
+            MemorySegment ddy = stageImage(dev, dy, d.batch(), outPix, d.outC());
+            MemorySegment hw = dev.host(bytes((long) taps * c8 * k8)), hb = dev.host(bytes(k8));
+            MemorySegment ddw = dev.alloc(hw.byteSize()), ddb = dbias == null ? MemorySegment.NULL : dev.alloc(hb.byteSize());
+            lib.check(CudaFunction.CONV2D_BACKWARD_WEIGHTS, convArgs(d, dx, ddy, ddw, ddb, DeviceArena.STREAM));
+            dev.download(ddw, hw);
+            crop(hw, taps, d.inC(), d.outC(), c8, k8, dw.data(), dw.offset());
+            if (dbias != null) {
+                dev.download(ddb, hb);
+                crop(hb, 1, 1, d.outC(), 1, k8, dbias.data(), dbias.offset());
+            }
+        }
+    }
+
+    // ---- pooling --------------------------------------------------------------------------------------------
+
+    private Object[] poolArgs(Pool2dDesc d, Object... pointers) {
+        Object[] args = new Object[12 + pointers.length];
+        int[] s = {d.batch(), d.inH(), d.inW(), d.channels(), d.kH(), d.kW(), d.strideH(), d.strideW(), d.padTop(),
+                d.padLeft(), d.outH(), d.outW()};
+        for (int i = 0; i < 12; i++) args[i] = s[i];
+        System.arraycopy(pointers, 0, args, 12, pointers.length);
+        return args;
+    }
+
+    @Override
+    public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
+        OpChecks.maxPoolForward(d, x, y, argmax);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dy = dev.alloc(bytes(y.size())), darg = dev.alloc((long) y.size() * Integer.BYTES);
+            lib.check(CudaFunction.MAXPOOL_FORWARD, poolArgs(d, upload(dev, x), dy, darg, DeviceArena.STREAM));
+            download(dev, dy, y);
+            dev.download(darg, argmax, 0, y.size());
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {
+        OpChecks.maxPoolBackward(d, dy, argmax, dx);
+        OpChecks.argmaxWithinImages(d, argmax);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ddx = dev.alloc(bytes(dx.size()));
+            lib.check(CudaFunction.MAXPOOL_BACKWARD, poolArgs(d, upload(dev, dy), dev.upload(argmax, 0, dy.size()), ddx,
+                    DeviceArena.STREAM));
+            download(dev, ddx, dx);
+        }
+    }
+
+    @Override
+    public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) {
+        OpChecks.avgPoolForward(d, x, y);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dy = dev.alloc(bytes(y.size()));
+            lib.check(CudaFunction.AVGPOOL_FORWARD, poolArgs(d, upload(dev, x), dy, DeviceArena.STREAM));
+            download(dev, dy, y);
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx) {
+        OpChecks.avgPoolBackward(d, dy, dx);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ddx = dev.alloc(bytes(dx.size()));
+            lib.check(CudaFunction.AVGPOOL_BACKWARD, poolArgs(d, upload(dev, dy), ddx, DeviceArena.STREAM));
+            download(dev, ddx, dx);
+        }
+    }
+
+    // ---- batch norm -----------------------------------------------------------------------------------------
+
+    @Override
+    public void batchNormForwardTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                         Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
+        OpChecks.batchNormTraining(d, x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment rm = upload(dev, runningMean), rv = upload(dev, runningVar);
+            MemorySegment dy = dev.alloc(bytes(y.size()));
+            MemorySegment sm = dev.alloc(bytes(d.channels())), si = dev.alloc(bytes(d.channels()));
+            lib.check(CudaFunction.BATCHNORM_FORWARD_TRAINING, d.rows(), d.channels(), d.epsilon(), d.momentum(),
+                    d.fusedRelu() ? 1 : 0, upload(dev, x), upload(dev, gamma), upload(dev, beta), rm, rv, dy, sm, si,
+                    DeviceArena.STREAM);
+            download(dev, dy, y);
+            download(dev, sm, saveMean);
+            download(dev, si, saveInvStd);
+            download(dev, rm, runningMean);
+            download(dev, rv, runningVar);
+        }
+    }
+
+    @Override
+    public void batchNormForwardInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                          Tensor runningVar, Tensor y) {
+        OpChecks.batchNormInference(d, x, gamma, beta, runningMean, runningVar, y);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dy = dev.alloc(bytes(y.size()));
+            lib.check(CudaFunction.BATCHNORM_FORWARD_INFERENCE, d.rows(), d.channels(), d.epsilon(),
+                    d.fusedRelu() ? 1 : 0, upload(dev, x), upload(dev, gamma), upload(dev, beta),
+                    upload(dev, runningMean), upload(dev, runningVar), dy, DeviceArena.STREAM);
+            download(dev, dy, y);
+        }
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormDesc d, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
+                                  Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        OpChecks.batchNormBackward(d, x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ddx = dev.alloc(bytes(dx.size()));
+            MemorySegment dg = dev.alloc(bytes(d.channels())), db = dev.alloc(bytes(d.channels()));
+            MemorySegment dyy = d.fusedRelu() ? upload(dev, y) : MemorySegment.NULL;
+            lib.check(CudaFunction.BATCHNORM_BACKWARD, d.rows(), d.channels(), d.fusedRelu() ? 1 : 0, upload(dev, x),
+                    dyy, upload(dev, dy), upload(dev, gamma), upload(dev, saveMean), upload(dev, saveInvStd), ddx, dg,
+                    db, DeviceArena.STREAM);
+            download(dev, ddx, dx);
+            download(dev, dg, dgamma);
+            download(dev, db, dbeta);
+        }
+    }
+
+    // ---- activations ----------------------------------------------------------------------------------------
+
+    @Override
+    public void activationForward(Activation act, float alpha, Tensor x, Tensor y) {
+        OpChecks.activationForward(act, x, y);
+        if (x.size() == 0) return;
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dy = dev.alloc(bytes(y.size()));
+            lib.check(CudaFunction.ACTIVATION_FORWARD, act.ordinal(), alpha, (long) x.size(), upload(dev, x), dy,
+                    DeviceArena.STREAM);
+            download(dev, dy, y);
+        }
+    }
+
+    @Override
+    public void activationBackward(Activation act, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        OpChecks.activationBackward(act, x, y, dy, dx);
+        if (dy.size() == 0) return;
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment ddx = dev.alloc(bytes(dx.size()));
+            MemorySegment dxx = x == null ? MemorySegment.NULL : upload(dev, x);
+            MemorySegment dyy = y == null ? MemorySegment.NULL : upload(dev, y);
+            lib.check(CudaFunction.ACTIVATION_BACKWARD, act.ordinal(), alpha, (long) dy.size(), dxx, dyy,
+                    upload(dev, dy), ddx, DeviceArena.STREAM);
+            download(dev, ddx, dx);
+        }
+    }
+
+    // ---- softmax and losses ---------------------------------------------------------------------------------
+
+    private void softmax(String op, boolean log, Tensor x, Tensor y) {
+        int k = OpChecks.softmax(op, x, y);
+        int rows = x.size() / k;
+        if (rows == 0) return;
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dy = dev.alloc(bytes(y.size()));
+            lib.check(CudaFunction.SOFTMAX, rows, k, log ? 1 : 0, upload(dev, x), dy, DeviceArena.STREAM);
+            download(dev, dy, y);
+        }
+    }
+
+    @Override public void softmax(Tensor x, Tensor y) { softmax("softmax", false, x, y); }
+
+    @Override public void logSoftmax(Tensor x, Tensor y) { softmax("logSoftmax", true, x, y); }
+
+    @Override
+    public float softmaxCrossEntropy(Tensor logits, int[] labels, float labelSmoothing, Tensor dlogits) {
+        int k = OpChecks.softmaxCrossEntropy(logits, labels, labelSmoothing, dlogits);
+        int rows = logits.size() / k;
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment loss = dev.alloc((long) rows * Double.BYTES);
+            MemorySegment dl = dlogits == null ? MemorySegment.NULL : dev.alloc(bytes(dlogits.size()));
+            lib.check(CudaFunction.SOFTMAX_CROSS_ENTROPY, rows, k, labelSmoothing, upload(dev, logits),
+                    dev.upload(labels, 0, rows), loss, dl, DeviceArena.STREAM);
+            double t = 0;
+            for (double v : dev.downloadDoubles(loss, rows)) t += v;
+            if (dlogits != null) download(dev, dl, dlogits);
+            return (float) (t / rows);
+        }
+    }
+
+    // ---- optimizer steps ------------------------------------------------------------------------------------
+
+    @Override
+    public void sgdStep(SgdStep s, Tensor w, Tensor grad, Tensor momentumBuffer) {
+        OpChecks.sgdStep(s, w, grad, momentumBuffer);
+        if (w.size() == 0) return;
+        boolean mom = s.momentum() != 0f;
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dw = upload(dev, w), dbuf = mom ? upload(dev, momentumBuffer) : MemorySegment.NULL;
+            lib.check(CudaFunction.SGD_STEP, (long) w.size(), s.lr(), s.momentum(), s.dampening(), s.nesterov() ? 1 : 0,
+                    s.weightDecay(), s.decoupledWeightDecay() ? 1 : 0, s.firstStep() ? 1 : 0, dw, upload(dev, grad),
+                    dbuf, DeviceArena.STREAM);
+            download(dev, dw, w);
+            if (mom) download(dev, dbuf, momentumBuffer);
+        }
+    }
+
+    @Override
+    public void adamStep(AdamStep s, Tensor w, Tensor grad, Tensor m, Tensor v) {
+        OpChecks.adamStep(s, w, grad, m, v);
+        if (w.size() == 0) return;
+        // the bias corrections in double, once per call, exactly as the CPU backend
+        float stepSize = (float) (s.lr() / (1 - Math.pow(s.beta1(), s.step())));
+        float vScale = (float) (1 / (1 - Math.pow(s.beta2(), s.step())));
+        try (DeviceArena dev = new DeviceArena(lib)) {
+            MemorySegment dw = upload(dev, w), dm = upload(dev, m), dv = upload(dev, v);
+            lib.check(CudaFunction.ADAM_STEP, (long) w.size(), s.beta1(), s.beta2(), s.epsilon(), s.weightDecay(),
+                    s.decoupled() ? 1 : 0, s.lr(), stepSize, vScale, dw, upload(dev, grad), dm, dv, DeviceArena.STREAM);
+            download(dev, dw, w);
+            download(dev, dm, m);
+            download(dev, dv, v);
+        }
+    }
+
+    // ---- forwarded to the CPU backend -----------------------------------------------------------------------
+
+    @Override public void preluForward(Tensor x, Tensor slope, Tensor y) { cpu(Op.PRELU_FORWARD).preluForward(x, slope, y); }
+    @Override public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) { cpu(Op.PRELU_BACKWARD).preluBackward(x, slope, dy, dx, dslope); }
+    @Override public void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask) { cpu(Op.DROPOUT_FORWARD).dropoutForward(p, seed, x, y, mask); }
+    @Override public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) { cpu(Op.DROPOUT_BACKWARD).dropoutBackward(dy, mask, dx); }
+    @Override public void add(Tensor a, Tensor b, Tensor out) { cpu(Op.ADD).add(a, b, out); }
+    @Override public void mul(Tensor a, Tensor b, Tensor out) { cpu(Op.MUL).mul(a, b, out); }
+    @Override public void scale(float alpha, Tensor x, Tensor out) { cpu(Op.SCALE).scale(alpha, x, out); }
+    @Override public void axpy(float alpha, Tensor x, Tensor y) { cpu(Op.AXPY).axpy(alpha, x, y); }
+    @Override public void biasAdd(Tensor bias, Tensor y) { cpu(Op.BIAS_ADD).biasAdd(bias, y); }
+    @Override public void sumRows(Tensor x, Tensor out, float beta) { cpu(Op.SUM_ROWS).sumRows(x, out, beta); }
+    @Override public double sum(Tensor x) { return cpu(Op.SUM).sum(x); }
+    @Override public double sumSquares(Tensor x) { return cpu(Op.SUM_SQUARES).sumSquares(x); }
+}
