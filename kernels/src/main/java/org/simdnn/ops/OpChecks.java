@@ -57,10 +57,10 @@ public final class OpChecks {
         }
     }
 
-    /** Every argmax of image n must lie in image n of the input (the CPU backend checks while it scatters). */
-    public static void argmaxWithinImages(Pool2dDesc d, int[] argmax) {
+    /** Every argmax of image n, for n in [n0, n1), must lie in image n of the input. */
+    public static void argmaxWithinImages(Pool2dDesc d, int[] argmax, int n0, int n1) {
         int perOut = d.outH() * d.outW() * d.channels(), perIn = d.inH() * d.inW() * d.channels();
-        for (int n = 0; n < d.batch(); n++) {
+        for (int n = n0; n < n1; n++) {
             int lo = n * perIn, hi = lo + perIn;
             for (int i = n * perOut, e = i + perOut; i < e; i++) {
                 int a = argmax[i];
@@ -95,20 +95,18 @@ public final class OpChecks {
     public static void batchNormTraining(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                          Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
         String op = "batchNormForwardTraining";
-        int c = d.channels();
-        requireBnInput(op, d, "x", x);
-        Tensors.requireSameShape(op, x, y);
-        Tensors.requireSize(op, "gamma", gamma, c);
-        Tensors.requireSize(op, "beta", beta, c);
-        Tensors.requireSize(op, "runningMean", runningMean, c);
-        Tensors.requireSize(op, "runningVar", runningVar, c);
-        Tensors.requireSize(op, "saveMean", saveMean, c);
-        Tensors.requireSize(op, "saveInvStd", saveInvStd, c);
+        batchNormForward(op, d, x, gamma, beta, runningMean, runningVar, y);
+        Tensors.requireSize(op, "saveMean", saveMean, d.channels());
+        Tensors.requireSize(op, "saveInvStd", saveInvStd, d.channels());
     }
 
     public static void batchNormInference(BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
                                           Tensor runningVar, Tensor y) {
-        String op = "batchNormForwardInference";
+        batchNormForward("batchNormForwardInference", d, x, gamma, beta, runningMean, runningVar, y);
+    }
+
+    private static void batchNormForward(String op, BatchNormDesc d, Tensor x, Tensor gamma, Tensor beta,
+                                         Tensor runningMean, Tensor runningVar, Tensor y) {
         int c = d.channels();
         requireBnInput(op, d, "x", x);
         Tensors.requireSameShape(op, x, y);

@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.simdnn.kernels.eltwise.EltSpecies;
+import org.simdnn.ops.OpChecks;
 import org.simdnn.ops.Pool2dDesc;
 
 /**
@@ -96,18 +97,8 @@ public final class F32MaxPool2d {
      * different images never overlap, so images may run on different threads.
      */
     public static void backward(Pool2dDesc d, float[] dy, int dyo, int[] argmax, float[] dx, int dxo, int n0, int n1) {
+        OpChecks.argmaxWithinImages(d, argmax, n0, n1);
         int perOut = d.outH() * d.outW() * d.channels();
-        int perIn = d.inH() * d.inW() * d.channels();
-        for (int n = n0; n < n1; n++) {
-            int lo = n * perIn, hi = lo + perIn;
-            for (int i = n * perOut, e = i + perOut; i < e; i++) {
-                int a = argmax[i];
-                if (a < lo || a >= hi) {
-                    throw new IllegalArgumentException("maxPool2dBackward: argmax[" + i + "] = " + a
-                            + " is outside image " + n + " of input " + java.util.Arrays.toString(d.inputShape()));
-                }
-                dx[dxo + a] += dy[dyo + i];
-            }
-        }
+        for (int i = n0 * perOut, e = n1 * perOut; i < e; i++) dx[dxo + argmax[i]] += dy[dyo + i];
     }
 }

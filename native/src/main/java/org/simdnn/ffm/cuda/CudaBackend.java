@@ -3,8 +3,7 @@ package org.simdnn.ffm.cuda;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import org.simdnn.ffm.ForwardingBackend;
 import org.simdnn.kernels.gemm.GemmArgs;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
@@ -27,12 +26,10 @@ import org.simdnn.tensor.Tensor;
  * <p>{@link CudaMath} picks FP32 or TF32/BF16/FP16 Tensor Cores for GEMM and convolution; the other ops are FP32
  * with double accumulation in their reductions.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends ForwardingBackend {
     private final CudaLibrary lib;
     private final CudaMath math;
     private final String device;
-    private volatile Backend cpu;
-    private final Set<Op> noted = ConcurrentHashMap.newKeySet();
 
     /** With {@code -Dsimdnn.cuda.math} (default TF32). */
     public CudaBackend() { this(CudaMath.fromProperty()); }
@@ -71,18 +68,6 @@ public final class CudaBackend implements Backend {
                  SUM_ROWS, SUM, SUM_SQUARES -> false;
             default -> true; // CONV2D_* with groups > 1 still forwards, per call
         };
-    }
-
-    private Backend cpu() {
-        Backend b = cpu;
-        if (b == null) cpu = b = Backends.cpu();
-        return b;
-    }
-
-    private Backend cpu(Op op) {
-        Backend b = cpu();
-        if (noted.add(op)) System.err.println("simdnn: backend cuda forwards " + op + " to " + b.name());
-        return b;
     }
 
     static int up8(int v) { return (v + 7) & ~7; }
@@ -257,7 +242,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {
         OpChecks.maxPoolBackward(d, dy, argmax, dx);
-        OpChecks.argmaxWithinImages(d, argmax);
+        OpChecks.argmaxWithinImages(d, argmax, 0, d.batch());
         try (DeviceArena dev = new DeviceArena(lib)) {
             MemorySegment ddx = dev.alloc(bytes(dx.size()));
             lib.check(CudaFunction.MAXPOOL_BACKWARD, poolArgs(d, upload(dev, dy), dev.upload(argmax, 0, dy.size()), ddx,
@@ -431,19 +416,4 @@ public final class CudaBackend implements Backend {
             download(dev, dv, v);
         }
     }
-
-    // ---- forwarded to the CPU backend -----------------------------------------------------------------------
-
-    @Override public void preluForward(Tensor x, Tensor slope, Tensor y) { cpu(Op.PRELU_FORWARD).preluForward(x, slope, y); }
-    @Override public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) { cpu(Op.PRELU_BACKWARD).preluBackward(x, slope, dy, dx, dslope); }
-    @Override public void dropoutForward(float p, long seed, Tensor x, Tensor y, Tensor mask) { cpu(Op.DROPOUT_FORWARD).dropoutForward(p, seed, x, y, mask); }
-    @Override public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) { cpu(Op.DROPOUT_BACKWARD).dropoutBackward(dy, mask, dx); }
-    @Override public void add(Tensor a, Tensor b, Tensor out) { cpu(Op.ADD).add(a, b, out); }
-    @Override public void mul(Tensor a, Tensor b, Tensor out) { cpu(Op.MUL).mul(a, b, out); }
-    @Override public void scale(float alpha, Tensor x, Tensor out) { cpu(Op.SCALE).scale(alpha, x, out); }
-    @Override public void axpy(float alpha, Tensor x, Tensor y) { cpu(Op.AXPY).axpy(alpha, x, y); }
-    @Override public void biasAdd(Tensor bias, Tensor y) { cpu(Op.BIAS_ADD).biasAdd(bias, y); }
-    @Override public void sumRows(Tensor x, Tensor out, float beta) { cpu(Op.SUM_ROWS).sumRows(x, out, beta); }
-    @Override public double sum(Tensor x) { return cpu(Op.SUM).sum(x); }
-    @Override public double sumSquares(Tensor x) { return cpu(Op.SUM_SQUARES).sumSquares(x); }
 }
