@@ -51,7 +51,9 @@ __global__ void max_forward(PoolShape s, const float* x, float* y, int* argmax) 
     }
 }
 
-// mode 0: max (dy where argmax names this element), 1: average (dy / window count).
+constexpr int kMax = 0, kAvg = 1;
+
+// mode kMax: dy where argmax names this element; kAvg: dy / window count.
 __global__ void pool_backward(int mode, PoolShape s, const float* dy, const int* argmax, float* dx) {
     long long count = (long long) s.n * s.h * s.w * s.c;
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
@@ -66,7 +68,7 @@ __global__ void pool_backward(int mode, PoolShape s, const float* dy, const int*
         for (int oh = oh0; oh < oh1; oh++) {
             for (int ow = ow0; ow < ow1; ow++) {
                 long long o = (((long long) img * s.oh + oh) * s.ow + ow) * s.c + ch;
-                if (mode == 0) {
+                if (mode == kMax) {
                     if (argmax[o] == (int) i) g += dy[o];
                 } else {
                     g += dy[o] / (float) valid_count(s, oh, ow);
@@ -106,6 +108,25 @@ static int check(const PoolShape& s) {
     return 0;
 }
 
+static int forward(int mode, const PoolShape& s, const float* x, float* y, int* argmax, cudaStream_t stream) {
+    int rc = check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(x && y && (argmax || mode == kAvg), SD_ERR_BAD_ARGUMENT);
+    unsigned int blocks = blocks_for((long long) s.n * s.oh * s.ow * s.c);
+    if (mode == kMax) max_forward<<<blocks, kThreads, 0, stream>>>(s, x, y, argmax);
+    else avg_forward<<<blocks, kThreads, 0, stream>>>(s, x, y);
+    return launched();
+}
+
+static int backward(int mode, const PoolShape& s, const float* dy, const int* argmax, float* dx,
+                    cudaStream_t stream) {
+    int rc = check(s);
+    if (rc != 0) return rc;
+    SD_REQUIRE(dy && dx && (argmax || mode == kAvg), SD_ERR_BAD_ARGUMENT);
+    pool_backward<<<blocks_for((long long) s.n * s.h * s.w * s.c), kThreads, 0, stream>>>(mode, s, dy, argmax, dx);
+    return launched();
+}
+
 }  // namespace sd
 
 using sd::PoolShape;
@@ -114,47 +135,27 @@ extern "C" {
 
 int sd_maxpool_forward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
                        int pad_left, int oh, int ow, const float* d_x, float* d_y, int* d_argmax, void* stream) {
-    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
-    int rc = sd::check(s);
-    if (rc != 0) return rc;
-    SD_REQUIRE(d_x && d_y && d_argmax, SD_ERR_BAD_ARGUMENT);
-    sd::max_forward<<<sd::blocks_for((long long) n * oh * ow * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
-            s, d_x, d_y, d_argmax);
-    return sd::launched();
+    return sd::forward(sd::kMax, PoolShape{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow}, d_x, d_y,
+                       d_argmax, (cudaStream_t) stream);
 }
 
 int sd_maxpool_backward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
                         int pad_left, int oh, int ow, const float* d_dy, const int* d_argmax, float* d_dx,
                         void* stream) {
-    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
-    int rc = sd::check(s);
-    if (rc != 0) return rc;
-    SD_REQUIRE(d_dy && d_argmax && d_dx, SD_ERR_BAD_ARGUMENT);
-    sd::pool_backward<<<sd::blocks_for((long long) n * h * w * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
-            0, s, d_dy, d_argmax, d_dx);
-    return sd::launched();
+    return sd::backward(sd::kMax, PoolShape{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow}, d_dy,
+                        d_argmax, d_dx, (cudaStream_t) stream);
 }
 
 int sd_avgpool_forward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
                        int pad_left, int oh, int ow, const float* d_x, float* d_y, void* stream) {
-    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
-    int rc = sd::check(s);
-    if (rc != 0) return rc;
-    SD_REQUIRE(d_x && d_y, SD_ERR_BAD_ARGUMENT);
-    sd::avg_forward<<<sd::blocks_for((long long) n * oh * ow * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
-            s, d_x, d_y);
-    return sd::launched();
+    return sd::forward(sd::kAvg, PoolShape{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow}, d_x, d_y,
+                       nullptr, (cudaStream_t) stream);
 }
 
 int sd_avgpool_backward(int n, int h, int w, int c, int kh, int kw, int stride_h, int stride_w, int pad_top,
                         int pad_left, int oh, int ow, const float* d_dy, float* d_dx, void* stream) {
-    PoolShape s{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow};
-    int rc = sd::check(s);
-    if (rc != 0) return rc;
-    SD_REQUIRE(d_dy && d_dx, SD_ERR_BAD_ARGUMENT);
-    sd::pool_backward<<<sd::blocks_for((long long) n * h * w * c), sd::kThreads, 0, (cudaStream_t) stream>>>(
-            1, s, d_dy, nullptr, d_dx);
-    return sd::launched();
+    return sd::backward(sd::kAvg, PoolShape{n, h, w, c, kh, kw, stride_h, stride_w, pad_top, pad_left, oh, ow}, d_dy,
+                        nullptr, d_dx, (cudaStream_t) stream);
 }
 
 }  // extern "C"
