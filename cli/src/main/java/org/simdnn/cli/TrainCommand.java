@@ -4,35 +4,36 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.simdnn.kernels.cpu.Parallel;
-import org.simdnn.nn.MulticlassPerceptron;
-import org.simdnn.nn.Sequential;
 import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.data.BatchLoader;
-import org.simdnn.nn.data.DataSplit;
 import org.simdnn.nn.data.Dataset;
 import org.simdnn.nn.data.Normalization;
-import org.simdnn.nn.io.SafeTensors;
+import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.train.EpochStats;
-import org.simdnn.nn.train.ModelFiles;
 import org.simdnn.nn.train.Models;
 import org.simdnn.nn.train.NonFiniteException;
 import org.simdnn.nn.train.PerceptronTrainer;
+import org.simdnn.nn.train.ProgressListener;
+import org.simdnn.nn.train.SgdTrainer;
 import org.simdnn.nn.train.TrainConfig;
 import org.simdnn.nn.train.Trainer;
 import org.simdnn.ops.Backend;
 import org.simdnn.ops.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code simdnn train}: trains cnn, mlp or perceptron on Fashion-MNIST (or any IDX directory), evaluating on
- * the test set after each epoch, writing the model and a checkpoint atomically after each epoch. The last line
- * is exactly {@code test accuracy: A  epoch seconds (median): S  images/s: R} for scripts.
+ * the test set after each epoch, writing the model and a checkpoint atomically after each epoch (both
+ * {@link ModelIo} files: {@code ModelIo.load} opens either). The last line is exactly
+ * {@code test accuracy: A  epoch seconds (median): S  images/s: R} for scripts.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train cnn, mlp or perceptron on Fashion-MNIST (installs the data if needed).")
@@ -49,17 +50,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "peak learning rate (default: cnn 0.15 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
     Float lr;
 
-    @Option(names = "--threads", description = "kernel threads (default: all cores)")
-    Integer threads;
-
     @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, shuffling, dropout (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--save", description = "model file (default: <model>.safetensors); the checkpoint is <name>.ckpt.safetensors")
     Path save;
-
-    @Option(names = "--data", description = "directory with the four IDX files, gzip or raw (default: /usr/share/datasets/fashion-mnist)")
-    Path data;
 
     @Option(names = "--resume", description = "continue from this checkpoint (written by an earlier run)")
     Path resume;
@@ -79,9 +74,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-limit", description = "train on the first N training images only")
     Integer trainLimit;
 
-    @Option(names = "--test-limit", description = "evaluate on the first N test images only")
-    Integer testLimit;
-
     @Option(names = "--no-progress", description = "no live progress bar (summary lines only)")
     boolean noProgress;
 
@@ -89,134 +81,124 @@ final class TrainCommand implements Callable<Integer> {
             + "cannot run here falls back to cpu and says why")
     String backendName;
 
+    @Mixin
+    TrainEvalSetup setup;
+
     @Override
     public Integer call() throws IOException {
         if (!Models.NAMES.contains(model)) {
             System.err.println("simdnn train: unknown model '" + model + "'; expected one of " + Models.NAMES);
             return 2;
         }
-        TrainConfig cfg = TrainConfig.forModel(model, 1, seed);
-        cfg = cfg.withEpochs(epochs != null ? epochs : switch (model) { case "cnn" -> 10; case "mlp" -> 5; default -> 1; });
+        TrainConfig cfg;
         try {
-            if (batch != null) cfg = cfg.withBatchSize(batch);
-            if (lr != null) cfg = cfg.withLr(lr);
-            if (labelSmoothing != null) cfg = cfg.withLabelSmoothing(labelSmoothing);
-            if (schedule != null || warmupEpochs != null) {
-                boolean cosine = schedule == null ? cfg.cosine() : switch (schedule) {
-                    case "cosine" -> true;
-                    case "constant" -> false;
-                    default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine or constant");
-                };
-                cfg = cfg.withSchedule(cosine, warmupEpochs != null ? warmupEpochs : cfg.warmupEpochs());
+            cfg = recipe();
+            setup.applyThreads();
+            if (backendName != null) {
+                Backends.resolve(backendName); // an unknown name fails here, before any data is read
+                System.setProperty("simdnn.backend", backendName); // layers and optimizers take Backends.get()
             }
-            cfg = cfg.withAugmentation(Augmentation.parse(augment));
-            if (threads != null) Parallel.setThreads(threads);
         } catch (IllegalArgumentException e) {
             System.err.println("simdnn train: " + e.getMessage());
             return 2;
         }
-        if (backendName != null) {
-            try {
-                Backends.resolve(backendName); // an unknown name fails here, before any data is read
-            } catch (IllegalArgumentException e) {
-                System.err.println("simdnn train: " + e.getMessage());
-                return 2;
-            }
-            System.setProperty("simdnn.backend", backendName); // layers and optimizers take Backends.get()
-        }
-        Path dir = DataLocator.resolve(data);
-        if (dir == null) return 1;
-        DataSplit split = DataSplit.load(dir);
-        Dataset train = trainLimit != null ? split.train().subset(0, Math.min(trainLimit, split.train().size())) : split.train();
-        Dataset test = testLimit != null ? split.test().subset(0, Math.min(testLimit, split.test().size())) : split.test();
+        TrainEvalSetup.Data data = setup.loadData(trainLimit);
+        if (data == null) return 1;
         Path modelFile = save != null ? save : Path.of(model + ".safetensors");
-        Path ckpt = ModelFiles.checkpointFor(modelFile);
+        Path ckpt = checkpointFor(modelFile);
         Backend backend = Backends.get();
         String wanted = System.getProperty("simdnn.backend", "").trim();
         if (!wanted.isEmpty() && Backends.resolve(wanted).fellBack()) {
             System.out.println("backend: " + Backends.resolve(wanted).fallbackReason() + "; training on the cpu backend");
         }
+        Normalization norm = TrainEvalSetup.normalization(model);
         System.out.printf(Locale.ROOT, "simdnn train: %s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%n",
                 model, cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.cosine() ? "warm-up " + cfg.warmupEpochs() + " + cosine" : "constant",
                 Parallel.threads(), seed, cfg.augmentation());
-        System.out.println("data: " + dir + " (" + train.size() + " train, " + test.size() + " test); backend: "
-                + backend.describe());
-        return model.equals("perceptron") ? perceptron(cfg, train, test, modelFile, ckpt)
-                : network(cfg, train, test, modelFile, ckpt, backend);
-    }
-
-    private int network(TrainConfig cfg, Dataset train, Dataset test, Path modelFile, Path ckpt, Backend backend)
-            throws IOException {
-        Normalization norm = Normalization.FASHION_MNIST;
-        Sequential net = Models.build(model, seed);
-        try (BatchLoader trainLoader = new BatchLoader(train, cfg.batchSize(), true, seed, cfg.augmentation(), norm, true);
+        System.out.println("data: " + data.dir() + " (" + data.train().size() + " train, " + data.test().size()
+                + " test); backend: " + backend.describe());
+        try (BatchLoader trainLoader = new BatchLoader(data.train(), cfg.batchSize(), true, seed, cfg.augmentation(), norm, true);
              // evaluating at the training batch size reuses the layers' activation buffers (no second set)
-             BatchLoader testLoader = new BatchLoader(test, cfg.batchSize(), false, 0, Augmentation.NONE, norm, true)) {
-            Trainer trainer = new Trainer(net, cfg, trainLoader.batchesPerEpoch(), backend);
+             BatchLoader testLoader = TrainEvalSetup.testLoader(data.test(), cfg.batchSize(), norm)) {
+            Trainer trainer = model.equals("perceptron")
+                    ? new PerceptronTrainer(PerceptronTrainer.newModel(data.train().imageSize(), data.train().classes()))
+                    : new SgdTrainer(Models.build(model, seed), cfg, trainLoader.batchesPerEpoch(), backend);
             if (resume != null) {
-                SafeTensors.Contents c = SafeTensors.read(resume);
-                checkResumable(c.metadata(), cfg);
-                trainer.restore(c.tensors(), c.metadata());
-                System.out.println("resumed from " + resume + " after epoch " + trainer.epochsDone());
-            }
-            ConsoleProgress bar = noProgress ? null : new ConsoleProgress(cfg.epochs(), "loss");
-            List<EpochStats> stats = new ArrayList<>();
-            while (trainer.epochsDone() < cfg.epochs()) {
-                EpochStats s;
+                ModelIo.Checkpoint c = TrainEvalSetup.loadModel("train", resume);
+                if (c == null) return 1;
+                if (!resumable(c.metadata(), cfg)) return 2;
                 try {
-                    s = trainer.epoch(trainLoader, testLoader, bar != null ? bar : org.simdnn.nn.train.ProgressListener.NONE);
-                } catch (NonFiniteException e) {
-                    if (bar != null) bar.close();
-                    System.err.println("simdnn train: " + e.getMessage());
-                    System.err.println("simdnn train: last good checkpoint: "
-                            + (Files.exists(ckpt) ? ckpt + " (resume with --resume " + ckpt + ")" : "none (failed in the first epoch)"));
-                    return 3;
+                    trainer.restore(c);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("simdnn train: " + resume + " does not fit the " + model + ": " + e.getMessage());
+                    return 2;
                 }
-                stats.add(s);
-                System.out.println(s.line(cfg.epochs()));
-                Map<String, String> meta = trainer.metadata();
-                meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", s.testAccuracy()));
-                SafeTensors.write(ckpt, trainer.state(), meta);
-                ModelFiles.save(modelFile, net, meta);
-            }
-            return finish(stats, modelFile, ckpt);
-        }
-    }
-
-    private int perceptron(TrainConfig cfg, Dataset train, Dataset test, Path modelFile, Path ckpt) throws IOException {
-        MulticlassPerceptron p = PerceptronTrainer.newModel(train.imageSize(), train.classes());
-        PerceptronTrainer trainer = new PerceptronTrainer(p);
-        try (BatchLoader trainLoader = new BatchLoader(train, cfg.batchSize(), true, seed, cfg.augmentation(), Normalization.UNIT, true);
-             BatchLoader testLoader = new BatchLoader(test, 500, false, 0, Augmentation.NONE, Normalization.UNIT, true)) {
-            if (resume != null) {
-                SafeTensors.Contents c = SafeTensors.read(resume);
-                checkResumable(c.metadata(), cfg);
-                trainer.restore(c.tensors(), c.metadata());
                 System.out.println("resumed from " + resume + " after epoch " + trainer.epochsDone());
             }
-            ConsoleProgress bar = noProgress ? null : new ConsoleProgress(cfg.epochs(), "mistakes");
-            List<EpochStats> stats = new ArrayList<>();
-            while (trainer.epochsDone() < cfg.epochs()) {
-                int e = trainer.epochsDone();
-                long t0 = System.nanoTime();
-                double mistakes = trainer.trainEpoch(trainLoader, bar != null ? bar : org.simdnn.nn.train.ProgressListener.NONE);
-                double sec = (System.nanoTime() - t0) / 1e9;
-                double acc = Trainer.accuracy(p, testLoader);
-                EpochStats s = new EpochStats(e, mistakes, acc, sec, train.size() / sec);
-                stats.add(s);
-                System.out.println(s.line(cfg.epochs()).replace("train loss", "train mistakes"));
-                Map<String, String> meta = trainer.metadata(seed);
-                meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", acc));
-                SafeTensors.write(ckpt, trainer.state(), meta);
-                ModelFiles.save(modelFile, p, meta);
-            }
-            return finish(stats, modelFile, ckpt);
+            return train(trainer, cfg, norm, trainLoader, testLoader, modelFile, ckpt);
         }
     }
 
-    private void checkResumable(Map<String, String> meta, TrainConfig cfg) throws IOException {
+    /** The model's default recipe with the command line's changes. */
+    private TrainConfig recipe() {
+        TrainConfig cfg = TrainConfig.forModel(model, 1, seed)
+                .withEpochs(epochs != null ? epochs : switch (model) { case "cnn" -> 10; case "mlp" -> 5; default -> 1; });
+        if (batch != null) cfg = cfg.withBatchSize(batch);
+        if (lr != null) cfg = cfg.withLr(lr);
+        if (labelSmoothing != null) cfg = cfg.withLabelSmoothing(labelSmoothing);
+        if (schedule != null || warmupEpochs != null) {
+            boolean cosine = schedule == null ? cfg.cosine() : switch (schedule) {
+                case "cosine" -> true;
+                case "constant" -> false;
+                default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine or constant");
+            };
+            cfg = cfg.withSchedule(cosine, warmupEpochs != null ? warmupEpochs : cfg.warmupEpochs());
+        }
+        return cfg.withAugmentation(Augmentation.parse(augment));
+    }
+
+    private int train(Trainer trainer, TrainConfig cfg, Normalization norm, BatchLoader trainLoader, BatchLoader testLoader,
+                      Path modelFile, Path ckpt) throws IOException {
+        ConsoleProgress bar = noProgress ? null : new ConsoleProgress(cfg.epochs(), trainer.metric());
+        List<EpochStats> stats = new ArrayList<>();
+        while (trainer.epochsDone() < cfg.epochs()) {
+            EpochStats s;
+            try {
+                s = trainer.epoch(trainLoader, testLoader, bar != null ? bar : ProgressListener.NONE);
+            } catch (NonFiniteException e) {
+                if (bar != null) bar.close();
+                System.err.println("simdnn train: " + e.getMessage());
+                System.err.println("simdnn train: last good checkpoint: "
+                        + (Files.exists(ckpt) ? ckpt + " (resume with --resume " + ckpt + ")" : "none (failed in the first epoch)"));
+                return 3;
+            }
+            stats.add(s);
+            System.out.println(s.line(cfg.epochs(), trainer.metric()));
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("model", model);
+            meta.put("seed", Long.toString(seed));
+            meta.put("recipe", cfg.toString());
+            meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", s.testAccuracy()));
+            TrainEvalSetup.putNormalization(meta, norm);
+            trainer.saveCheckpoint(ckpt, meta);
+            trainer.saveModel(modelFile, meta);
+        }
+        return finish(stats, modelFile, ckpt);
+    }
+
+    /** {@code model.safetensors} → {@code model.ckpt.safetensors} (same directory). */
+    static Path checkpointFor(Path modelFile) {
+        String f = modelFile.getFileName().toString();
+        String base = f.endsWith(".safetensors") ? f.substring(0, f.length() - ".safetensors".length()) : f;
+        return modelFile.resolveSibling(base + ".ckpt.safetensors");
+    }
+
+    /** False after saying why when the checkpoint is of another model; notes a different seed or recipe. */
+    private boolean resumable(Map<String, String> meta, TrainConfig cfg) {
         if (!model.equals(meta.get("model"))) {
-            throw new IOException(resume + " is a checkpoint of model '" + meta.get("model") + "', not '" + model + "'");
+            System.err.println("simdnn train: " + resume + " is a checkpoint of model '" + meta.get("model") + "', not '"
+                    + model + "'");
+            return false;
         }
         if (!Long.toString(seed).equals(meta.get("seed"))) {
             System.err.println("simdnn train: note: " + resume + " was trained with seed " + meta.get("seed") + ", now "
@@ -225,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         if (meta.containsKey("recipe") && !meta.get("recipe").equals(cfg.toString())) {
             System.err.println("simdnn train: note: the recipe differs from the checkpoint's: " + meta.get("recipe"));
         }
+        return true;
     }
 
     /** The closing line, in exactly the form scripts read. */

@@ -1,6 +1,8 @@
 package org.simdnn.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,9 +12,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.simdnn.nn.Module;
+import org.simdnn.nn.io.Architecture;
+import org.simdnn.nn.io.ModelIo;
+import org.simdnn.nn.train.Models;
+import org.simdnn.nn.train.PerceptronTrainer;
 import picocli.CommandLine;
 
 /** `simdnn train` / `eval` end to end on a small IDX directory (the perceptron: no kernel but GEMM needed). */
@@ -107,6 +117,62 @@ class TrainCommandTest {
         var m = Pattern.compile("test accuracy: (\\d\\.\\d{4})").matcher(e.out());
         assertTrue(m.find(), e.out());
         assertTrue(Double.parseDouble(m.group(1)) > 0.9, e.out());
+    }
+
+    /**
+     * Every model kind's model file and checkpoint open with {@code ModelIo.load}, rebuild the network the command
+     * line trains, and record the input normalisation, so {@code eval} of the file repeats the run's last accuracy.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cnn", "mlp", "perceptron"})
+    void everyFileTrainWritesLoadsWithModelIo(String kind) throws IOException {
+        Path data = dir.resolve("data"), model = dir.resolve(kind + ".safetensors");
+        writeData(data, 64, 40);
+        Run r = run("train", "--model", kind, "--epochs", "1", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        String expected = Architecture.toJson(kind.equals("perceptron") ? PerceptronTrainer.newModel(784, 10) : Models.build(kind, 42));
+        Module fromModel = ModelIo.load(model);
+        ModelIo.Checkpoint fromCkpt = ModelIo.loadCheckpoint(dir.resolve(kind + ".ckpt.safetensors"));
+        assertEquals(expected, Architecture.toJson(fromModel));
+        assertEquals(expected, Architecture.toJson(fromCkpt.model()));
+        assertFalse(fromCkpt.optimizerState().isEmpty(), "the checkpoint holds the trainer's state");
+        for (var e : ModelIo.stateDict(fromModel).entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), ModelIo.stateDict(fromCkpt.model()).get(e.getKey()).toArray(), e.getKey());
+        }
+        assertEquals("1", fromCkpt.metadata().get("epochs_done"));
+        assertTrue(fromCkpt.metadata().containsKey(TrainEvalSetup.INPUT_MEAN), fromCkpt.metadata().toString());
+
+        Run e = run("eval", "--model-file", model.toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(accuracy(r.out()), accuracy(e.out()), "eval repeats the run's accuracy\n" + r.out() + e.out());
+    }
+
+    private static String accuracy(String out) {
+        Matcher m = Pattern.compile("test accuracy: (\\d\\.\\d{4})").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelOrAMissingFileIsRefused() throws IOException {
+        Path data = dir.resolve("data"), model = dir.resolve("p.safetensors");
+        writeData(data, 64, 20);
+        assertEquals(0, run("train", "--model", "perceptron", "--data", data.toString(), "--save", model.toString(),
+                "--no-progress").code());
+        Run r = run("train", "--model", "mlp", "--data", data.toString(), "--resume", dir.resolve("p.ckpt.safetensors").toString(),
+                "--save", dir.resolve("m.safetensors").toString(), "--no-progress");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("checkpoint of model 'perceptron', not 'mlp'"), r.err());
+        Run missing = run("eval", "--model-file", dir.resolve("none.safetensors").toString(), "--data", data.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("none.safetensors: no such file"), missing.err());
+    }
+
+    @Test
+    void theCheckpointSitsBesideTheModelFile() {
+        assertEquals(Path.of("out/m.ckpt.safetensors"), TrainCommand.checkpointFor(Path.of("out/m.safetensors")));
+        assertEquals(Path.of("m.bin.ckpt.safetensors"), TrainCommand.checkpointFor(Path.of("m.bin")));
     }
 
     @Test

@@ -14,10 +14,15 @@ import org.simdnn.nn.optim.Optimizer;
 import org.simdnn.tensor.Tensor;
 
 /**
- * Saves and loads models as safetensors ({@link SafeTensors}). Tensor names are the parameters' and buffers'
- * names ("0.weight", "1.running_mean"); the metadata holds the format tag, the architecture JSON
- * ({@link Architecture}) so {@link #load} rebuilds the model, each dropout layer's step counter, and any
- * caller metadata. Checkpoints add the optimizer's state as tensors prefixed {@code optim.} and its step count.
+ * The one model-file format: safetensors ({@link SafeTensors}, atomic writes) for models written in code and by
+ * {@code simdnn train} alike. Tensor names are the parameters' and buffers' names ("0.weight",
+ * "1.running_mean"); the metadata holds the format tag, the architecture JSON ({@link Architecture}) so
+ * {@link #load} rebuilds the model, each dropout layer's step counter (its RNG position), and any caller metadata.
+ * A checkpoint adds a trainer's state (an optimizer's momentum buffers, or any named tensors) prefixed
+ * {@code optim.} and its step count, so that training continues exactly where it stopped.
+ *
+ * <p>Files written by {@code simdnn train} before model files carried their architecture are read too
+ * ({@link LegacyModelFiles}).
  */
 public final class ModelIo {
     public static final String FORMAT_KEY = "format";
@@ -25,15 +30,34 @@ public final class ModelIo {
     public static final String ARCHITECTURE_KEY = "simdnn.architecture";
     public static final String OPTIMIZER_STEPS_KEY = "simdnn.optimizer.steps";
     public static final String OPTIMIZER_PREFIX = "optim.";
-    private static final String DROPOUT_STEP = "simdnn.dropout_step.";
+    static final String DROPOUT_STEP = "simdnn.dropout_step.";
 
     private ModelIo() {}
 
-    /** A loaded checkpoint: the model with its weights, the optimizer state to {@link #restore}, and metadata. */
+    /**
+     * A loaded file: the model with its weights and dropout positions, the trainer state saved with it (empty
+     * for a plain model file), its step count, and the metadata.
+     */
     public record Checkpoint(Module model, Map<String, Tensor> optimizerState, long optimizerSteps,
                              Map<String, String> metadata) {
         /** Copies the saved state into an optimizer built over {@code model().parameters()}. */
         public void restore(Optimizer optimizer) { optimizer.loadState(optimizerState, optimizerSteps); }
+
+        /**
+         * Copies the saved weights, buffers and dropout positions into {@code target}, a model of the same
+         * architecture (its own dropout seeds kept); an IllegalArgumentException names the first mismatch.
+         */
+        public void copyModelInto(Module target) {
+            copyTensors(stateDict(target), stateDict(model));
+            Map<String, Long> saved = dropoutSteps(model), into = dropoutSteps(target);
+            if (!saved.keySet().equals(into.keySet())) {
+                throw new IllegalArgumentException("the saved model has dropout layers at " + saved.keySet()
+                        + ", the target at " + into.keySet());
+            }
+            walk(target, "", (path, m) -> {
+                if (m instanceof Dropout d) d.setStep(saved.get(path));
+            });
+        }
     }
 
     /** Parameters and buffers by name, in the model's order (live tensors, not copies). */
@@ -58,10 +82,20 @@ public final class ModelIo {
     /** Saves model and optimizer state atomically (for {@code --resume}). */
     public static void saveCheckpoint(Path path, Module model, Optimizer optimizer, Map<String, String> metadata)
             throws IOException {
+        saveCheckpoint(path, model, optimizer.state(), optimizer.steps(), metadata);
+    }
+
+    /**
+     * Saves the model and a trainer's state atomically: {@code state}'s tensors under {@code optim.<name>} and
+     * {@code steps} as the step count, read back by {@link #loadCheckpoint} as {@link Checkpoint#optimizerState}
+     * and {@link Checkpoint#optimizerSteps}.
+     */
+    public static void saveCheckpoint(Path path, Module model, Map<String, Tensor> state, long steps,
+                                      Map<String, String> metadata) throws IOException {
         Map<String, Tensor> tensors = stateDict(model);
-        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) put(tensors, OPTIMIZER_PREFIX + e.getKey(), e.getValue());
+        for (Map.Entry<String, Tensor> e : state.entrySet()) put(tensors, OPTIMIZER_PREFIX + e.getKey(), e.getValue());
         Map<String, String> meta = metadata(model, metadata);
-        meta.put(OPTIMIZER_STEPS_KEY, Long.toString(optimizer.steps()));
+        meta.put(OPTIMIZER_STEPS_KEY, Long.toString(steps));
         SafeTensors.write(path, tensors, meta);
     }
 
@@ -69,42 +103,42 @@ public final class ModelIo {
         Map<String, String> meta = new LinkedHashMap<>(extra);
         meta.put(FORMAT_KEY, FORMAT);
         meta.put(ARCHITECTURE_KEY, Architecture.toJson(model));
-        walk(model, "", (path, m) -> {
-            if (m instanceof Dropout d) meta.put(DROPOUT_STEP + path, Long.toString(d.step()));
-        });
+        dropoutSteps(model).forEach((path, step) -> meta.put(DROPOUT_STEP + path, Long.toString(step)));
         return meta;
     }
 
     /** Rebuilds the model from the file's architecture and loads its weights. */
     public static Module load(Path path) throws IOException { return loadCheckpoint(path).model(); }
 
-    /** Like {@link #load}, also returning optimizer state (empty for a plain model file) and metadata. */
+    /** Like {@link #load}, also returning the trainer state (empty for a plain model file) and metadata. */
     public static Checkpoint loadCheckpoint(Path path) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(path);
-        String arch = c.metadata().get(ARCHITECTURE_KEY);
+        Map<String, String> meta = LegacyModelFiles.upgrade(c.metadata());
+        String arch = meta.get(ARCHITECTURE_KEY);
         if (arch == null) {
             throw new IOException(path + ": no '" + ARCHITECTURE_KEY + "' in the metadata, so the model cannot be "
-                    + "rebuilt; build it in code and call loadWeights");
+                    + "rebuilt; build it in code and call loadWeights (metadata keys: " + meta.keySet() + ")");
         }
         Module model;
-        try {
-            model = Architecture.fromJson(arch);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
-        }
         Map<String, Tensor> optim = new LinkedHashMap<>();
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
             if (k.startsWith(OPTIMIZER_PREFIX)) optim.put(k.substring(OPTIMIZER_PREFIX.length()), v);
             else weights.put(k, v);
         });
-        copyInto(model, weights, path.toString());
-        walk(model, "", (p, m) -> {
-            String s = c.metadata().get(DROPOUT_STEP + p);
-            if (m instanceof Dropout d && s != null) d.setStep(Long.parseLong(s));
-        });
-        long steps = Long.parseLong(c.metadata().getOrDefault(OPTIMIZER_STEPS_KEY, "0"));
-        return new Checkpoint(model, optim, steps, c.metadata());
+        long steps;
+        try {
+            model = Architecture.fromJson(arch);
+            copyTensors(stateDict(model), weights);
+            walk(model, "", (p, m) -> {
+                String s = meta.get(DROPOUT_STEP + p);
+                if (m instanceof Dropout d && s != null) d.setStep(Long.parseLong(s));
+            });
+            steps = Long.parseLong(meta.getOrDefault(OPTIMIZER_STEPS_KEY, "0"));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IOException(path + ": " + e.getMessage(), e);
+        }
+        return new Checkpoint(model, optim, steps, meta);
     }
 
     /** Loads weights and buffers from {@code path} into an existing model of the same architecture. */
@@ -113,28 +147,40 @@ public final class ModelIo {
         SafeTensors.read(path).tensors().forEach((k, v) -> {
             if (!k.startsWith(OPTIMIZER_PREFIX)) weights.put(k, v);
         });
-        copyInto(model, weights, path.toString());
+        try {
+            copyTensors(stateDict(model), weights);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": " + e.getMessage(), e);
+        }
     }
 
-    /** Checks names and shapes in both directions before copying anything. */
-    private static void copyInto(Module model, Map<String, Tensor> saved, String what) throws IOException {
-        Map<String, Tensor> expected = stateDict(model);
+    /** Copies {@code saved} into {@code expected} after checking names and shapes in both directions. */
+    private static void copyTensors(Map<String, Tensor> expected, Map<String, Tensor> saved) {
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {
             Tensor s = saved.get(e.getKey());
             if (s == null) {
-                throw new IOException(what + ": tensor '" + e.getKey() + "' is missing (the model expects shape "
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' is missing (the model expects shape "
                         + Arrays.toString(e.getValue().shape()) + ")");
             }
             if (!s.sameShape(e.getValue())) {
-                throw new IOException(what + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(s.shape()) + " ("
-                        + 4L * s.size() + " bytes), the model expects " + Arrays.toString(e.getValue().shape()) + " ("
-                        + 4L * e.getValue().size() + " bytes)");
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(s.shape())
+                        + " (" + 4L * s.size() + " bytes), the model expects " + Arrays.toString(e.getValue().shape())
+                        + " (" + 4L * e.getValue().size() + " bytes)");
             }
         }
         for (String k : saved.keySet()) {
-            if (!expected.containsKey(k)) throw new IOException(what + ": unexpected tensor '" + k + "' (not in the model)");
+            if (!expected.containsKey(k)) throw new IllegalArgumentException("unexpected tensor '" + k + "' (not in the model)");
         }
         for (Map.Entry<String, Tensor> e : expected.entrySet()) e.getValue().copyFrom(saved.get(e.getKey()));
+    }
+
+    /** Each dropout layer's step counter by its index path. */
+    private static Map<String, Long> dropoutSteps(Module model) {
+        Map<String, Long> steps = new LinkedHashMap<>();
+        walk(model, "", (path, m) -> {
+            if (m instanceof Dropout d) steps.put(path, d.step());
+        });
+        return steps;
     }
 
     /** Visits every module with its index path ("" for the root, "3", "1.0", ...). */

@@ -6,8 +6,11 @@ package org.simdnn.nn.train;
  */
 public record EpochStats(int epoch, double trainLoss, double testAccuracy, double seconds, double imagesPerSecond) {
     /** The per-epoch summary line. */
-    public String line(int epochs) {
-        return String.format(java.util.Locale.ROOT, "epoch %d/%d  train loss %.4f  test accuracy %.4f  %.1f s  %.0f images/s",
-                epoch + 1, epochs, trainLoss, testAccuracy, seconds, imagesPerSecond);
+    public String line(int epochs) { return line(epochs, "loss"); }
+
+    /** The per-epoch summary line, naming the training metric ({@link Trainer#metric()}). */
+    public String line(int epochs, String metric) {
+        return String.format(java.util.Locale.ROOT, "epoch %d/%d  train %s %.4f  test accuracy %.4f  %.1f s  %.0f images/s",
+                epoch + 1, epochs, metric, trainLoss, testAccuracy, seconds, imagesPerSecond);
     }
 }

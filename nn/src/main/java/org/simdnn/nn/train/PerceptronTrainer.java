@@ -1,10 +1,12 @@
 package org.simdnn.nn.train;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.simdnn.nn.Basis;
 import org.simdnn.nn.MulticlassPerceptron;
 import org.simdnn.nn.data.BatchLoader;
+import org.simdnn.nn.io.ModelIo;
 import org.simdnn.tensor.Tensor;
 
 /**
@@ -15,9 +17,11 @@ import org.simdnn.tensor.Tensor;
  *
  * <p>The average is kept with the lazy trick: besides the running weights {@code w} it accumulates
  * {@code u += c · update} (c = samples seen), and {@code avg = w - u / c}, so a mistake costs two rows, not the
- * whole matrix.
+ * whole matrix. A checkpoint holds the averaged weight as the model's, {@code w} and {@code u} as the trainer
+ * state ({@code optim.perceptron.w}, {@code optim.perceptron.u}) and the samples seen as its step count.
  */
-public final class PerceptronTrainer {
+public final class PerceptronTrainer implements Trainer {
+    private static final String W = "perceptron.w", U = "perceptron.u";
     private final MulticlassPerceptron model;
     private final int classes, inputs, features;
     private final float[] w, u, phi;
@@ -39,10 +43,12 @@ public final class PerceptronTrainer {
         return new MulticlassPerceptron(Basis.identity(), inputs, classes);
     }
 
-    public MulticlassPerceptron model() { return model; }
-    public int epochsDone() { return epochsDone; }
+    @Override public MulticlassPerceptron model() { return model; }
+    @Override public int epochsDone() { return epochsDone; }
+    @Override public String metric() { return "mistakes"; }
 
     /** One pass over the loader's epoch {@link #epochsDone()}; returns the fraction of training mistakes. */
+    @Override
     public double trainEpoch(BatchLoader loader, ProgressListener progress) {
         int epoch = epochsDone;
         loader.startEpoch(epoch);
@@ -109,27 +115,30 @@ public final class PerceptronTrainer {
         return best;
     }
 
-    /** The model's (averaged) weight as "weight" plus the running sums, for a checkpoint. */
-    public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        s.putAll(ModelFiles.weights(model));
-        s.put("optim.perceptron.w", Tensor.wrap(w, classes, features));
-        s.put("optim.perceptron.u", Tensor.wrap(u, classes, features));
-        return s;
+    @Override
+    public void saveCheckpoint(Path file, Map<String, String> metadata) throws IOException {
+        ModelIo.saveCheckpoint(file, model, Map.of(W, Tensor.wrap(w, classes, features), U, Tensor.wrap(u, classes, features)),
+                counter - 1, withPosition(metadata));
     }
 
-    public Map<String, String> metadata(long seed) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("model", "perceptron");
-        m.put("epochs_done", Integer.toString(epochsDone));
-        m.put("steps_done", Long.toString(counter - 1));
-        m.put("seed", Long.toString(seed));
-        return m;
+    @Override
+    public void restore(ModelIo.Checkpoint c) {
+        int epochs = Trainer.epochsDone(c);
+        Tensor sw = runningSum(c, W), su = runningSum(c, U);
+        c.copyModelInto(model);
+        System.arraycopy(sw.toArray(), 0, w, 0, w.length);
+        System.arraycopy(su.toArray(), 0, u, 0, u.length);
+        counter = c.optimizerSteps() + 1;
+        epochsDone = epochs;
     }
 
-    public void restore(Map<String, Tensor> state, Map<String, String> meta) {
-        ModelFiles.copyInto(state(), state);
-        epochsDone = Integer.parseInt(meta.getOrDefault("epochs_done", "0"));
-        counter = Long.parseLong(meta.getOrDefault("steps_done", "0")) + 1;
+    private Tensor runningSum(ModelIo.Checkpoint c, String name) {
+        Tensor t = c.optimizerState().get(name);
+        if (t == null) throw new IllegalArgumentException("checkpoint lacks the perceptron's running sum '" + name + "'");
+        if (t.rank() != 2 || t.dim(0) != classes || t.dim(1) != features) {
+            throw new IllegalArgumentException("perceptron state '" + name + "' is " + t.shapeString() + ", the model needs ["
+                    + classes + ", " + features + "]");
+        }
+        return t;
     }
 }

@@ -110,6 +110,24 @@ class ModelIoTest {
         assertTrue(e.getMessage().contains("'0.bias'") && e.getMessage().contains("truncated"), e.getMessage());
     }
 
+    @Test
+    void copyModelIntoNeedsTheSameTensorsAndDropoutLayers() throws IOException {
+        Sequential saved = new Sequential(new Linear(4, 3), new Dropout(0.5f, 1)).initialize(2);
+        saved.layer(1).forward(Tensor.zeros(2, 3), true); // one dropout step
+        Path f = dir.resolve("c.safetensors");
+        ModelIo.save(f, saved);
+        ModelIo.Checkpoint c = ModelIo.loadCheckpoint(f);
+        Sequential target = new Sequential(new Linear(4, 3), new Dropout(0.5f, 9)).initialize(5);
+        c.copyModelInto(target);
+        assertEquals(1, ((Dropout) target.layer(1)).step());
+        assertArrayEquals(saved.parameters().get(0).value().toArray(), target.parameters().get(0).value().toArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.copyModelInto(new Sequential(new Linear(4, 3), new ReLU())));
+        assertTrue(e.getMessage().contains("dropout layers at [1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.copyModelInto(new Sequential(new Linear(4, 2))));
+        assertTrue(e.getMessage().contains("'0.weight' has shape"), e.getMessage());
+    }
+
     /** Checkpoint after 2 steps, resume, 2 more steps == 4 uninterrupted steps, bit for bit (dropout included). */
     @ParameterizedTest @MethodSource("backends")
     void checkpointResumeIsExact(Backend b) throws Throwable {

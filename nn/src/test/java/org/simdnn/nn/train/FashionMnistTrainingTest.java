@@ -33,7 +33,7 @@ class FashionMnistTrainingTest {
             TrainConfig c = TrainConfig.forModel("cnn", 1, 42).withLr(0.05f);
             try (BatchLoader l = new BatchLoader(train, c.batchSize(), true, 42, Augmentation.NONE, Normalization.FASHION_MNIST, true);
                  BatchLoader t = new BatchLoader(test, 500, false, 0, Augmentation.NONE, Normalization.FASHION_MNIST, true)) {
-                Trainer trainer = new Trainer(Models.cnn(42), c, l.batchesPerEpoch());
+                SgdTrainer trainer = new SgdTrainer(Models.cnn(42), c, l.batchesPerEpoch());
                 EpochStats e = trainer.epoch(l, t, ProgressListener.NONE);
                 System.out.println("cnn, 5000 images, 1 epoch: " + e.line(1));
                 assertTrue(e.testAccuracy() >= CNN_FLOOR, "test accuracy " + e.testAccuracy() + " < floor " + CNN_FLOOR);
@@ -52,7 +52,7 @@ class FashionMnistTrainingTest {
             TrainConfig c = TrainConfig.forModel("mlp", 1, 42);
             try (BatchLoader l = new BatchLoader(train, c.batchSize(), true, 42, Augmentation.NONE, Normalization.FASHION_MNIST, true);
                  BatchLoader t = new BatchLoader(test, 500, false, 0, Augmentation.NONE, Normalization.FASHION_MNIST, true)) {
-                Trainer trainer = new Trainer(Models.mlp(42), c, l.batchesPerEpoch(), backend);
+                SgdTrainer trainer = new SgdTrainer(Models.mlp(42), c, l.batchesPerEpoch(), backend);
                 EpochStats e = trainer.epoch(l, t, ProgressListener.NONE);
                 System.out.println("mlp on " + backend.name() + ", 5000 images, 1 epoch: " + e.line(1));
                 assertTrue(e.testAccuracy() >= 0.72, "test accuracy " + e.testAccuracy() + " < floor 0.72");

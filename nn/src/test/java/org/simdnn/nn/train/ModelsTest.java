@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.simdnn.nn.Conv2d;
 import org.simdnn.nn.Linear;
+import org.simdnn.nn.Module;
 import org.simdnn.nn.Sequential;
+import org.simdnn.nn.io.Architecture;
+import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.optim.LrSchedule;
 import org.simdnn.tensor.Tensor;
 
@@ -91,15 +95,20 @@ class ModelsTest {
     }
 
     @Test
-    void modelFileRoundTripRebuildsTheNetwork() throws Exception {
-        Sequential m = Models.mlp(3);
-        Path f = dir.resolve("m.safetensors");
-        ModelFiles.save(f, m, Map.of("model", "mlp"));
-        ModelFiles.Loaded back = ModelFiles.load(f);
-        assertEquals("mlp", back.name());
-        assertArrayEquals(m.parameters().get(0).value().toArray(), back.model().parameters().get(0).value().toArray());
-        assertEquals(dir.resolve("m.ckpt.safetensors"), ModelFiles.checkpointFor(f));
-        ModelFiles.save(f, Models.mlp(3), Map.of("model", "cnn"));
-        assertTrue(assertThrows(java.io.IOException.class, () -> ModelFiles.load(f)).getMessage().contains("0.weight"));
+    void modelFilesRebuildTheCommandLineNetworks() throws Exception {
+        for (String name : new String[] {"cnn", "mlp"}) {
+            Sequential m = Models.build(name, 3);
+            Path f = dir.resolve(name + ".safetensors");
+            ModelIo.save(f, m, Map.of("model", name));
+            Module back = ModelIo.load(f);
+            assertEquals(Architecture.toJson(m), Architecture.toJson(back), name);
+            Tensor x = Tensor.zeros(2, 28, 28, 1);
+            for (int i = 0; i < x.size(); i++) x.data()[i] = (i % 29) / 29f;
+            m.eval();
+            assertArrayEquals(m.forward(Models.input(m, x), false).toArray(), back.forward(Models.input(back, x), false).toArray(), name);
+        }
+        ModelIo.save(dir.resolve("m.safetensors"), Models.mlp(3));
+        IOException e = assertThrows(IOException.class, () -> ModelIo.loadWeights(dir.resolve("m.safetensors"), Models.cnn(3)));
+        assertTrue(e.getMessage().contains("0.weight"), e.getMessage());
     }
 }

@@ -31,7 +31,7 @@ class NanGuardTest {
     void nanInAWeightIsNamedWithItsLayerAndStep(Backend backend) throws Throwable {
         TrainTestSupport.withBackendOps(() -> {
             Sequential m = mlp();
-            Trainer t = new Trainer(m, recipe(0.01f), 4, backend);
+            SgdTrainer t = new SgdTrainer(m, recipe(0.01f), 4, backend);
             Tensor x = Tensor.zeros(16, 8, 8, 1);
             x.fill(0.5f);
             int[] y = new int[16];
@@ -52,7 +52,7 @@ class NanGuardTest {
     @MethodSource("org.simdnn.nn.TestBackends#all")
     void nanInTheInputIsReported(Backend backend) throws Throwable {
         TrainTestSupport.withBackendOps(() -> {
-            Trainer t = new Trainer(mlp(), recipe(0.01f), 4, backend);
+            SgdTrainer t = new SgdTrainer(mlp(), recipe(0.01f), 4, backend);
             Tensor x = Tensor.zeros(16, 8, 8, 1);
             x.set(Float.POSITIVE_INFINITY, 5, 1, 1, 0);
             NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.step(x, new int[16]));
@@ -66,7 +66,7 @@ class NanGuardTest {
         TrainTestSupport.withBackendOps(() -> {
             try (BatchLoader l = new BatchLoader(TrainTestSupport.bars(256, 8, 1), 16, true, 1, Augmentation.NONE,
                     Normalization.UNIT, true)) {
-                Trainer t = new Trainer(mlp(), recipe(1e30f), l.batchesPerEpoch(), backend);
+                SgdTrainer t = new SgdTrainer(mlp(), recipe(1e30f), l.batchesPerEpoch(), backend);
                 NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.trainEpoch(l, ProgressListener.NONE));
                 assertTrue(e.getMessage().contains("layer"), e.getMessage());
                 assertEquals(0, t.epochsDone(), "the epoch must not count");

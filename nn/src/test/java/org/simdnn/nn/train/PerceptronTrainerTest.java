@@ -2,17 +2,25 @@ package org.simdnn.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.data.BatchLoader;
 import org.simdnn.nn.data.Dataset;
 import org.simdnn.nn.data.Normalization;
+import org.simdnn.nn.io.ModelIo;
+import org.simdnn.nn.io.SafeTensors;
 import org.simdnn.tensor.Tensor;
 
 class PerceptronTrainerTest {
+    @TempDir Path dir;
+
     private static final Dataset TRAIN = TrainTestSupport.bars(500, 8, 4), TEST = TrainTestSupport.bars(200, 8, 5);
 
     private static BatchLoader loader(Dataset d, boolean shuffle) {
@@ -33,28 +41,39 @@ class PerceptronTrainerTest {
     }
 
     @Test
-    void resumeEqualsStraightRun() {
+    void resumeEqualsStraightRun() throws Exception {
         PerceptronTrainer a = new PerceptronTrainer(PerceptronTrainer.newModel(64, 10));
         try (BatchLoader l = loader(TRAIN, true)) {
             a.trainEpoch(l, ProgressListener.NONE);
             a.trainEpoch(l, ProgressListener.NONE);
         }
         PerceptronTrainer b = new PerceptronTrainer(PerceptronTrainer.newModel(64, 10));
-        Map<String, Tensor> saved;
-        Map<String, String> meta;
+        Path ckpt = dir.resolve("p.ckpt.safetensors");
         try (BatchLoader l = loader(TRAIN, true)) {
             b.trainEpoch(l, ProgressListener.NONE);
-            saved = b.state();
-            meta = b.metadata(9);
+            b.saveCheckpoint(ckpt, Map.of());
         }
-        Map<String, Tensor> copy = new java.util.LinkedHashMap<>();
-        saved.forEach((k, v) -> copy.put(k, v.copy()));
         PerceptronTrainer c = new PerceptronTrainer(PerceptronTrainer.newModel(64, 10));
-        c.restore(copy, meta);
+        c.restore(ModelIo.loadCheckpoint(ckpt));
         assertEquals(1, c.epochsDone());
         try (BatchLoader l = loader(TRAIN, true)) {
             c.trainEpoch(l, ProgressListener.NONE);
         }
-        for (String k : a.state().keySet()) assertArrayEquals(a.state().get(k).toArray(), c.state().get(k).toArray(), k);
+        Map<String, Tensor> straight = TrainTestSupport.checkpointTensors(a, dir.resolve("a.ckpt.safetensors"));
+        Map<String, Tensor> resumed = TrainTestSupport.checkpointTensors(c, dir.resolve("c.ckpt.safetensors"));
+        assertEquals(Set.of("weight", "optim.perceptron.w", "optim.perceptron.u"), straight.keySet());
+        for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), k);
+        assertEquals(SafeTensors.read(dir.resolve("a.ckpt.safetensors")).metadata(),
+                SafeTensors.read(dir.resolve("c.ckpt.safetensors")).metadata());
+    }
+
+    @Test
+    void aCheckpointOfAnotherSizeIsRejectedByName() throws Exception {
+        PerceptronTrainer small = new PerceptronTrainer(PerceptronTrainer.newModel(16, 10));
+        Path ckpt = dir.resolve("small.ckpt.safetensors");
+        small.saveCheckpoint(ckpt, Map.of());
+        PerceptronTrainer big = new PerceptronTrainer(PerceptronTrainer.newModel(64, 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> big.restore(ModelIo.loadCheckpoint(ckpt)));
+        assertTrue(e.getMessage().contains("perceptron.w"), e.getMessage());
     }
 }

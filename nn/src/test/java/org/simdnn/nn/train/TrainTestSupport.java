@@ -1,8 +1,13 @@
 package org.simdnn.nn.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.simdnn.nn.data.Dataset;
+import org.simdnn.nn.io.SafeTensors;
+import org.simdnn.tensor.Tensor;
 
 /** Synthetic data and the skip rule shared by the training tests. */
 final class TrainTestSupport {
@@ -28,6 +33,12 @@ final class TrainTestSupport {
             }
         }
         return new Dataset("bars", px, labels, size, size, 1, 10);
+    }
+
+    /** The tensors of {@code t}'s checkpoint, written to {@code file} and read back: its whole training state. */
+    static Map<String, Tensor> checkpointTensors(Trainer t, Path file) throws IOException {
+        t.saveCheckpoint(file, Map.of());
+        return SafeTensors.read(file).tensors();
     }
 
     /** Runs {@code body}, turning a backend op that is not implemented yet into a skip that names it. */

@@ -22,6 +22,7 @@ import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.data.BatchLoader;
 import org.simdnn.nn.data.Dataset;
 import org.simdnn.nn.data.Normalization;
+import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.io.SafeTensors;
 import org.simdnn.ops.Backend;
 import org.simdnn.tensor.Tensor;
@@ -30,8 +31,9 @@ import org.simdnn.tensor.Tensor;
  * Resume-after-interrupt equivalence: 2 epochs straight vs 1 epoch, a checkpoint written to disk and read
  * back into a fresh model and trainer, then the 2nd epoch; the weights, BN statistics and momentum must be
  * bit-identical. The network has every stateful piece of the CNN: BN running statistics, dropout RNG
- * position, momentum buffers, the warm-up + cosine schedule position, augmentation. Runs on nn's scalar
- * reference backend and on the default (CPU) backend.
+ * position, momentum buffers, the warm-up + cosine schedule position, augmentation. The checkpoint goes through
+ * {@link ModelIo}, as {@code simdnn train}'s do. Runs on nn's scalar reference backend and on the default (CPU)
+ * backend.
  */
 class TrainerResumeTest {
     @TempDir Path dir;
@@ -63,30 +65,33 @@ class TrainerResumeTest {
             TrainConfig c = recipe();
             Map<String, Tensor> straight;
             try (BatchLoader l = loader(c)) {
-                Trainer t = new Trainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+                SgdTrainer t = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
                 t.trainEpoch(l, ProgressListener.NONE);
                 t.trainEpoch(l, ProgressListener.NONE);
-                straight = t.state();
+                straight = TrainTestSupport.checkpointTensors(t, dir.resolve("straight.ckpt.safetensors"));
                 assertEquals(2 * l.batchesPerEpoch(), t.steps());
             }
             Path ckpt = dir.resolve("run.ckpt.safetensors");
             try (BatchLoader l = loader(c)) {
-                Trainer first = new Trainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+                SgdTrainer first = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
                 first.trainEpoch(l, ProgressListener.NONE);
-                SafeTensors.write(ckpt, first.state(), first.metadata());
+                first.saveCheckpoint(ckpt, Map.of());
             }
             Map<String, Tensor> resumed;
             try (BatchLoader l = loader(c)) {
                 // the same architecture and dropout seeds, other initial weights: they must all come from the file
-                Trainer second = new Trainer(smallCnn(5).initialize(999), c, l.batchesPerEpoch(), backend);
-                SafeTensors.Contents file = SafeTensors.read(ckpt);
-                second.restore(file.tensors(), file.metadata());
+                SgdTrainer second = new SgdTrainer(smallCnn(5).initialize(999), c, l.batchesPerEpoch(), backend);
+                second.restore(ModelIo.loadCheckpoint(ckpt));
                 assertEquals(1, second.epochsDone());
+                assertEquals(l.batchesPerEpoch(), second.steps());
                 second.trainEpoch(l, ProgressListener.NONE);
-                resumed = second.state();
+                resumed = TrainTestSupport.checkpointTensors(second, dir.resolve("resumed.ckpt.safetensors"));
             }
+            // the counters too: epochs done, optimizer steps, each dropout layer's position
+            assertEquals(SafeTensors.read(dir.resolve("straight.ckpt.safetensors")).metadata(),
+                    SafeTensors.read(dir.resolve("resumed.ckpt.safetensors")).metadata());
             assertEquals(straight.keySet(), resumed.keySet());
-            assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(Trainer.OPTIM)), "momentum is part of the state");
+            assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(ModelIo.OPTIMIZER_PREFIX)), "momentum is part of the state");
             assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
                     "BN statistics are part of the state: " + straight.keySet());
             // Bit for bit on every backend: the CPU kernels' reductions do not depend on scheduling (docs/architecture.md).
@@ -110,10 +115,10 @@ class TrainerResumeTest {
             int saved = Parallel.threads();
             try {
                 Parallel.setThreads(2);
-                Map<String, Tensor> first = oneEpoch(backend);
+                Map<String, Tensor> first = oneEpoch(backend, dir);
                 for (int threads : new int[] {2, 1, 3}) {
                     Parallel.setThreads(threads);
-                    Map<String, Tensor> again = oneEpoch(backend);
+                    Map<String, Tensor> again = oneEpoch(backend, dir);
                     assertEquals(first.keySet(), again.keySet());
                     for (String k : first.keySet()) {
                         assertArrayEquals(first.get(k).toArray(), again.get(k).toArray(), threads + " threads: tensor " + k);
@@ -125,7 +130,7 @@ class TrainerResumeTest {
         });
     }
 
-    private static Map<String, Tensor> oneEpoch(Backend backend) throws Exception {
+    private static Map<String, Tensor> oneEpoch(Backend backend, Path dir) throws Exception {
         TrainConfig c = recipe().withBatchSize(32);
         try (BatchLoader l = loader(c)) {
             Sequential m = new Sequential(
@@ -134,9 +139,9 @@ class TrainerResumeTest {
                     new Conv2d(32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, false), new BatchNorm2d(32).withRelu(),
                     new MaxPool2d(2), new Flatten(), new Dropout(0.25f, 6), new Linear(4 * 4 * 32, 10));
             m.skipInputGradient();
-            Trainer t = new Trainer(m.initialize(5), c, l.batchesPerEpoch(), backend);
+            SgdTrainer t = new SgdTrainer(m.initialize(5), c, l.batchesPerEpoch(), backend);
             t.trainEpoch(l, ProgressListener.NONE);
-            return t.state();
+            return TrainTestSupport.checkpointTensors(t, dir.resolve("one-epoch.ckpt.safetensors"));
         }
     }
 
@@ -149,8 +154,8 @@ class TrainerResumeTest {
                     Normalization.UNIT, true);
                  BatchLoader test = new BatchLoader(TrainTestSupport.bars(200, 8, 77), 50, false, 0, Augmentation.NONE,
                          Normalization.UNIT, false)) {
-                Trainer t = new Trainer(smallCnn(1), c, l.batchesPerEpoch(), backend);
-                double before = t.accuracy(test);
+                SgdTrainer t = new SgdTrainer(smallCnn(1), c, l.batchesPerEpoch(), backend);
+                double before = Trainer.accuracy(t.model(), test);
                 EpochStats last = null;
                 for (int e = 0; e < 4; e++) last = t.epoch(l, test, ProgressListener.NONE);
                 assertTrue(last.testAccuracy() > 0.8 && last.testAccuracy() > before + 0.3,

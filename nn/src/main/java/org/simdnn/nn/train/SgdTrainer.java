@@ -1,0 +1,166 @@
+package org.simdnn.nn.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.simdnn.nn.Parameter;
+import org.simdnn.nn.Sequential;
+import org.simdnn.nn.data.BatchLoader;
+import org.simdnn.nn.io.ModelIo;
+import org.simdnn.nn.optim.LrSchedule;
+import org.simdnn.nn.optim.Sgd;
+import org.simdnn.ops.Backend;
+import org.simdnn.ops.Backends;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * Minibatch training of a {@link Sequential} classifier with softmax cross-entropy (optionally label-smoothed)
+ * and nn's {@link Sgd} (momentum, Nesterov, weight decay on the parameters that ask for it) driven by an
+ * {@link LrSchedule} over the whole run.
+ *
+ * <p>A checkpoint ({@link #saveCheckpoint}, a {@link ModelIo} checkpoint) holds the whole training state: the
+ * parameters, the batch-norm running statistics, the momentum buffers and step count, each dropout layer's step
+ * counter (its RNG position) and the epochs done. The loader's order and augmentation derive from (seed, epoch)
+ * alone, so {@link #restore} continues a run exactly as if it had not stopped.
+ *
+ * <p>NaN/Inf guard: every step checks the loss and the gradients before updating the weights; a non-finite
+ * value stops training with a {@link NonFiniteException} naming the step and the first layer where it appears,
+ * leaving the weights of the last good step (and any checkpoint written before) untouched.
+ */
+public final class SgdTrainer implements Trainer {
+    private final Sequential model;
+    private final TrainConfig cfg;
+    private final Backend backend;
+    private final List<Parameter> params;
+    private final Sgd optimizer;
+    private final LrSchedule schedule;
+    private final int stepsPerEpoch;
+    private Tensor dlogits;
+    private long step;
+    private int epochsDone;
+
+    public SgdTrainer(Sequential model, TrainConfig cfg, int stepsPerEpoch, Backend backend) {
+        if (stepsPerEpoch < 1) throw new IllegalArgumentException("steps per epoch must be >= 1, got " + stepsPerEpoch);
+        this.model = model;
+        this.cfg = cfg;
+        this.backend = backend;
+        this.stepsPerEpoch = stepsPerEpoch;
+        model.useBackend(backend);
+        this.params = model.parameters();
+        this.optimizer = new Sgd(params, cfg.lr(), backend).momentum(cfg.momentum()).nesterov(cfg.nesterov())
+                .weightDecay(cfg.weightDecay()).decayAllParameters(cfg.decayAll());
+        this.schedule = cfg.schedule(stepsPerEpoch);
+    }
+
+    public SgdTrainer(Sequential model, TrainConfig cfg, int stepsPerEpoch) {
+        this(model, cfg, stepsPerEpoch, Backends.get());
+    }
+
+    @Override public Sequential model() { return model; }
+    public TrainConfig config() { return cfg; }
+    @Override public int epochsDone() { return epochsDone; }
+    public long steps() { return step; }
+    @Override public String metric() { return "loss"; }
+
+    /** One pass over the loader's epoch {@link #epochsDone()}; returns the mean training loss. */
+    @Override
+    public double trainEpoch(BatchLoader train, ProgressListener progress) {
+        int e = epochsDone;
+        model.train();
+        train.startEpoch(e);
+        progress.epochStarted(e, train.batchesPerEpoch(), train.dataset().size());
+        double lossSum = 0;
+        long seen = 0;
+        while (train.hasNext()) {
+            BatchLoader.Batch b = train.next();
+            float loss = step(b.images(), b.labels());
+            lossSum += (double) loss * b.size();
+            seen += b.size();
+            progress.batchDone(e, b.index(), seen, lossSum / seen);
+        }
+        requireFiniteParameters("the end of epoch " + (e + 1));
+        epochsDone++;
+        progress.epochTrained(e);
+        return lossSum / Math.max(1, seen);
+    }
+
+    /** One optimizer step on a batch; returns its loss. */
+    public float step(Tensor images, int[] labels) {
+        Tensor x = Models.input(model, images);
+        Tensor logits = model.forward(x, true);
+        dlogits = dlogits != null && dlogits.sameShape(logits) ? dlogits : Tensor.zeros(logits.shape());
+        float loss = backend.softmaxCrossEntropy(logits, labels, cfg.labelSmoothing(), dlogits);
+        if (!Float.isFinite(loss)) throw nonFinite("loss is " + loss, x);
+        model.backward(dlogits);
+        for (Parameter p : params) {
+            if (!Double.isFinite(backend.sum(p.grad()))) {
+                throw nonFinite("the gradient of parameter " + p.name() + " (layer " + layerOf(p) + ") is not finite", null);
+            }
+        }
+        optimizer.step(schedule);
+        step++;
+        return loss;
+    }
+
+    // ---- NaN/Inf guard ---------------------------------------------------------------------------------
+
+    private NonFiniteException nonFinite(String what, Tensor input) {
+        String where = locate(input);
+        return new NonFiniteException("non-finite value at step " + step + " (epoch " + (epochsDone + 1) + ", batch "
+                + (step - (long) epochsDone * stepsPerEpoch) + "): " + what + where + "; stopped before updating the weights",
+                step);
+    }
+
+    /** The first parameter, or else the first layer output on {@code input}, that is not finite. */
+    private String locate(Tensor input) {
+        for (Parameter p : params) {
+            if (!Double.isFinite(backend.sum(p.value()))) return "; first non-finite weights: " + p.name() + " in layer " + layerOf(p);
+        }
+        if (input == null) return "";
+        if (!Double.isFinite(backend.sum(input))) return "; the input batch itself is not finite";
+        Tensor h = input;
+        for (int i = 0; i < model.layers().size(); i++) {
+            h = model.layer(i).forward(h, true);
+            if (!Double.isFinite(backend.sum(h))) return "; first non-finite output: layer " + i + " " + model.layer(i).name();
+        }
+        return "; every layer's output is finite (the logits overflow the loss)";
+    }
+
+    private void requireFiniteParameters(String when) {
+        for (Parameter p : params) {
+            if (!Double.isFinite(backend.sum(p.value()))) {
+                throw new NonFiniteException("non-finite weights at " + when + " (step " + step + "): parameter " + p.name()
+                        + " in layer " + layerOf(p), step);
+            }
+        }
+    }
+
+    private String layerOf(Parameter p) {
+        String n = p.name();
+        int dot = n.indexOf('.');
+        try {
+            int i = Integer.parseInt(n.substring(0, dot));
+            return i + " " + model.layer(i).name();
+        } catch (RuntimeException e) {
+            return n;
+        }
+    }
+
+    // ---- checkpoints ------------------------------------------------------------------------------
+
+    @Override
+    public void saveCheckpoint(Path file, Map<String, String> metadata) throws IOException {
+        ModelIo.saveCheckpoint(file, model, optimizer, withPosition(metadata));
+    }
+
+    /** Loads weights, BN statistics, dropout positions, momentum, steps and epochs; everything must fit this model. */
+    @Override
+    public void restore(ModelIo.Checkpoint c) {
+        int epochs = Trainer.epochsDone(c);
+        c.copyModelInto(model);
+        c.restore(optimizer);
+        step = c.optimizerSteps();
+        epochsDone = epochs;
+    }
+}
