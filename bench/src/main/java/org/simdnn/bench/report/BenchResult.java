@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * One measured configuration of one JMH benchmark, normalised to operations per second and GFLOPS.
  *
- * @param bench     the suite ("gemm", "conv", "ops", "train", "storage", "calls")
+ * @param bench     the suite ("gemm", "conv", "ops", "storage", "calls")
  * @param benchmark JMH's full name, e.g. {@code org.simdnn.bench.GemmBench.sgemm}
  * @param method    the benchmark method ({@code sgemm})
  * @param shape     the {@code shape} parameter ("" when the class has none)

@@ -58,8 +58,7 @@ public final class BenchRunner {
                 present.put(s, c.get());
             } else {
                 missing.add(s);
-                String msg = "suite '" + s.id() + "' (" + s.className() + ") is not in this build yet; it lands with "
-                        + s.landsWith() + ". Skipped.";
+                String msg = "suite '" + s.id() + "' (" + s.className() + ") is not in this build. Skipped.";
                 notes.add(msg);
                 progress.println("simdnn bench: " + msg);
             }

@@ -85,7 +85,7 @@ final class WinogradDriver {
                                  int Dp, int Qp) {
         int depth = flip ? K : C, cols = flip ? C : K, slivers = Qp / NR, js = slivers * Dp * NR;
         int planes = tf.planes();
-        // Parallel over depth rows (disjoint in every plane): run serially, this was 1.3 % of a training step.
+        // Parallel over depth rows (disjoint in every plane); serial, this was 1.3 % of a training step.
         Parallel.forRange(Dp, 4, (wk, d0, d1) -> {
             for (int ps = 0; ps < planes * slivers; ps++) Arrays.fill(u, (ps * Dp + d0) * NR, (ps * Dp + d1) * NR, 0f);
             float[] g = new float[9];

@@ -25,16 +25,14 @@ public final class Models {
     /**
      * The reference CNN: conv3x3(1→32)-BN-ReLU, conv3x3(32→32)-BN-ReLU, maxpool 2, conv3x3(32→64)-BN-ReLU,
      * conv3x3(64→64)-BN-ReLU, maxpool 2, flatten, dropout 0.1, linear 3136→256, ReLU, dropout 0.3,
-     * linear 256→10 (dropout 0.25/0.5 measured 93.85 % after 10 epochs at lr 0.15, 0.1/0.3 94.20 %: with label
-     * smoothing and weight decay already regularising, 10 epochs do not need the stronger dropout). All convolutions pad 1 and have no bias (the batch norm's beta is the bias); BN and ReLU run
-     * fused. The dropout seeds derive from {@code seed}.
+     * linear 256→10. Light dropout because label smoothing and weight decay already regularise a 10-epoch run
+     * (docs/training.md). All convolutions pad 1 and have no bias (the batch norm's beta is the bias); BN and
+     * ReLU run fused. The dropout seeds derive from {@code seed}.
      *
      * <p>Convolutions and linear layers start as PyTorch's do ({@link Init#TORCH_DEFAULT}: uniform in
-     * {@code ±1/sqrt(fanIn)}, linear biases too), as in the issue's PyTorch reference run (93.9 %). He's
-     * initialisation draws 2.45x larger weights; behind batch norm the function does not change, but the angular
-     * step {@code lr·|g|/|w|} scales with {@code 1/|w|^2}, so the convolutions learnt about 6x slower, and 10 epochs
-     * of weight decay do not shrink the norms far enough to undo it. Measured with seed 42 (docs/training.md): epoch 1
-     * 88.6 % instead of 86.7 %, epoch 10 93.6 % instead of 93.5 %.
+     * {@code ±1/sqrt(fanIn)}, linear biases too). He's initialisation draws 2.45x larger weights; behind batch norm
+     * the function does not change, but the angular step {@code lr·|g|/|w|} scales with {@code 1/|w|^2}, so the
+     * convolutions learn about 6x slower and 10 epochs of weight decay do not undo it (docs/training.md).
      */
     public static Sequential cnn(long seed) {
         Sequential m = new Sequential(

@@ -4,12 +4,11 @@ import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.optim.LrSchedule;
 
 /**
- * A training recipe. {@link #forModel} gives the defaults of issue 7: SGD with Nesterov momentum 0.9, weight
- * decay 5e-4, batch 128; the CNN at lr 0.15 with one warm-up epoch then cosine and label smoothing 0.1 (lr 0.05,
- * the PyTorch reference's, to 0.175 measured 93.8–94.0 % after 10 epochs, 0.2 93.6 %; docs/training.md), with weight
+ * A training recipe. {@link #forModel} gives the command line's defaults: SGD with Nesterov momentum 0.9, weight
+ * decay 5e-4, batch 128; the CNN at lr 0.15 with one warm-up epoch then cosine and label smoothing 0.1, with weight
  * decay on every parameter ({@code decayAll}: biases and batch-norm gamma/beta too, as PyTorch's
- * {@code SGD(model.parameters(), weight_decay=5e-4)} in the issue's reference run); the MLP (decay on weights only) at lr 0.05 with cosine decay and no warm-up (measured: 88.8 % after
- * 5 epochs, against 86.2 % at a constant lr 0.1; see docs/training.md).
+ * {@code SGD(model.parameters(), weight_decay=5e-4)}); the MLP (decay on weights only) at lr 0.05 with cosine
+ * decay and no warm-up. docs/training.md gives the measurements behind each choice.
  */
 public record TrainConfig(String model, int epochs, int batchSize, float lr, float momentum, boolean nesterov,
                           float weightDecay, boolean decayAll, float labelSmoothing, int warmupEpochs, boolean cosine, long seed,
