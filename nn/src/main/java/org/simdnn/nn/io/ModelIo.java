@@ -48,12 +48,12 @@ public final class ModelIo {
          * architecture (its own dropout seeds kept); an IllegalArgumentException names the first mismatch.
          */
         public void copyModelInto(Module target) {
-            copyTensors(stateDict(target), stateDict(model));
             Map<String, Long> saved = dropoutSteps(model), into = dropoutSteps(target);
             if (!saved.keySet().equals(into.keySet())) {
                 throw new IllegalArgumentException("the saved model has dropout layers at " + saved.keySet()
                         + ", the target at " + into.keySet());
             }
+            copyTensors(stateDict(target), stateDict(model));
             walk(target, "", (path, m) -> {
                 if (m instanceof Dropout d) d.setStep(saved.get(path));
             });

@@ -123,7 +123,7 @@ public final class PerceptronTrainer implements Trainer {
 
     @Override
     public void restore(ModelIo.Checkpoint c) {
-        int epochs = Trainer.epochsDone(c);
+        int epochs = Trainer.epochsDoneIn(c);
         Tensor sw = runningSum(c, W), su = runningSum(c, U);
         c.copyModelInto(model);
         System.arraycopy(sw.toArray(), 0, w, 0, w.length);

@@ -157,7 +157,7 @@ public final class SgdTrainer implements Trainer {
     /** Loads weights, BN statistics, dropout positions, momentum, steps and epochs; everything must fit this model. */
     @Override
     public void restore(ModelIo.Checkpoint c) {
-        int epochs = Trainer.epochsDone(c);
+        int epochs = Trainer.epochsDoneIn(c);
         c.copyModelInto(model);
         c.restore(optimizer);
         step = c.optimizerSteps();

@@ -57,7 +57,7 @@ public interface Trainer {
     }
 
     /** The epochs done that {@code checkpoint} records (0 when absent). */
-    static int epochsDone(ModelIo.Checkpoint checkpoint) {
+    static int epochsDoneIn(ModelIo.Checkpoint checkpoint) {
         String s = checkpoint.metadata().getOrDefault(EPOCHS_DONE, "0");
         try {
             int e = Integer.parseInt(s);
