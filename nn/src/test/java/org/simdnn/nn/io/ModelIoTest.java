@@ -124,7 +124,7 @@ class ModelIoTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.copyModelInto(new Sequential(new Linear(4, 3), new ReLU())));
         assertTrue(e.getMessage().contains("dropout layers at [1]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> c.copyModelInto(new Sequential(new Linear(4, 2))));
+        e = assertThrows(IllegalArgumentException.class, () -> c.copyModelInto(new Sequential(new Linear(4, 2), new Dropout(0.5f, 1))));
         assertTrue(e.getMessage().contains("'0.weight' has shape"), e.getMessage());
     }
 
