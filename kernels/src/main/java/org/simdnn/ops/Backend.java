@@ -8,8 +8,8 @@ import org.simdnn.tensor.Tensor;
  * unless the method says otherwise. Implementations validate shapes before any work and throw
  * {@link IllegalArgumentException} naming them.
  *
- * <p>Implementations: the CPU backend (Vector API, always present) and OpenBLAS through FFM (native module;
- * CUDA there is a probe that reports whether a device is present, not a backend yet).
+ * <p>Implementations: the CPU backend (Vector API, always present) and the native module's OpenBLAS and CUDA
+ * backends through FFM (each available only where its library, or a GPU, is present).
  * A backend that lacks an op returns false from {@link #supports(Op)} and forwards it to the CPU backend,
  * saying so once on stderr.
  */
