@@ -1,6 +1,7 @@
 package org.simdnn.ffm.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static org.simdnn.ffm.cuda.Padding.up8;
 
 import java.lang.foreign.MemorySegment;
 import org.simdnn.ffm.ForwardingBackend;
@@ -70,44 +71,11 @@ public final class CudaBackend extends ForwardingBackend {
         };
     }
 
-    static int up8(int v) { return (v + 7) & ~7; }
-
-    private static long bytes(long floats) { return floats * Float.BYTES; }
-
-    // ---- staging with padding -------------------------------------------------------------------------------
-
-    /**
-     * Copies {@code src} viewed as [outer, inner, cols] into a zeroed host segment of [outerP, innerP, colsP]
-     * (each at least as large), leaving the padding zero.
-     */
-    private static MemorySegment pad(DeviceArena dev, float[] src, int off, int outer, int inner, int cols,
-                                     int outerP, int innerP, int colsP) {
-        MemorySegment h = dev.host(bytes((long) outerP * innerP * colsP));
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                MemorySegment.copy(src, off + (o * inner + i) * cols, h, JAVA_FLOAT,
-                        bytes(((long) o * innerP + i) * colsP), cols);
-            }
-        }
-        return h;
-    }
-
-    /** The inverse of {@link #pad}: the [outer, inner, cols] corner of a padded host segment into dst. */
-    private static void crop(MemorySegment h, int outer, int inner, int cols, int innerP, int colsP, float[] dst,
-                             int off) {
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                MemorySegment.copy(h, JAVA_FLOAT, bytes(((long) o * innerP + i) * colsP), dst,
-                        off + (o * inner + i) * cols, cols);
-            }
-        }
-    }
+    private static long bytes(long floats) { return Padding.floatBytes(floats); }
 
     private MemorySegment upload(DeviceArena dev, Tensor t) { return dev.upload(t.data(), t.offset(), t.size()); }
 
     private void download(DeviceArena dev, MemorySegment d, Tensor t) { dev.download(d, t.data(), t.offset(), t.size()); }
-
-    private static MemorySegment ptr(MemorySegment p) { return p == null ? MemorySegment.NULL : p; }
 
     // ---- dense algebra --------------------------------------------------------------------------------------
 
@@ -119,25 +87,15 @@ public final class CudaBackend extends ForwardingBackend {
         int m8 = up8(m), n8 = up8(n), k8 = up8(k);
         try (DeviceArena dev = new DeviceArena(lib)) {
             MemorySegment ha = dev.host(bytes((long) m8 * k8)), hb = dev.host(bytes((long) k8 * n8));
-            for (int i = 0; i < m; i++) {
-                for (int p = 0; p < k; p++) {
-                    ha.setAtIndex(JAVA_FLOAT, (long) i * k8 + p, transA ? a[offA + p * lda + i] : a[offA + i * lda + p]);
-                }
-            }
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    hb.setAtIndex(JAVA_FLOAT, (long) p * n8 + j, transB ? b[offB + j * ldb + p] : b[offB + p * ldb + j]);
-                }
-            }
             MemorySegment hc = dev.host(bytes((long) m8 * n8));
-            if (beta != 0f) { // beta == 0 never reads C
-                for (int i = 0; i < m; i++) MemorySegment.copy(c, offC + i * ldc, hc, JAVA_FLOAT, bytes((long) i * n8), n);
-            }
+            Padding.matrix(a, offA, lda, transA, m, k, ha, k8);
+            Padding.matrix(b, offB, ldb, transB, k, n, hb, n8);
+            if (beta != 0f) Padding.matrix(c, offC, ldc, false, m, n, hc, n8); // beta == 0 never reads C
             MemorySegment dc = dev.upload(hc);
             lib.check(CudaFunction.GEMM, math.code, m8, n8, k8, alpha, dev.upload(ha), dev.upload(hb), beta, dc,
                     DeviceArena.STREAM);
             dev.download(dc, hc);
-            for (int i = 0; i < m; i++) MemorySegment.copy(hc, JAVA_FLOAT, bytes((long) i * n8), c, offC + i * ldc, n);
+            Padding.cropMatrix(hc, m, n, n8, c, offC, ldc);
         }
     }
 
@@ -153,31 +111,38 @@ public final class CudaBackend extends ForwardingBackend {
         return args;
     }
 
-    /** An NHWC activation [n, h, w, c] staged as [up8(n), h, w, up8(c)]. */
+    /** An NHWC activation [n, pixels, c] on the device as [up8(n), pixels, up8(c)]. */
     private static MemorySegment stageImage(DeviceArena dev, Tensor t, int n, int pixels, int c) {
-        return dev.upload(pad(dev, t.data(), t.offset(), n * pixels, 1, c, up8(n) * pixels, 1, up8(c)));
+        MemorySegment h = dev.host(Padding.imageBytes(n, pixels, c));
+        Padding.image(t.data(), t.offset(), n, pixels, c, h);
+        return dev.upload(h);
     }
 
-    /** HWIO weights [kh*kw, c, k] staged as [kh*kw, up8(c), up8(k)]. */
+    /** HWIO weights [kh*kw, c, k] on the device as [kh*kw, up8(c), up8(k)]. */
     private static MemorySegment stageWeights(DeviceArena dev, Conv2dDesc d, Tensor w) {
-        int taps = d.kH() * d.kW();
-        return dev.upload(pad(dev, w.data(), w.offset(), taps, d.inC(), d.outC(), taps, up8(d.inC()), up8(d.outC())));
+        MemorySegment h = dev.host(Padding.weightBytes(d.kH() * d.kW(), d.inC(), d.outC()));
+        Padding.weights(w.data(), w.offset(), d.kH() * d.kW(), d.inC(), d.outC(), h);
+        return dev.upload(h);
     }
 
     @Override
     public void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y) {
         OpChecks.conv2dForward(d, x, w, bias, y);
         if (d.groups() != 1) { cpu(Op.CONV2D_FORWARD).conv2dForward(d, x, w, bias, y); return; }
-        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), k8 = up8(d.outC());
+        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW();
         try (DeviceArena dev = new DeviceArena(lib)) {
             MemorySegment dx = stageImage(dev, x, d.batch(), inPix, d.inC()), dw = stageWeights(dev, d, w);
-            MemorySegment db = bias == null ? MemorySegment.NULL
-                    : dev.upload(pad(dev, bias.data(), bias.offset(), 1, 1, d.outC(), 1, 1, k8));
-            MemorySegment hy = dev.host(bytes((long) up8(d.batch()) * outPix * k8));
+            MemorySegment db = MemorySegment.NULL;
+            if (bias != null) {
+                MemorySegment hb = dev.host(bytes(up8(d.outC())));
+                MemorySegment.copy(bias.data(), bias.offset(), hb, JAVA_FLOAT, 0, d.outC());
+                db = dev.upload(hb);
+            }
+            MemorySegment hy = dev.host(Padding.imageBytes(d.batch(), outPix, d.outC()));
             MemorySegment dy = dev.alloc(hy.byteSize());
             lib.check(CudaFunction.CONV2D_FORWARD, convArgs(d, dx, dw, db, dy, DeviceArena.STREAM));
             dev.download(dy, hy);
-            crop(hy, d.batch() * outPix, 1, d.outC(), 1, k8, y.data(), y.offset());
+            Padding.cropImage(hy, d.batch(), outPix, d.outC(), y.data(), y.offset());
         }
     }
 
@@ -185,14 +150,14 @@ public final class CudaBackend extends ForwardingBackend {
     public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
         OpChecks.conv2dBackwardData(d, dy, w, dx);
         if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_DATA).conv2dBackwardData(d, dy, w, dx); return; }
-        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), c8 = up8(d.inC());
+        int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW();
         try (DeviceArena dev = new DeviceArena(lib)) {
             MemorySegment ddy = stageImage(dev, dy, d.batch(), outPix, d.outC()), dw = stageWeights(dev, d, w);
-            MemorySegment hx = dev.host(bytes((long) up8(d.batch()) * inPix * c8));
+            MemorySegment hx = dev.host(Padding.imageBytes(d.batch(), inPix, d.inC()));
             MemorySegment ddx = dev.alloc(hx.byteSize());
             lib.check(CudaFunction.CONV2D_BACKWARD_DATA, convArgs(d, ddy, dw, ddx, DeviceArena.STREAM));
             dev.download(ddx, hx);
-            crop(hx, d.batch() * inPix, 1, d.inC(), 1, c8, dx.data(), dx.offset());
+            Padding.cropImage(hx, d.batch(), inPix, d.inC(), dx.data(), dx.offset());
         }
     }
 
@@ -201,18 +166,17 @@ public final class CudaBackend extends ForwardingBackend {
         OpChecks.conv2dBackwardWeights(d, x, dy, dw, dbias);
         if (d.groups() != 1) { cpu(Op.CONV2D_BACKWARD_WEIGHTS).conv2dBackwardWeights(d, x, dy, dw, dbias); return; }
         int inPix = d.inH() * d.inW(), outPix = d.outH() * d.outW(), taps = d.kH() * d.kW();
-        int c8 = up8(d.inC()), k8 = up8(d.outC());
         try (DeviceArena dev = new DeviceArena(lib)) {
             MemorySegment dx = stageImage(dev, x, d.batch(), inPix, d.inC());
             MemorySegment ddy = stageImage(dev, dy, d.batch(), outPix, d.outC());
-            MemorySegment hw = dev.host(bytes((long) taps * c8 * k8)), hb = dev.host(bytes(k8));
+            MemorySegment hw = dev.host(Padding.weightBytes(taps, d.inC(), d.outC())), hb = dev.host(bytes(up8(d.outC())));
             MemorySegment ddw = dev.alloc(hw.byteSize()), ddb = dbias == null ? MemorySegment.NULL : dev.alloc(hb.byteSize());
             lib.check(CudaFunction.CONV2D_BACKWARD_WEIGHTS, convArgs(d, dx, ddy, ddw, ddb, DeviceArena.STREAM));
             dev.download(ddw, hw);
-            crop(hw, taps, d.inC(), d.outC(), c8, k8, dw.data(), dw.offset());
+            Padding.cropWeights(hw, taps, d.inC(), d.outC(), dw.data(), dw.offset());
             if (dbias != null) {
                 dev.download(ddb, hb);
-                crop(hb, 1, 1, d.outC(), 1, k8, dbias.data(), dbias.offset());
+                MemorySegment.copy(hb, JAVA_FLOAT, 0, dbias.data(), dbias.offset(), d.outC());
             }
         }
     }

@@ -119,10 +119,4 @@ class CudaFallbackTest {
             else System.setProperty("simdnn.cuda.math", keep);
         }
     }
-
-    @Test
-    void paddingRoundsUpToEight() {
-        int[][] cases = {{1, 8}, {3, 8}, {8, 8}, {9, 16}, {100, 104}, {104, 104}, {0, 0}};
-        for (int[] c : cases) assertEquals(c[1], CudaBackend.up8(c[0]), "up8(" + c[0] + ")");
-    }
 }
