@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Training throughput over batch sizes: for each size, warm-up steps, then {@code repeats} timed runs of
- * {@code steps} steps; throughput is images per second, the median over repeats with the min..max spread. It picks
+ * {@code ceil(imagesPerRun / size)} steps (every size sees about the same images per run); throughput is images per second, the median over repeats with the min..max spread. It picks
  * the fastest size and the smallest size within {@code tolerance} (2 %) of it, the one that needs the least
  * activation memory (memory grows linearly with the batch), and lists the largest relative jumps between
  * neighbouring sizes (tile or cache effects). The clock is injected so tests need no timing.
@@ -22,20 +22,23 @@ public final class BatchSizeTuner {
      * @param sizes     batch sizes to measure
      * @param warmup    untimed steps per size
      * @param repeats   timed runs per size
-     * @param steps     steps per timed run
+     * @param imagesPerRun images per timed run (at least one step)
      * @param tolerance fraction of the best throughput still counted as "as fast" (0.02)
      */
-    public record Settings(int[] sizes, int warmup, int repeats, int steps, double tolerance) {
+    public record Settings(int[] sizes, int warmup, int repeats, int imagesPerRun, double tolerance) {
         public Settings {
             if (sizes.length == 0) throw new IllegalArgumentException("no batch sizes to measure");
             for (int s : sizes) if (s < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + s);
-            if (warmup < 0 || repeats < 1 || steps < 1) {
-                throw new IllegalArgumentException("warm-up >= 0, repeats >= 1 and steps >= 1 required; got " + warmup + ", "
-                        + repeats + ", " + steps);
+            if (warmup < 0 || repeats < 1 || imagesPerRun < 1) {
+                throw new IllegalArgumentException("warm-up >= 0, repeats >= 1 and images per run >= 1 required; got " + warmup
+                        + ", " + repeats + ", " + imagesPerRun);
             }
             if (!(tolerance >= 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
             sizes = sizes.clone();
         }
+
+        /** Timed steps per run at batch size b. */
+        public int steps(int b) { return Math.max(1, (imagesPerRun + b - 1) / b); }
 
         /** from, from + step, ..., up to and including {@code to} if it falls on the grid. */
         public static int[] range(int from, int to, int step) {
@@ -72,11 +75,12 @@ public final class BatchSizeTuner {
         for (int b : s.sizes()) {
             for (int i = 0; i < s.warmup(); i++) workload.step(b);
             double[] rates = new double[s.repeats()];
+            int steps = s.steps(b);
             for (int r = 0; r < s.repeats(); r++) {
                 long t0 = nanoClock.getAsLong();
-                for (int i = 0; i < s.steps(); i++) workload.step(b);
+                for (int i = 0; i < steps; i++) workload.step(b);
                 long dt = Math.max(1, nanoClock.getAsLong() - t0);
-                rates[r] = (double) b * s.steps() / (dt / 1e9);
+                rates[r] = (double) b * steps / (dt / 1e9);
             }
             Arrays.sort(rates);
             double median = rates.length % 2 == 1 ? rates[rates.length / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;

@@ -122,6 +122,14 @@ public final class Checklist {
         return new Report(checks, activity, grads, overfit, nan.losses(), range);
     }
 
+    /** Only the per-layer gradients on the first batch (the vanishing-gradient comparison); the model is restored. */
+    public List<LayerGradient> layerGradients() {
+        ModelState start = new ModelState(model);
+        List<LayerGradient> g = gradients(batches.get(0));
+        start.restore();
+        return g;
+    }
+
     // ---- loss at initialisation ------------------------------------------------------------------------
 
     private Check initialLoss(LabeledBatch b) {

@@ -38,6 +38,17 @@ public final class DiagnosticModels {
     }
 
     /**
+     * The perceptron's linear model {@code Linear(pixels -> 10)} with zero weights (where a fresh perceptron starts),
+     * on images average-pooled by {@code pool} (1: none): 2x2 pooling brings 7,850 parameters down to 1,970, which
+     * the full Hessian handles in seconds.
+     */
+    public static Sequential perceptron(int imageSide, int pool) {
+        Sequential s = mlp(imageSide, pool, new int[0], "relu", 10, 0);
+        for (var p : s.parameters()) p.value().fill(0f);
+        return s;
+    }
+
+    /**
      * A model the diagnostics can differentiate: a {@link Sequential} as it is; a {@link MulticlassPerceptron} on
      * the identity basis as {@code Linear(inputs -> classes)} with its weights (φ(x) = [x, 1]: the last column is
      * the bias); anything else is rejected with its name.
@@ -61,7 +72,7 @@ public final class DiagnosticModels {
     }
 
     /**
-     * An MLP {@code inputs -> hidden[0] -> ... -> classes} with {@code activation} after every hidden layer, on
+     * An MLP {@code inputs -> hidden[0] -> ... -> classes} (no hidden layers: a linear classifier) with {@code activation} after every hidden layer, on
      * images average-pooled by {@code pool} first (1: none), initialised for the activation (He for ReLU, Glorot
      * for tanh and sigmoid), the output layer's weights then scaled by 0.1 so that the logits start small and the
      * loss near ln(classes) (the first check of the checklist).

@@ -19,10 +19,10 @@ class BatchSizeTunerTest {
             now[0] += 1_000_000L + 10_000L * b + (b > 48 ? 30_000L * b : 0);
         };
         int[] sizes = BatchSizeTuner.Settings.range(16, 64, 16);
-        BatchSizeTuner.Result r = new BatchSizeTuner(w, () -> now[0]).run(new BatchSizeTuner.Settings(sizes, 1, 3, 2, 0.02));
+        BatchSizeTuner.Result r = new BatchSizeTuner(w, () -> now[0]).run(new BatchSizeTuner.Settings(sizes, 1, 3, 32, 0.02));
         assertEquals(4, r.points().size());
         for (int s : sizes) assertTrue(stepped.contains(s), "measured " + s);
-        assertEquals(sizes.length * (1 + 3 * 2), stepped.size());
+        assertEquals((1 + 3 * 2) + 3 * (1 + 3 * 1), stepped.size()); // 32 images a run: 2 steps at 16, 1 above
         // images/s = b / (1e-3 + 1e-5 b [+ 3e-5 b]): 16 -> 13793, 32 -> 24242, 48 -> 32432, 64 -> 17978
         assertEquals(48, r.best().batchSize());
         assertEquals(48, r.smallestNearBest().batchSize());
