@@ -44,7 +44,8 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", description = "instead of --model: a small MLP with these hidden widths (e.g. 8 or 16,16)")
     int[] hidden;
 
-    @Option(names = "--activation", defaultValue = "relu", description = "activation of the --hidden MLP: relu, tanh, sigmoid (default: ${DEFAULT-VALUE})")
+    @Option(names = "--activation", defaultValue = "tanh", description = "activation of the --hidden MLP: tanh, sigmoid or relu "
+            + "(default: ${DEFAULT-VALUE}: smooth, so finite differences never straddle a ReLU kink)")
     String activation;
 
     @Option(names = "--pool", description = "average-pool the images by this factor first (built-in perceptron and --hidden MLP only; default 2 for those: 14x14 inputs)")
@@ -58,6 +59,9 @@ final class HessianCommand implements Callable<Integer> {
 
     @Option(names = "--step", defaultValue = "1e-3", description = "finite-difference step of the full Hessian (default: ${DEFAULT-VALUE})")
     double step;
+
+    @Option(names = "--hvp-step", defaultValue = "1e-3", description = "finite-difference step of the Hessian-vector products along the unit direction (default: ${DEFAULT-VALUE})")
+    double hvpStep;
 
     @Option(names = "--top-k", defaultValue = "5", description = "extreme eigenvalues reported at each end (default: ${DEFAULT-VALUE})")
     int topK;
@@ -94,8 +98,8 @@ final class HessianCommand implements Callable<Integer> {
     }
 
     private int run() throws IOException {
-        if (batch < 1 || topK < 1 || lanczosSteps < 2 || probes < 1 || hutchinson < 2 || !(step > 0)) {
-            throw new IllegalArgumentException("--batch, --top-k >= 1, --lanczos-steps >= 2, --probes >= 1, --hutchinson >= 2, --step > 0 required");
+        if (batch < 1 || topK < 1 || lanczosSteps < 2 || probes < 1 || hutchinson < 2 || !(step > 0) || !(hvpStep > 0)) {
+            throw new IllegalArgumentException("--batch, --top-k >= 1, --lanczos-steps >= 2, --probes >= 1, --hutchinson >= 2, --step and --hvp-step > 0 required");
         }
         Sequential model;
         String what;
@@ -181,7 +185,7 @@ final class HessianCommand implements Callable<Integer> {
                 System.out.println("wrote " + eigenvaluesFile);
             }
         }
-        HessianVectorProduct hvp = new HessianVectorProduct(f, theta, HessianVectorProduct.defaultStep(theta));
+        HessianVectorProduct hvp = new HessianVectorProduct(f, theta, hvpStep);
         SplittableRandom rng = new SplittableRandom(source.seed);
         long t0 = System.nanoTime();
         Lanczos.Result lr = Lanczos.run(hvp, Vectors.rademacher(n, rng), lanczosSteps);
@@ -205,11 +209,15 @@ final class HessianCommand implements Callable<Integer> {
                 tr.standardError(), tr.samples(), (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
         SpectralDensity.Result d = SpectralDensity.estimate(hvp, probes, lanczosSteps, rng, 500, 0.01);
-        double negMass = 0;
-        for (int i = 0; i < d.nodes().length; i++) if (d.nodes()[i] < 0) negMass += d.weights()[i];
-        System.out.printf(Locale.ROOT, "SLQ density: %d probes x %d steps, Gaussian width %.2e, %.1f s; nodes in [%.4g, %.4g], "
-                + "mass below 0: %.1f %%%n", probes, lanczosSteps, d.sigma(), (System.nanoTime() - t0) / 1e9,
-                min(d.nodes()), max(d.nodes()), 100 * negMass);
+        // a node counts as negative below -1e-3 of the largest |node| (finite-difference noise sits around 0)
+        double tol = 1e-3 * Math.max(Math.abs(min(d.nodes())), Math.abs(max(d.nodes()))), negMass = 0, flatMass = 0;
+        for (int i = 0; i < d.nodes().length; i++) {
+            if (d.nodes()[i] < -tol) negMass += d.weights()[i];
+            else if (d.nodes()[i] <= tol) flatMass += d.weights()[i];
+        }
+        System.out.printf(Locale.ROOT, "SLQ density: %d probes x %d steps, Gaussian width %.2e, %.1f s; nodes in [%.4g, %.4g]; "
+                + "spectral mass below -%.1e: %.1f %%, within ±%.1e: %.1f %%%n", probes, lanczosSteps, d.sigma(),
+                (System.nanoTime() - t0) / 1e9, min(d.nodes()), max(d.nodes()), tol, 100 * negMass, tol, 100 * flatMass);
         if (plot != null) {
             DiagnosticCharts.spectrum(eig, d.grid(), d.density(), "Hessian spectrum at step " + stepNo + " (" + n + " parameters)", plot);
         }

@@ -41,7 +41,7 @@ class TrainCommandTest {
     }
 
     /** Class k lights rows [2k, 2k+3) of a 28x28 image. */
-    private void writeData(Path d, int n, int m) throws IOException {
+    static void writeData(Path d, int n, int m) throws IOException {
         Files.createDirectories(d);
         for (String set : new String[] {"train", "t10k"}) {
             int count = set.equals("train") ? n : m;
@@ -56,9 +56,9 @@ class TrainCommandTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
+    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
