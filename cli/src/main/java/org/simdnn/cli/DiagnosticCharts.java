@@ -54,22 +54,21 @@ final class DiagnosticCharts {
     static void lrRange(org.simdnn.diagnostics.LrRangeTest r, String title, Path file) throws IOException {
         XYChart c = chart(title, "learning rate (log)", "training loss");
         c.getStyler().setXAxisLogarithmic(true);
-        line(c, "loss per step", r.lrs(), clip(r.losses()), false);
-        line(c, "smoothed", r.lrs(), clip(r.smoothed()), false);
-        double[] ys = clip(r.smoothed());
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (double v : ys) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        // the blow-up would flatten the rest: losses are drawn up to twice the first smoothed loss
+        double cap = 2 * r.smoothed()[0];
+        line(c, "loss per step", r.lrs(), clip(r.losses(), cap), false);
+        line(c, "smoothed", r.lrs(), clip(r.smoothed(), cap), false);
+        double lo = Double.POSITIVE_INFINITY, hi = cap;
+        for (double v : clip(r.smoothed(), cap)) lo = Math.min(lo, v);
         line(c, String.format(java.util.Locale.ROOT, "suggested lr %.2g", r.suggested()),
                 new double[] {r.suggested(), r.suggested()}, new double[] {lo, hi}, false);
         save(c, file);
     }
 
-    /** Non-finite losses (a diverged step) drawn at the largest finite value so the chart still renders. */
-    private static double[] clip(double[] a) {
-        double max = 0;
-        for (double v : a) if (Double.isFinite(v)) max = Math.max(max, v);
+    /** Values above {@code cap} and non-finite ones (a diverged step) drawn at the cap. */
+    private static double[] clip(double[] a, double cap) {
         double[] o = a.clone();
-        for (int i = 0; i < o.length; i++) if (!Double.isFinite(o[i])) o[i] = max;
+        for (int i = 0; i < o.length; i++) if (!(o[i] <= cap)) o[i] = cap;
         return o;
     }
 
@@ -88,21 +87,31 @@ final class DiagnosticCharts {
         save(c, file);
     }
 
-    /** The full spectrum as a histogram (density-normalised) and/or the SLQ density on one axis. */
+    /**
+     * The full spectrum as a histogram (density-normalised) and/or the SLQ density on one axis; log density, as
+     * PyHessian draws it, so the few large outliers show next to the bulk at zero (floor 1e-5).
+     */
     static void spectrum(double[] eigenvalues, double[] grid, double[] density, String title, Path file) throws IOException {
-        XYChart c = chart(title, "eigenvalue", "density");
+        XYChart c = chart(title, "eigenvalue", "density (log)");
+        c.getStyler().setYAxisLogarithmic(true);
         if (eigenvalues != null && eigenvalues.length > 0) {
             int bins = Math.min(80, Math.max(10, eigenvalues.length / 10));
             double lo = eigenvalues[0], hi = eigenvalues[eigenvalues.length - 1], w = Math.max((hi - lo) / bins, 1e-30);
             double[] x = new double[bins], y = new double[bins];
             for (double l : eigenvalues) y[Math.min(bins - 1, (int) ((l - lo) / w))] += 1.0 / (eigenvalues.length * w);
-            for (int i = 0; i < bins; i++) x[i] = lo + (i + 0.5) * w;
+            for (int i = 0; i < bins; i++) {
+                x[i] = lo + (i + 0.5) * w;
+                y[i] = Math.max(y[i], 1e-5);
+            }
             XYSeries s = c.addSeries("full Hessian (histogram)", x, y);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
             s.setMarker(SeriesMarkers.NONE);
         }
-        if (grid != null) line(c, "stochastic Lanczos quadrature", grid, density, false);
-        c.getStyler().setYAxisLogarithmic(false);
+        if (grid != null) {
+            double[] d = density.clone();
+            for (int i = 0; i < d.length; i++) d[i] = Math.max(d[i], 1e-5);
+            line(c, "stochastic Lanczos quadrature", grid, d, false);
+        }
         save(c, file);
     }
 

@@ -387,7 +387,7 @@ public final class Checklist {
             }
         }
         return new LrRangeTest(Arrays.copyOf(lrs, s), Arrays.copyOf(losses, s), Arrays.copyOf(smooth, s), bestLr, diverged,
-                bestLr / 10);
+                (Double.isNaN(diverged) ? bestLr : diverged) / 10);
     }
 
     private Check rangeCheck(LrRangeTest r) {
