@@ -50,6 +50,20 @@ final class DiagnosticCharts {
         System.out.println("wrote " + file);
     }
 
+    /** Training loss (left axis) and test accuracy (right axis) per epoch, as {@code simdnn train --plot} draws them. */
+    static void trainingCurves(List<org.simdnn.nn.train.EpochStats> stats, String title, Path file) throws IOException {
+        XYChart c = chart(title, "epoch", "training loss");
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        double[] x = stats.stream().mapToDouble(s -> s.epoch() + 1).toArray();
+        line(c, "training loss (mean over the epoch)", x, stats.stream().mapToDouble(org.simdnn.nn.train.EpochStats::trainLoss).toArray(), true);
+        XYSeries acc = c.addSeries("test accuracy", x, stats.stream().mapToDouble(org.simdnn.nn.train.EpochStats::testAccuracy).toArray());
+        acc.setMarker(SeriesMarkers.DIAMOND);
+        acc.setYAxisGroup(1);
+        c.setYAxisGroupTitle(1, "test accuracy");
+        c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        save(c, file);
+    }
+
     /** Loss per step against lr (log x), with the suggested lr marked. */
     static void lrRange(org.simdnn.diagnostics.LrRangeTest r, String title, Path file) throws IOException {
         XYChart c = chart(title, "learning rate (log)", "training loss");
