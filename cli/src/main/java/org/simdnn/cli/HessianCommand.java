@@ -130,6 +130,11 @@ final class HessianCommand implements Callable<Integer> {
         int[] steps = atSteps != null ? atSteps.clone() : new int[] {0};
         Arrays.sort(steps);
         if (steps[0] < 0) throw new IllegalArgumentException("--at-steps must be >= 0");
+        if (DiagnosticModels.hasKinks(model)) {
+            System.out.println("note: this model has ReLU or max-pool kinks; a finite-difference Hessian-vector product counts the "
+                    + "gradient jumps of the units it pushes across a kink, a term that grows as ε^-1/2 as the step shrinks (an "
+                    + "exact HVP drops it): compare two --hvp-step values before trusting the extremes (docs/diagnostics.md)");
+        }
         boolean full = n <= fullMax;
         if (!full) System.out.printf(Locale.ROOT, "full Hessian skipped: %d parameters > --full-max %d%n", n, fullMax);
 

@@ -121,6 +121,13 @@ public final class DiagnosticModels {
         return sb.append("-10 ").append(activation).append(pool > 1 ? String.format(Locale.ROOT, " on %dx%d-pooled images", pool, pool) : "").toString();
     }
 
+    /** Whether the model has piecewise-linear units (ReLU, LeakyReLU, PReLU, fused BN+ReLU, max pooling). */
+    public static boolean hasKinks(Module m) {
+        if (m instanceof Sequential s) return s.layers().stream().anyMatch(DiagnosticModels::hasKinks);
+        return m instanceof ReLU || m instanceof org.simdnn.nn.LeakyReLU || m instanceof org.simdnn.nn.PReLU
+                || m instanceof org.simdnn.nn.MaxPool2d || Boolean.TRUE.equals(m.config().get("relu"));
+    }
+
     /** Total trainable scalars. */
     public static long parameterCount(Module m) {
         long n = 0;
