@@ -72,7 +72,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private int checklist() throws IOException {
-        ModelSource.Loaded m = source.load();
+        ModelSource.Loaded m = source.load("diagnose");
+        if (m == null) return 1;
         double rate = lr != null ? lr : m.kind().equals("cnn") || m.kind().equals("mlp")
                 ? TrainConfig.forModel(m.kind(), 1, 0).lr() : 0.05;
         Checklist.Settings settings = Checklist.Settings.defaults(m.fresh(), rate).withNanSteps(nanSteps)

@@ -50,12 +50,15 @@ final class DiagnosticCharts {
         System.out.println("wrote " + file);
     }
 
-    /** Training loss (left axis) and test accuracy (right axis) per epoch, as {@code simdnn train --plot} draws them. */
-    static void trainingCurves(List<org.simdnn.nn.train.EpochStats> stats, String title, Path file) throws IOException {
-        XYChart c = chart(title, "epoch", "training loss");
+    /**
+     * The training metric (left axis: mean loss, or the perceptron's mistake rate) and the test accuracy (right axis)
+     * per epoch, as {@code simdnn train --plot} draws them.
+     */
+    static void trainingCurves(List<org.simdnn.nn.train.EpochStats> stats, String metric, String title, Path file) throws IOException {
+        XYChart c = chart(title, "epoch", "training " + metric);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         double[] x = stats.stream().mapToDouble(s -> s.epoch() + 1).toArray();
-        line(c, "training loss (mean over the epoch)", x, stats.stream().mapToDouble(org.simdnn.nn.train.EpochStats::trainLoss).toArray(), true);
+        line(c, "training " + metric + " (mean over the epoch)", x, stats.stream().mapToDouble(org.simdnn.nn.train.EpochStats::trainLoss).toArray(), true);
         XYSeries acc = c.addSeries("test accuracy", x, stats.stream().mapToDouble(org.simdnn.nn.train.EpochStats::testAccuracy).toArray());
         acc.setMarker(SeriesMarkers.DIAMOND);
         acc.setYAxisGroup(1);

@@ -117,7 +117,8 @@ final class HessianCommand implements Callable<Integer> {
             norm = Normalization.UNIT;
         } else {
             if (pool != null) throw new IllegalArgumentException("--pool applies to the built-in perceptron and --hidden only");
-            ModelSource.Loaded m = source.load();
+            ModelSource.Loaded m = source.load("hessian");
+            if (m == null) return 1;
             model = m.model();
             what = m.description();
             norm = m.norm();

@@ -8,7 +8,6 @@ import org.simdnn.diagnostics.DiagnosticModels;
 import org.simdnn.diagnostics.LabeledBatch;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.nn.Module;
-import org.simdnn.nn.MulticlassPerceptron;
 import org.simdnn.nn.Sequential;
 import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.data.BatchLoader;
@@ -41,22 +40,23 @@ final class ModelSource {
     /** The model to diagnose: {@code fresh} when built here, {@code kind} cnn, mlp, perceptron or file. */
     record Loaded(Sequential model, String description, String kind, boolean fresh, Normalization norm) {}
 
-    /** The chosen model; an IllegalArgumentException naming the problem for bad options. */
-    Loaded load() throws IOException {
+    /** The chosen model, or null after printing why the file cannot be read; bad options: IllegalArgumentException. */
+    Loaded load(String command) {
         if (threads != null) Parallel.setThreads(threads);
         if (modelFile != null) {
             if (model != null) throw new IllegalArgumentException("give --model or --model-file, not both");
-            Module m = ModelIo.load(modelFile);
-            boolean perceptron = m instanceof MulticlassPerceptron;
+            ModelIo.Checkpoint c = TrainEvalSetup.loadModel(command, modelFile);
+            if (c == null) return null;
+            Module m = c.model();
             return new Loaded(DiagnosticModels.differentiable(m), modelFile + " (" + m.name() + ")", "file", false,
-                    perceptron ? Normalization.UNIT : Normalization.FASHION_MNIST);
+                    TrainEvalSetup.normalization(c.metadata()));
         }
         String kind = model != null ? model : "mlp";
         if (!Models.NAMES.contains(kind)) {
             throw new IllegalArgumentException("unknown model '" + kind + "'; expected one of " + Models.NAMES);
         }
         return new Loaded(DiagnosticModels.builtIn(kind, seed), kind + " (fresh, seed " + seed + ")", kind, true,
-                kind.equals("perceptron") ? Normalization.UNIT : Normalization.FASHION_MNIST);
+                TrainEvalSetup.normalization(kind));
     }
 
     /** {@code count} shuffled training batches of {@code size} images (copies: the loader reuses its buffers). */

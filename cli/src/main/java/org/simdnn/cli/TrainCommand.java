@@ -77,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no live progress bar (summary lines only)")
     boolean noProgress;
 
+    @Option(names = "--plot", description = "PNG of the training curves (training loss and test accuracy per epoch of this run)")
+    Path plot;
+
     @Option(names = "--backend", description = "cpu, openblas or cuda (default: -Dsimdnn.backend, else cpu); one that "
             + "cannot run here falls back to cpu and says why")
     String backendName;
@@ -182,6 +185,10 @@ final class TrainCommand implements Callable<Integer> {
             TrainEvalSetup.putNormalization(meta, norm);
             trainer.saveCheckpoint(ckpt, meta);
             trainer.saveModel(modelFile, meta);
+        }
+        if (plot != null && !stats.isEmpty()) {
+            DiagnosticCharts.trainingCurves(stats, trainer.metric(), String.format(Locale.ROOT,
+                    "simdnn train --model %s: batch %d, lr %s, seed %d", model, cfg.batchSize(), cfg.lr(), seed), plot);
         }
         return finish(stats, modelFile, ckpt);
     }

@@ -66,7 +66,8 @@ final class TuneBatchCommand implements Callable<Integer> {
         String what;
         try {
             if (source.model == null && source.modelFile == null) source.model = "cnn";
-            ModelSource.Loaded m = source.load();
+            ModelSource.Loaded m = source.load("tune-batch");
+            if (m == null) return 1;
             model = m.model();
             what = m.description();
             settings = new BatchSizeTuner.Settings(BatchSizeTuner.Settings.range(from, to, every), warmup, repeats,

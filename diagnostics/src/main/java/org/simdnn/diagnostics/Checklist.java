@@ -356,6 +356,9 @@ public final class Checklist {
             return new Check("loss decreases", Verdict.FAIL, m + fmt(" (stuck at ln(%d) = %.3f)", classes, chance),
                     "stuck at chance: check that labels match images, the input normalisation, and the lr");
         }
+        if (tail >= head && !settings.fresh()) {
+            return new Check("loss decreases", Verdict.INFO, m + " (trained model: near a minimum it need not improve)", "");
+        }
         if (tail >= head) return new Check("loss decreases", Verdict.WARN, m, "no progress: check the lr (range test) and the data");
         return new Check("loss decreases", Verdict.PASS, m, "");
     }
