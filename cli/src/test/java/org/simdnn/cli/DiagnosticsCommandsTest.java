@@ -66,6 +66,17 @@ class DiagnosticsCommandsTest {
     }
 
     @Test
+    void trainPlotsItsCurves() {
+        Path png = dir.resolve("curves.png");
+        TrainCommandTest.Run r = TrainCommandTest.run("train", "--model", "perceptron", "--epochs", "2", "--threads", "1",
+                "--data", data.toString(), "--save", dir.resolve("p.safetensors").toString(), "--no-progress", "--plot", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(png), r.out());
+        assertTrue(TrainCommandTest.FINAL.matcher(r.out().lines().reduce((a, b) -> b).orElse("")).find(),
+                "the closing line stays last:\n" + r.out());
+    }
+
+    @Test
     void tuneBatchChoosesAMeasuredSize() {
         TrainCommandTest.Run r = TrainCommandTest.run("tune-batch", "--model", "mlp", "--threads", "1", "--from", "16", "--to", "48",
                 "--every", "16", "--warmup", "0", "--repeats", "1", "--images-per-run", "48");
