@@ -43,6 +43,8 @@ final class DiagnosticCharts {
         Path tmp = Files.createTempFile(dir, ".chart", ".png");
         try {
             BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            // a temporary file is created owner-only; the chart is an ordinary readable file
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
