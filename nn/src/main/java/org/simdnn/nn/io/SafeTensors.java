@@ -11,10 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,8 +35,7 @@ import org.simdnn.tensor.Tensor;
  * the file length. Every failure is an {@link IOException} whose message names the file and the tensor with the
  * expected and actual sizes. No Java deserialisation; the JSON goes through Gson's tree parser.
  *
- * <p>Writing is atomic: a temporary file in the target's directory is written, forced to disk and renamed over
- * the target with {@code ATOMIC_MOVE}, then the directory is synced; a crash leaves the old file or the new one.
+ * <p>Writing is atomic ({@link AtomicFiles}): a crash leaves the old file or the new one.
  */
 public final class SafeTensors {
     /** The format's own limit on the header size. */
@@ -53,36 +49,7 @@ public final class SafeTensors {
 
     /** Writes tensors (any contiguous or strided views; saved row-major) and metadata atomically to {@code path}. */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] bytes = encode(tensors, metadata);
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot write " + abs + " atomically: the file system does not support an atomic "
-                        + "rename in " + dir, e);
-            }
-            syncDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        if (dir == null) return;
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not every OS/file system can open or sync a directory; the rename itself is already atomic.
-        }
+        AtomicFiles.write(path, encode(tensors, metadata));
     }
 
     /** The file's bytes: header length, padded JSON header, data. */
