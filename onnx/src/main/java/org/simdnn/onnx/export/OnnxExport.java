@@ -68,6 +68,22 @@ public final class OnnxExport {
         AtomicFiles.write(out, toProto(model, sampleShape).toByteArray());
     }
 
+    /**
+     * One sample's shape as {@code model} takes it: {@code {features}} when the first layer is dense (Linear,
+     * MulticlassPerceptron), else an NHWC image {@code {height, width, C}} with the first convolution's channels.
+     */
+    public static int[] sampleShape(Module model, int height, int width) {
+        Module first = model;
+        while (first instanceof Sequential s) first = s.layer(0);
+        return switch (first) {
+            case Linear l -> new int[] {l.inFeatures()};
+            case MulticlassPerceptron p -> new int[] {p.inputs()};
+            case Conv2d c -> new int[] {height, width, ((Number) c.config().get("in")).intValue()};
+            default -> throw new IllegalArgumentException("cannot tell the input of a model that starts with " + first.name()
+                    + "; call toProto/write with the sample shape");
+        };
+    }
+
     /** The ONNX model of {@code model} for samples of {@code sampleShape} (see {@link #write}). */
     public static ModelProto toProto(Module model, int... sampleShape) {
         if (sampleShape.length != 3 && sampleShape.length != 1) {
@@ -127,16 +143,17 @@ public final class OnnxExport {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setProducerName("simdnn")
                 .setProducerVersion("0.1.0")
-                .setDocString("Exported by simdnn: " + model.name() + ", input " + describe(sampleShape))
+                .setDocString("Exported by simdnn: " + model.name() + ", input " + inputShape(sampleShape))
                 .addMetadataProps(StringStringEntryProto.newBuilder().setKey("simdnn.architecture")
                         .setValue(Architecture.toJson(model)))
                 .setGraph(g.build())
                 .build();
     }
 
-    private static String describe(int[] sample) {
-        return sample.length == 3 ? "NCHW [batch, " + sample[2] + ", " + sample[0] + ", " + sample[1] + "]"
-                : "[batch, " + sample[0] + "]";
+    /** The graph input's shape for {@code sampleShape}, as text: {@code [batch, 1, 28, 28]} or {@code [batch, 784]}. */
+    public static String inputShape(int[] sampleShape) {
+        return sampleShape.length == 3 ? "[batch, " + sampleShape[2] + ", " + sampleShape[0] + ", " + sampleShape[1] + "]"
+                : "[batch, " + sampleShape[0] + "]";
     }
 
     private record Leaf(String path, Module module) {}

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Finds a python3 that can import the given modules (Debian's /usr/bin/python3 when a pyenv shim lacks them). */
-final class PythonProbe {
+public final class PythonProbe {
     private PythonProbe() {}
 
     /** The first interpreter that imports all of {@code modules}, or null. */
-    static String find(String... modules) {
+    public static String find(String... modules) {
         String probe = "import " + String.join(", ", modules);
         for (String py : List.of("python3", "/usr/bin/python3")) {
             try {

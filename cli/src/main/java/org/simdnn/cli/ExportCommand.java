@@ -1,0 +1,39 @@
+package org.simdnn.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.simdnn.nn.Module;
+import org.simdnn.nn.io.ModelIo;
+import org.simdnn.onnx.export.OnnxExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simdnn export}: a model file from {@code simdnn train} as ONNX (opset 17), for any ONNX runtime. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a model file from `simdnn train` as ONNX (opset 17, NCHW input 'input', output 'logits').")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--model-file", required = true, description = "model (or checkpoint) file from simdnn train")
+    Path modelFile;
+
+    @Option(names = "--onnx", required = true, description = "the ONNX file to write (atomically)")
+    Path onnx;
+
+    @Option(names = "--image-size", defaultValue = "28",
+            description = "height and width of a convolutional model's input images (default: ${DEFAULT-VALUE})")
+    int imageSize;
+
+    @Override
+    public Integer call() {
+        try {
+            Module model = ModelIo.load(modelFile);
+            int[] sample = OnnxExport.sampleShape(model, imageSize, imageSize);
+            OnnxExport.write(model, sample, onnx);
+            System.out.println("wrote " + onnx + " (ONNX opset " + OnnxExport.OPSET + "): " + model.name() + ", input '"
+                    + OnnxExport.INPUT + "' " + OnnxExport.inputShape(sample) + ", output '" + OnnxExport.OUTPUT + "'");
+            return 0;
+        } catch (IOException | IllegalArgumentException e) {
+            return CliErrors.userError("export", e);
+        }
+    }
+}
