@@ -3,9 +3,6 @@ package org.simdnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,50 +10,33 @@ import org.junit.jupiter.api.io.TempDir;
 import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.train.Models;
 import org.simdnn.onnx.proto.OnnxProto.ModelProto;
-import picocli.CommandLine;
 
 /** `simdnn export` writes a loadable ONNX file; user errors are one line and exit code 2. */
 class ExportCommandTest {
     @TempDir Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new Main()).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void exportsTheCnnAndTheMlp() throws Exception {
         ModelIo.save(dir.resolve("cnn.safetensors"), Models.cnn(1));
         ModelIo.save(dir.resolve("mlp.safetensors"), Models.mlp(1));
-        Run r = run("export", "--model-file", dir.resolve("cnn.safetensors").toString(), "--onnx", dir.resolve("cnn.onnx").toString());
+        TrainCommandTest.Run r = TrainCommandTest.run("export", "--model-file", dir.resolve("cnn.safetensors").toString(), "--onnx", dir.resolve("cnn.onnx").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("input 'input' [batch, 1, 28, 28], output 'logits'"), r.out());
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("cnn.onnx")));
         assertEquals(17, m.getOpsetImport(0).getVersion());
-        r = run("export", "--model-file", dir.resolve("mlp.safetensors").toString(), "--onnx", dir.resolve("mlp.onnx").toString());
+        r = TrainCommandTest.run("export", "--model-file", dir.resolve("mlp.safetensors").toString(), "--onnx", dir.resolve("mlp.onnx").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[batch, 784]"), r.out());
     }
 
     @Test
     void userErrorsAreOneLineWithExitCode2() throws Exception {
-        Run r = run("export", "--model-file", dir.resolve("missing.safetensors").toString(), "--onnx", dir.resolve("x.onnx").toString());
+        TrainCommandTest.Run r = TrainCommandTest.run("export", "--model-file", dir.resolve("missing.safetensors").toString(), "--onnx", dir.resolve("x.onnx").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("simdnn export: no such file: "), r.err());
         Files.writeString(dir.resolve("junk.safetensors"), "not a model");
-        r = run("export", "--model-file", dir.resolve("junk.safetensors").toString(), "--onnx", dir.resolve("x.onnx").toString());
+        r = TrainCommandTest.run("export", "--model-file", dir.resolve("junk.safetensors").toString(), "--onnx", dir.resolve("x.onnx").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(!Files.exists(dir.resolve("x.onnx")), "nothing written");
