@@ -31,10 +31,20 @@ public record Conv2dDesc(int batch, int inH, int inW, int inC, int outC, int kH,
                     + ", groups " + groups);
         }
         long effH = (long) (kH - 1) * dilationH + 1, effW = (long) (kW - 1) * dilationW + 1;
-        if (effH > (long) inH + padTop + padBottom || effW > (long) inW + padLeft + padRight) {
+        long paddedH = (long) inH + padTop + padBottom, paddedW = (long) inW + padLeft + padRight;
+        if (effH > paddedH || effW > paddedW) {
             throw new IllegalArgumentException("conv2d kernel " + kH + "x" + kW + " (dilated " + effH + "x" + effW
-                    + ") is larger than the padded input " + (inH + padTop + padBottom) + "x" + (inW + padLeft + padRight));
+                    + ") is larger than the padded input " + paddedH + "x" + paddedW);
         }
+        // Sizes are ints everywhere downstream (array lengths, offsets): every count must fit one.
+        long outH = (paddedH - effH) / strideH + 1, outW = (paddedW - effW) / strideW + 1;
+        Sizes.requireInt("conv2d", "input elements", Sizes.product(batch, inH, inW, inC), shapeString(batch, inH, inW, inC,
+                outC, kH, kW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups));
+        Sizes.requireInt("conv2d", "output elements " + batch + "x" + outH + "x" + outW + "x" + outC,
+                Sizes.product(batch, outH, outW, outC), "padded input " + paddedH + "x" + paddedW + ", stride "
+                        + strideH + "x" + strideW);
+        Sizes.requireInt("conv2d", "weight elements " + kH + "x" + kW + "x" + (inC / groups) + "x" + outC,
+                Sizes.product(kH, kW, inC / groups, outC), "groups " + groups);
     }
 
     /** Symmetric padding, no dilation, no groups. */
@@ -45,15 +55,25 @@ public record Conv2dDesc(int batch, int inH, int inW, int inC, int outC, int kH,
     /** TensorFlow/ONNX "SAME_UPPER" padding: output = ceil(in / stride), the extra pixel at the bottom/right. */
     public static Conv2dDesc same(int batch, int inH, int inW, int inC, int outC, int kH, int kW, int stride,
                                   int dilation, int groups) {
-        int outH = (inH + stride - 1) / stride, outW = (inW + stride - 1) / stride;
-        int padH = Math.max(0, (outH - 1) * stride + (kH - 1) * dilation + 1 - inH);
-        int padW = Math.max(0, (outW - 1) * stride + (kW - 1) * dilation + 1 - inW);
-        return new Conv2dDesc(batch, inH, inW, inC, outC, kH, kW, stride, stride, padH / 2, padW / 2,
-                padH - padH / 2, padW - padW / 2, dilation, dilation, groups);
+        if (stride < 1 || dilation < 1) {
+            throw new IllegalArgumentException("conv2d stride and dilation must be >= 1, got stride " + stride
+                    + ", dilation " + dilation);
+        }
+        long outH = ((long) inH + stride - 1) / stride, outW = ((long) inW + stride - 1) / stride;
+        long padH = Math.max(0, (outH - 1) * stride + (long) (kH - 1) * dilation + 1 - inH);
+        long padW = Math.max(0, (outW - 1) * stride + (long) (kW - 1) * dilation + 1 - inW);
+        return new Conv2dDesc(batch, inH, inW, inC, outC, kH, kW, stride, stride, Sizes.requireInt("conv2d same",
+                "top padding", padH / 2, "kernel " + kH + "x" + kW + ", dilation " + dilation),
+                Sizes.requireInt("conv2d same", "left padding", padW / 2, "kernel " + kH + "x" + kW + ", dilation "
+                        + dilation),
+                Sizes.requireInt("conv2d same", "bottom padding", padH - padH / 2, "kernel " + kH + "x" + kW
+                        + ", dilation " + dilation),
+                Sizes.requireInt("conv2d same", "right padding", padW - padW / 2, "kernel " + kH + "x" + kW
+                        + ", dilation " + dilation), dilation, dilation, groups);
     }
 
-    public int outH() { return (inH + padTop + padBottom - (kH - 1) * dilationH - 1) / strideH + 1; }
-    public int outW() { return (inW + padLeft + padRight - (kW - 1) * dilationW - 1) / strideW + 1; }
+    public int outH() { return (int) (((long) inH + padTop + padBottom - (long) (kH - 1) * dilationH - 1) / strideH + 1); }
+    public int outW() { return (int) (((long) inW + padLeft + padRight - (long) (kW - 1) * dilationW - 1) / strideW + 1); }
     public int inCPerGroup() { return inC / groups; }
     public int outCPerGroup() { return outC / groups; }
     public boolean isDepthwise() { return groups == inC && groups > 1; }

@@ -17,6 +17,7 @@ public final class OpChecks {
         Tensors.requireShape(op, "w", w, d.weightShape());
         if (bias != null) Tensors.requireSize(op, "bias", bias, d.outC());
         Tensors.requireShape(op, "y", y, d.outputShape());
+        Tensors.requireDisjoint(op, "y", y, "x", x, "w", w, "bias", bias);
     }
 
     public static void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
@@ -24,6 +25,7 @@ public final class OpChecks {
         Tensors.requireShape(op, "dy", dy, d.outputShape());
         Tensors.requireShape(op, "w", w, d.weightShape());
         Tensors.requireShape(op, "dx", dx, d.inputShape());
+        Tensors.requireDisjoint(op, "dx", dx, "dy", dy, "w", w);
     }
 
     public static void conv2dBackwardWeights(Conv2dDesc d, Tensor x, Tensor dy, Tensor dw, Tensor dbias) {
@@ -32,6 +34,8 @@ public final class OpChecks {
         Tensors.requireShape(op, "dy", dy, d.outputShape());
         Tensors.requireShape(op, "dw", dw, d.weightShape());
         if (dbias != null) Tensors.requireSize(op, "dbias", dbias, d.outC());
+        Tensors.requireDisjoint(op, "dw", dw, "x", x, "dy", dy);
+        if (dbias != null) Tensors.requireDisjoint(op, "dbias", dbias, "x", x, "dy", dy, "dw", dw);
     }
 
     // ---- pooling -------------------------------------------------------------------------------------

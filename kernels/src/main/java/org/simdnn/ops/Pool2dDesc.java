@@ -19,10 +19,16 @@ public record Pool2dDesc(int batch, int inH, int inW, int channels, int kH, int 
         if (padTop >= kH || padBottom >= kH || padLeft >= kW || padRight >= kW) {
             throw new IllegalArgumentException("pool2d padding must be smaller than the window " + kH + "x" + kW);
         }
-        if (kH > inH + padTop + padBottom || kW > inW + padLeft + padRight) {
+        long paddedH = (long) inH + padTop + padBottom, paddedW = (long) inW + padLeft + padRight;
+        if (kH > paddedH || kW > paddedW) {
             throw new IllegalArgumentException("pool2d window " + kH + "x" + kW + " larger than padded input "
-                    + (inH + padTop + padBottom) + "x" + (inW + padLeft + padRight));
+                    + paddedH + "x" + paddedW);
         }
+        long outH = (paddedH - kH) / strideH + 1, outW = (paddedW - kW) / strideW + 1;
+        String shape = "mb" + batch + "_ih" + inH + "iw" + inW + "c" + channels;
+        Sizes.requireInt("pool2d", "input elements", Sizes.product(batch, inH, inW, channels), shape);
+        Sizes.requireInt("pool2d", "output elements " + batch + "x" + outH + "x" + outW + "x" + channels,
+                Sizes.product(batch, outH, outW, channels), shape);
     }
 
     /** k x k window, stride k, no padding: the usual downsampling pool. */
@@ -35,8 +41,8 @@ public record Pool2dDesc(int batch, int inH, int inW, int channels, int kH, int 
         return new Pool2dDesc(batch, inH, inW, channels, inH, inW, 1, 1, 0, 0, 0, 0);
     }
 
-    public int outH() { return (inH + padTop + padBottom - kH) / strideH + 1; }
-    public int outW() { return (inW + padLeft + padRight - kW) / strideW + 1; }
+    public int outH() { return (int) (((long) inH + padTop + padBottom - kH) / strideH + 1); }
+    public int outW() { return (int) (((long) inW + padLeft + padRight - kW) / strideW + 1); }
     public int[] inputShape() { return new int[] {batch, inH, inW, channels}; }
     public int[] outputShape() { return new int[] {batch, outH(), outW(), channels}; }
 }

@@ -39,4 +39,24 @@ public final class Tensors {
         }
         requireContiguous(op, t);
     }
+
+    /**
+     * Throws if the output shares an element with any of the inputs (null inputs are skipped). An op that
+     * writes into its own input reads partly overwritten values, so the answer would be silently wrong.
+     * Each contiguous tensor is the range {@code [offset, offset + size)} of its array; null and strided
+     * tensors are left to the shape checks, which reject them.
+     */
+    public static void requireDisjoint(String op, String outName, Tensor out, Object... namesAndInputs) {
+        if (out == null || !out.isContiguous()) return;
+        for (int i = 0; i < namesAndInputs.length; i += 2) {
+            Tensor in = (Tensor) namesAndInputs[i + 1];
+            if (in == null || in.data() != out.data() || !in.isContiguous()) continue;
+            long outEnd = (long) out.offset() + out.size(), inEnd = (long) in.offset() + in.size();
+            if (out.size() == 0 || in.size() == 0 || outEnd <= in.offset() || inEnd <= out.offset()) continue;
+            throw new IllegalArgumentException(op + ": output " + outName + " " + out.shapeString() + " at ["
+                    + out.offset() + ", " + outEnd + ") overlaps input " + namesAndInputs[i] + " " + in.shapeString()
+                    + " at [" + in.offset() + ", " + inEnd + ") of the same float[" + out.data().length
+                    + "]; write the output to a separate array or range");
+        }
+    }
 }

@@ -18,7 +18,7 @@ import org.simdnn.reference.Reference;
  * the reason ({@code Assumptions.assumeTrue(available, reason)}), never pass silently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendConformanceTest implements ConvConformance, OpsConformance {
+public abstract class BackendConformanceTest implements ConvConformance, OpsConformance, MisuseConformance {
 
     @Override
     public abstract Backend backend();

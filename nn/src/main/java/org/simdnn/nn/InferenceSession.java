@@ -1,5 +1,6 @@
 package org.simdnn.nn;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.simdnn.tensor.Tensor;
 
 /**
@@ -8,9 +9,14 @@ import org.simdnn.tensor.Tensor;
  * activation buffers, allocated on the first call and reused while the input shape stays the same). The weights
  * must not change while sessions predict (don't train the same model concurrently). For a ready-made
  * thread-safe facade see {@link Predictor}.
+ *
+ * <p>Two threads inside one session at once would share its buffers and get each other's results, so a call
+ * that finds another thread inside throws {@link IllegalStateException} instead (one compare-and-set per call).
+ * Handing a session from one thread to another between calls is fine.
  */
 public final class InferenceSession {
     private final Module model;
+    private final AtomicReference<Thread> inside = new AtomicReference<>();
 
     public InferenceSession(Module trained) {
         this.model = trained.shareWeights();
@@ -18,9 +24,25 @@ public final class InferenceSession {
     }
 
     /** The model's output for {@code x}: a buffer owned by this session, valid until its next call. */
-    public Tensor predict(Tensor x) { return model.forward(x, false); }
+    public Tensor predict(Tensor x) {
+        Thread me = Thread.currentThread();
+        if (!inside.compareAndSet(null, me)) {
+            Thread other = inside.get();
+            throw new IllegalStateException("InferenceSession used by two threads at once (" + me.getName() + " while "
+                    + (other == null ? "another thread" : other.getName()) + " is predicting): a session's buffers "
+                    + "belong to one thread; use a Predictor, or one InferenceSession per thread");
+        }
+        try {
+            return model.forward(x, false);
+        } finally {
+            inside.set(null);
+        }
+    }
 
-    /** argmax over the last dim of the output, per row (ties to the lowest index). */
+    /**
+     * argmax over the last dim of the output, per row (ties to the lowest index). A row with a NaN has no
+     * class: {@link ArithmeticException} naming the row and position, never a made-up class 0.
+     */
     public int[] classify(Tensor x) { return argmaxRows(predict(x)); }
 
     static int[] argmaxRows(Tensor y) {
@@ -30,7 +52,14 @@ public final class InferenceSession {
         int[] out = new int[rows];
         for (int r = 0, o = c.offset(); r < rows; r++, o += cols) {
             int best = 0;
-            for (int j = 1; j < cols; j++) if (d[o + j] > d[o + best]) best = j;
+            for (int j = 0; j < cols; j++) {
+                float v = d[o + j];
+                if (v != v) {
+                    throw new ArithmeticException("output row " + r + " is NaN at position " + j + " of " + cols
+                            + ": no class can be reported for it (a non-finite input, or corrupt weights)");
+                }
+                if (v > d[o + best]) best = j;
+            }
             out[r] = best;
         }
         return out;

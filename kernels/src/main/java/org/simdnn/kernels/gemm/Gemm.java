@@ -51,6 +51,15 @@ public final class Gemm {
                     + " (offsets " + lastA + ", " + lastB + ", " + lastC + ")");
         }
         GemmArgs.check(transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb, c, (int) lastC, ldc);
+        if (batch > 1 && (c == a || c == b)) {
+            // Matrix i's output must not meet any input matrix j, not only its own: GEMM i may overwrite A_j first.
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < batch; j++) {
+                    GemmArgs.check(transA, transB, m, n, k, a, offA + j * strideA, lda, b, offB + j * strideB, ldb, c,
+                            offC + i * strideC, ldc);
+                }
+            }
+        }
         int threads = Parallel.threads();
         for (int i = 0; i < batch; i++) {
             GemmDriver.sgemm(KernelConfig.DEFAULT, threads, transA, transB, m, n, k, alpha, a, offA + i * strideA, lda,

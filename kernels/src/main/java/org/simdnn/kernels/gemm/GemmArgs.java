@@ -3,7 +3,8 @@ package org.simdnn.kernels.gemm;
 /**
  * Validation of BLAS-style SGEMM arguments, shared by every GEMM entry point (ours and the native bridges):
  * a bad size must become an {@link IllegalArgumentException} here, never an out-of-bounds read in a kernel
- * or a crash in native code.
+ * or a crash in native code. C may not share elements with A or B: BLAS leaves that undefined and every
+ * blocked kernel (ours and OpenBLAS) then reads partly overwritten inputs, so the answer would be silently wrong.
  */
 public final class GemmArgs {
     private GemmArgs() {}
@@ -22,6 +23,50 @@ public final class GemmArgs {
         checkOperand("A", transA, aRows, aCols, a, offA, lda, m, n, k);
         checkOperand("B", transB, bRows, bCols, b, offB, ldb, m, n, k);
         checkOperand("C", false, m, n, c, offC, ldc, m, n, k);
+        if (c == a) checkDisjoint("A", a, offA, lda, aRows, aCols, offC, ldc, m, n, k);
+        if (c == b) checkDisjoint("B", b, offB, ldb, bRows, bCols, offC, ldc, m, n, k);
+    }
+
+    /**
+     * Throws if C ({@code m x n} at {@code offC}, row stride {@code ldc}) and operand X (same array) share an
+     * element. Distinct arrays never get here, so the usual call pays one reference comparison.
+     */
+    private static void checkDisjoint(String name, float[] x, int off, int ld, int rows, int cols, int offC, int ldc,
+                                      int m, int n, int k) {
+        long shared = firstShared(off, ld, rows, cols, offC, ldc, m, n);
+        if (shared < 0) return;
+        throw new IllegalArgumentException("sgemm output C [" + offC + ", " + end(offC, ldc, m, n) + ") (" + m + "x" + n
+                + ", ldc=" + ldc + ") overlaps input " + name + " [" + off + ", " + end(off, ld, rows, cols) + ") ("
+                + rows + "x" + cols + ", ld" + name.toLowerCase() + "=" + ld + ") in the same float[" + x.length
+                + "], first at element " + shared + " (m=" + m + " n=" + n + " k=" + k + "); write C to a separate "
+                + "array or range");
+    }
+
+    /**
+     * The lowest array index that two strided row-major regions share, or -1: region P is {@code rows x cols}
+     * at {@code off} with row stride {@code ld}, region Q likewise. Exact, not a bounding-box test, so
+     * interleaved operands (e.g. A and C side by side in one row-major buffer) stay legal.
+     */
+    static long firstShared(int offP, int ldP, int rowsP, int colsP, int offQ, int ldQ, int rowsQ, int colsQ) {
+        if (rowsP == 0 || colsP == 0 || rowsQ == 0 || colsQ == 0) return -1;
+        if (end(offP, ldP, rowsP, colsP) <= offQ || end(offQ, ldQ, rowsQ, colsQ) <= offP) return -1;
+        // Walk the rows of the region with fewer rows; each row is one interval tested against the other region.
+        boolean walkP = rowsP <= rowsQ;
+        int off = walkP ? offP : offQ, ld = walkP ? ldP : ldQ, rows = walkP ? rowsP : rowsQ, cols = walkP ? colsP : colsQ;
+        int oOff = walkP ? offQ : offP, oLd = walkP ? ldQ : ldP, oRows = walkP ? rowsQ : rowsP;
+        int oCols = walkP ? colsQ : colsP;
+        for (long r = 0; r < rows; r++) { // rows ascend and do not overlap (ld >= cols): the first hit is the lowest
+            long s = off + r * ld, e = s + cols;
+            // rows q of the other region with [oOff + q*oLd, +oCols) meeting [s, e): q*oLd in [s-oOff-oCols+1, e-oOff-1]
+            long lo = s - oOff - oCols + 1, hi = e - oOff - 1;
+            long q = Math.max(0, Math.ceilDiv(lo, (long) oLd));
+            if (q < oRows && q * oLd <= hi) return Math.max(s, oOff + q * oLd);
+        }
+        return -1;
+    }
+
+    private static long end(int off, int ld, int rows, int cols) {
+        return rows == 0 || cols == 0 ? off : off + (long) (rows - 1) * ld + cols;
     }
 
     private static void checkOperand(String name, boolean trans, int rows, int cols, float[] x, int off, int ld,

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Atomic file replacement, for every file simdnn writes (models, checkpoints, .npy, .onnx): a temporary file in
@@ -15,6 +18,9 @@ import java.nio.file.StandardOpenOption;
  * the directory is synced. A crash leaves the old file or the new one, never a torn one.
  */
 public final class AtomicFiles {
+    /** Temporaries this process is writing now: never stale, even though their pid is alive. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
     private AtomicFiles() {}
 
     /** Replaces {@code path} with {@code bytes}; creates missing parent directories. */
@@ -22,7 +28,10 @@ public final class AtomicFiles {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        deleteStaleTemporaries(dir, abs.getFileName().toString());
+        Path tmp = Files.createTempFile(dir, tempPrefix(abs.getFileName().toString()) + ProcessHandle.current().pid()
+                + ".", ".tmp");
+        IN_FLIGHT.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -38,6 +47,37 @@ public final class AtomicFiles {
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+            IN_FLIGHT.remove(tmp);
+        }
+    }
+
+    private static String tempPrefix(String target) { return "." + target + ".pid"; }
+
+    /**
+     * Deletes {@code .<target>.pid<pid>.*.tmp} files whose writing process no longer runs (or is this one but
+     * not writing it now): what a kill during {@link #write} leaves behind. Best effort; a file another live
+     * process is writing is never touched.
+     */
+    static void deleteStaleTemporaries(Path dir, String target) {
+        String prefix = tempPrefix(target);
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir == null ? Path.of(".") : dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix) || !n.endsWith(".tmp")) continue;
+                int dot = n.indexOf('.', prefix.length());
+                long pid;
+                try {
+                    pid = Long.parseLong(n.substring(prefix.length(), dot < 0 ? prefix.length() : dot));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                boolean stale = pid == self ? !IN_FLIGHT.contains(p.toAbsolutePath())
+                        : ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+                if (stale) Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Cleaning up is a courtesy: the write itself does not depend on it.
         }
     }
 

@@ -2,23 +2,34 @@ package org.simdnn.nn.io;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.simdnn.tensor.Tensor;
 
 /**
@@ -30,17 +41,35 @@ import org.simdnn.tensor.Tensor;
  *   rest      the byte buffer: each tensor's row-major little-endian float32 data at [begin, end) relative to
  *             the buffer start; the tensors cover the buffer exactly, without overlap or holes
  * </pre>
- * Reading checks all of it before allocating a tensor: the header length against the file size and a 100 MB cap,
- * the JSON, each dtype, shape and offset range ({@code end - begin == 4 * elements}), coverage of the buffer, and
- * the file length. Every failure is an {@link IOException} whose message names the file and the tensor with the
- * expected and actual sizes. No Java deserialisation; the JSON goes through Gson's tree parser.
+ * Reading checks all of it before allocating a tensor: the header length against the file size and
+ * {@link #MAX_HEADER_BYTES}, the JSON (streamed, at most {@link #MAX_ENTRIES} entries, no duplicate names),
+ * each dtype, shape and offset range ({@code end - begin == 4 * elements}), coverage of the buffer, and the file
+ * length; so no allocation exceeds what the file holds. Every failure is an {@link IOException} whose message
+ * names the file and the tensor with the expected and actual sizes. No Java deserialisation: the JSON goes
+ * through Gson's streaming reader.
  *
- * <p>Writing is atomic ({@link AtomicFiles}): a crash leaves the old file or the new one.
+ * <p>Integrity: the writer stores the SHA-256 of the data bytes as metadata {@value #SHA256_KEY}; the reader
+ * verifies it when present (files from other tools, without it, still load) and leaves it out of
+ * {@link Contents#metadata()}.
+ *
+ * <p>Writing is atomic ({@link AtomicFiles}): a crash leaves the old file or the new one, and the next write
+ * removes the temporary a killed writer left.
  */
 public final class SafeTensors {
-    /** The format's own limit on the header size. */
-    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /**
+     * Our cap on the header size (the format allows 100 MB). Real headers are kilobytes (a few hundred bytes
+     * per tensor); 16 MiB holds more than {@link #MAX_ENTRIES} entries, and keeps a hostile header far below any
+     * heap we run in.
+     */
+    public static final long MAX_HEADER_BYTES = 16L * 1024 * 1024;
+    /** Our cap on header entries (tensors plus metadata keys); large checkpoints hold a few thousand tensors. */
+    public static final int MAX_ENTRIES = 65_536;
     public static final String METADATA_KEY = "__metadata__";
+    /** Metadata key of the lowercase hex SHA-256 of the data bytes (everything after the header). */
+    public static final String SHA256_KEY = "simdnn.data_sha256";
+    private static final int MAX_RANK = 64;
+    /** Longer number literals are no offset or dimension we could use, and BigDecimal on them is slow. */
+    private static final int MAX_NUMBER_CHARS = 32;
 
     private SafeTensors() {}
 
@@ -52,14 +81,25 @@ public final class SafeTensors {
         AtomicFiles.write(path, encode(tensors, metadata));
     }
 
-    /** The file's bytes: header length, padded JSON header, data. */
+    /** The file's bytes: header length, padded JSON header, data. The metadata gains {@value #SHA256_KEY}. */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        JsonObject header = new JsonObject();
-        if (metadata != null && !metadata.isEmpty()) {
-            JsonObject meta = new JsonObject();
-            metadata.forEach((k, v) -> meta.addProperty(k, v));
-            header.add(METADATA_KEY, meta);
+        MessageDigest sha = sha256();
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            for (float v : t.toArray()) {
+                if (!chunk.hasRemaining()) {
+                    sha.update(chunk.flip());
+                    chunk.clear();
+                }
+                chunk.putFloat(v);
+            }
         }
+        sha.update(chunk.flip());
+        JsonObject header = new JsonObject();
+        JsonObject meta = new JsonObject();
+        if (metadata != null) metadata.forEach((k, v) -> { if (!k.equals(SHA256_KEY)) meta.addProperty(k, v); });
+        meta.addProperty(SHA256_KEY, HexFormat.of().formatHex(sha.digest()));
+        header.add(METADATA_KEY, meta);
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
@@ -93,6 +133,14 @@ public final class SafeTensors {
         return out.array();
     }
 
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
     /** Reads and validates a whole file. */
     public static Contents read(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -102,13 +150,8 @@ public final class SafeTensors {
 
     /** Decodes bytes (e.g. an embedded resource) with the same checks as {@link #read(Path)}. */
     public static Contents decode(byte[] bytes, String what) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        return parse(b.remaining(), new Source() {
-            @Override public void read(ByteBuffer dst, long position) {
-                ByteBuffer src = ByteBuffer.wrap(bytes, (int) position, dst.remaining());
-                dst.put(src);
-            }
-        }, what);
+        return parse(bytes.length, (dst, position) -> dst.put(ByteBuffer.wrap(bytes, (int) position, dst.remaining())),
+                what);
     }
 
     private interface Source {
@@ -143,31 +186,30 @@ public final class SafeTensors {
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         src.read(hb, 8);
-        String json = new String(hb.array(), StandardCharsets.UTF_8);
-        JsonObject header;
-        try {
-            JsonElement el = JsonParser.parseString(json);
-            if (!el.isJsonObject()) throw new IOException(what + ": header is JSON but not an object");
-            header = el.getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(what + ": corrupt header (invalid JSON): " + e.getMessage(), e);
-        }
         long dataStart = 8 + headerLen, dataLen = fileSize - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-            String name = e.getKey();
-            if (name.equals(METADATA_KEY)) {
-                if (!e.getValue().isJsonObject()) throw new IOException(what + ": " + METADATA_KEY + " is not an object");
-                for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                    if (!m.getValue().isJsonPrimitive() || !m.getValue().getAsJsonPrimitive().isString()) {
-                        throw new IOException(what + ": metadata value of '" + m.getKey() + "' is not a string");
-                    }
-                    metadata.put(m.getKey(), m.getValue().getAsString());
+        JsonReader r = new JsonReader(new InputStreamReader(new ByteArrayInputStream(hb.array()), StandardCharsets.UTF_8));
+        r.setStrictness(Strictness.STRICT);
+        try {
+            if (r.peek() != JsonToken.BEGIN_OBJECT) throw new IOException(what + ": header is JSON but not an object");
+            r.beginObject();
+            Set<String> names = new HashSet<>();
+            while (r.hasNext()) {
+                String name = r.nextName();
+                if (names.size() == MAX_ENTRIES) {
+                    throw new IOException(what + ": header has more than " + MAX_ENTRIES + " entries (at '"
+                            + clip(name) + "'); not a model we can load");
                 }
-                continue;
+                if (!names.add(name)) throw new IOException(what + ": header names '" + clip(name) + "' twice");
+                if (name.equals(METADATA_KEY)) readMetadata(r, what, metadata);
+                else entries.add(entry(what, name, r, dataLen));
             }
-            entries.add(entry(what, name, e.getValue(), dataLen));
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) throw new IOException(what + ": corrupt header (invalid JSON): "
+                    + "text after the object at " + r.getPath());
+        } catch (MalformedJsonException | EOFException | IllegalStateException | NumberFormatException e) {
+            throw new IOException(what + ": corrupt header (invalid JSON): " + clip(String.valueOf(e.getMessage())), e);
         }
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
@@ -184,46 +226,91 @@ public final class SafeTensors {
             throw new IOException(what + ": the tensors cover " + covered + " data bytes but the file has " + dataLen
                     + (dataLen < covered ? " (truncated)" : " (trailing bytes)"));
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Entry en : entries) {
+        // In offset order, so the digest runs over the data bytes as they lie in the file.
+        String storedSha = metadata.remove(SHA256_KEY);
+        MessageDigest sha = storedSha == null ? null : sha256();
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (Entry en : sorted) {
             int n = (int) ((en.end - en.begin) / 4);
             ByteBuffer bb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
             src.read(bb, dataStart + en.begin);
+            if (sha != null) sha.update(bb.array());
             float[] v = new float[n];
             bb.flip().asFloatBuffer().get(v);
-            tensors.put(en.name, Tensor.wrap(v, en.shape));
+            byName.put(en.name, Tensor.wrap(v, en.shape));
         }
+        if (sha != null) {
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (!actual.equalsIgnoreCase(storedSha)) {
+                throw new IOException(what + ": the tensor data (" + dataLen + " bytes) does not match the SHA-256 "
+                        + "stored in its metadata (" + clip(storedSha) + ", data has " + actual
+                        + "): the file is corrupt");
+            }
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry en : entries) tensors.put(en.name, byName.get(en.name));
         return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
-    private static Entry entry(String what, String name, JsonElement el, long dataLen) throws IOException {
-        String at = what + ": tensor '" + name + "'";
-        if (!el.isJsonObject()) throw new IOException(at + ": header entry is not an object");
-        JsonObject o = el.getAsJsonObject();
-        JsonElement dtype = o.get("dtype"), shapeEl = o.get("shape"), offsEl = o.get("data_offsets");
-        if (dtype == null || !dtype.isJsonPrimitive()) throw new IOException(at + ": no dtype");
-        if (!dtype.getAsString().equals("F32")) {
-            throw new IOException(at + ": dtype " + dtype.getAsString() + " is not supported (only F32)");
+    private static void readMetadata(JsonReader r, String what, Map<String, String> metadata) throws IOException {
+        if (r.peek() != JsonToken.BEGIN_OBJECT) throw new IOException(what + ": " + METADATA_KEY + " is not an object");
+        r.beginObject();
+        while (r.hasNext()) {
+            String key = r.nextName();
+            if (r.peek() != JsonToken.STRING) {
+                throw new IOException(what + ": metadata value of '" + clip(key) + "' is not a string");
+            }
+            if (metadata.put(key, r.nextString()) != null) {
+                throw new IOException(what + ": metadata names '" + clip(key) + "' twice");
+            }
         }
-        if (shapeEl == null || !shapeEl.isJsonArray()) throw new IOException(at + ": no shape array");
-        if (offsEl == null || !offsEl.isJsonArray() || offsEl.getAsJsonArray().size() != 2) {
-            throw new IOException(at + ": data_offsets must be [begin, end]");
+        r.endObject();
+    }
+
+    private static Entry entry(String what, String name, JsonReader r, long dataLen) throws IOException {
+        String at = what + ": tensor '" + clip(name) + "'";
+        if (r.peek() != JsonToken.BEGIN_OBJECT) throw new IOException(at + ": header entry is not an object");
+        String dtype = null;
+        int[] shape = null;
+        long[] offsets = null;
+        r.beginObject();
+        while (r.hasNext()) {
+            switch (r.nextName()) {
+                case "dtype" -> {
+                    if (r.peek() != JsonToken.STRING) throw new IOException(at + ": no dtype");
+                    dtype = r.nextString();
+                }
+                case "shape" -> {
+                    if (r.peek() != JsonToken.BEGIN_ARRAY) throw new IOException(at + ": no shape array");
+                    long[] dims = integers(r, at + " shape", MAX_RANK);
+                    shape = new int[dims.length];
+                    for (int i = 0; i < dims.length; i++) {
+                        if (dims[i] < 0 || dims[i] > Integer.MAX_VALUE) throw new IOException(at + ": bad dimension " + dims[i]);
+                        shape[i] = (int) dims[i];
+                    }
+                }
+                case "data_offsets" -> {
+                    if (r.peek() != JsonToken.BEGIN_ARRAY) throw new IOException(at + ": data_offsets must be [begin, end]");
+                    offsets = integers(r, at + " data_offsets", 2);
+                    if (offsets.length != 2) throw new IOException(at + ": data_offsets must be [begin, end]");
+                }
+                default -> r.skipValue();
+            }
         }
-        JsonArray sa = shapeEl.getAsJsonArray();
-        int[] shape = new int[sa.size()];
+        r.endObject();
+        if (dtype == null) throw new IOException(at + ": no dtype");
+        if (!dtype.equals("F32")) throw new IOException(at + ": dtype " + clip(dtype) + " is not supported (only F32)");
+        if (shape == null) throw new IOException(at + ": no shape array");
+        if (offsets == null) throw new IOException(at + ": data_offsets must be [begin, end]");
         long elements = 1;
-        for (int i = 0; i < shape.length; i++) {
-            long d = integer(at + " shape", sa.get(i));
-            if (d < 0 || d > Integer.MAX_VALUE) throw new IOException(at + ": bad dimension " + d);
-            shape[i] = (int) d;
+        for (int d : shape) {
             elements *= d;
             if (elements > Integer.MAX_VALUE - 16) throw new IOException(at + ": shape too large");
         }
-        long begin = integer(at + " data_offsets", offsEl.getAsJsonArray().get(0));
-        long end = integer(at + " data_offsets", offsEl.getAsJsonArray().get(1));
+        long begin = offsets[0], end = offsets[1];
         if (begin < 0 || end < begin) throw new IOException(at + ": bad data_offsets [" + begin + ", " + end + "]");
         if (end - begin != 4 * elements) {
-            throw new IOException(at + ": shape " + java.util.Arrays.toString(shape) + " needs " + 4 * elements
+            throw new IOException(at + ": shape " + Arrays.toString(shape) + " needs " + 4 * elements
                     + " bytes, data_offsets [" + begin + ", " + end + "] give " + (end - begin));
         }
         if (end > dataLen) {
@@ -233,15 +320,32 @@ public final class SafeTensors {
         return new Entry(name, shape, begin, end);
     }
 
-    private static long integer(String what, JsonElement e) throws IOException {
+    /** A JSON array of at most {@code max} integers (more: an error naming {@code what}). */
+    private static long[] integers(JsonReader r, String what, int max) throws IOException {
+        long[] out = new long[max];
+        int n = 0;
+        r.beginArray();
+        while (r.hasNext()) {
+            if (n == max) throw new IOException(what + ": more than " + max + " values");
+            out[n++] = integer(r, what);
+        }
+        r.endArray();
+        return Arrays.copyOf(out, n);
+    }
+
+    private static long integer(JsonReader r, String what) throws IOException {
+        if (r.peek() != JsonToken.NUMBER) throw new IOException(what + ": " + r.peek() + " is not an integer");
+        String literal = r.nextString();
         try {
-            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-                java.math.BigDecimal d = e.getAsBigDecimal();
-                return d.longValueExact();
-            }
+            if (literal.length() <= MAX_NUMBER_CHARS) return new BigDecimal(literal).longValueExact();
         } catch (ArithmeticException | NumberFormatException ex) {
             // fall through to the error below
         }
-        throw new IOException(what + ": " + e + " is not an integer");
+        throw new IOException(what + ": " + clip(literal) + " is not an integer");
+    }
+
+    /** A name or value for a message: long ones are cut (a hostile header can hold a megabyte-long name). */
+    private static String clip(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 160) + "...(" + s.length() + " chars)";
     }
 }

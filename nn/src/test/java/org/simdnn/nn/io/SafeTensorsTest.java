@@ -57,14 +57,29 @@ class SafeTensorsTest {
         for (int i = 7; i >= 0; i--) n = (n << 8) | (bytes[i] & 0xFF);
         assertEquals(0, n % 8, "header padded to 8 bytes");
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).strip();
-        assertEquals("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header);
+        // SHA-256 of the 8 data bytes 00 00 80 3f 00 00 00 c0 (1f, -2f little-endian)
+        assertEquals("{\"__metadata__\":{\"simdnn.data_sha256\":\"" + sha256Hex(1f, -2f) + "\"},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header);
         assertEquals(8 + n + 8, bytes.length);
         int bits = (bytes[(int) (8 + n + 4)] & 0xFF) | (bytes[(int) (8 + n + 5)] & 0xFF) << 8
                 | (bytes[(int) (8 + n + 6)] & 0xFF) << 16 | (bytes[(int) (8 + n + 7)] & 0xFF) << 24;
         assertEquals(-2f, Float.intBitsToFloat(bits));
     }
 
-    private static byte[] assemble(String header, float... data) {
+    static String sha256Hex(float... data) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (float v : data) {
+                int bits = Float.floatToRawIntBits(v);
+                for (int i = 0; i < 4; i++) md.update((byte) (bits >>> (8 * i)));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static byte[] assemble(String header, float... data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         long n = h.length;
