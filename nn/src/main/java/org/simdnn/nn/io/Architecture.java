@@ -54,6 +54,62 @@ public final class Architecture {
         return build(c, "model");
     }
 
+    /**
+     * The floats the weight tensors of this architecture take (parameters and stored buffers), computed from the
+     * JSON without building anything, saturating at {@link Long#MAX_VALUE}; fields that are missing or mistyped
+     * count 0 (building then names them). A loader compares it with what a file stores before building, so
+     * metadata declaring {@code Linear(40000, 40000)} next to a few bytes of data fails without allocating 6 GB.
+     */
+    @SuppressWarnings("unchecked")
+    public static long storedFloats(String json) {
+        try {
+            Map<String, Object> c = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+            return c == null ? 0 : storedFloats(c);
+        } catch (JsonParseException | ClassCastException | NullPointerException | ArithmeticException e) {
+            return 0;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long storedFloats(Map<String, Object> c) {
+        return switch (String.valueOf(c.get("type"))) {
+            case "Sequential" -> {
+                long sum = 0;
+                for (Object l : (List<Object>) c.get("layers")) {
+                    sum = saturatingAdd(sum, l instanceof Map<?, ?> m ? storedFloats((Map<String, Object>) m) : 0);
+                }
+                yield sum;
+            }
+            case "Linear" -> saturatingAdd(product(n(c, "in"), n(c, "out")), Boolean.TRUE.equals(c.get("bias")) ? n(c, "out") : 0);
+            case "Conv2d" -> {
+                List<?> k = (List<?>) c.get("kernel");
+                long groups = Math.max(1, n(c, "groups"));
+                long w = product(num(k.get(0)), num(k.get(1)), n(c, "in") / groups, n(c, "out"));
+                yield saturatingAdd(w, Boolean.TRUE.equals(c.get("bias")) ? n(c, "out") : 0);
+            }
+            case "BatchNorm1d", "BatchNorm2d" -> product(4, n(c, "channels"));
+            case "PReLU" -> n(c, "channels");
+            case "Perceptron" -> saturatingAdd(n(c, "inputs"), 1); // a basis has at least inputs + 1 features
+            case "MulticlassPerceptron" -> product(n(c, "classes"), saturatingAdd(n(c, "inputs"), 1));
+            default -> 0; // no weights
+        };
+    }
+
+    private static long n(Map<String, Object> c, String k) { return num(c.get(k)); }
+
+    private static long num(Object o) { return o instanceof Number x ? Math.max(0, x.longValue()) : 0; }
+
+    private static long product(long... f) {
+        long p = 1;
+        for (long x : f) {
+            if (x != 0 && p > Long.MAX_VALUE / x) return Long.MAX_VALUE;
+            p *= x;
+        }
+        return p;
+    }
+
+    private static long saturatingAdd(long a, long b) { return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b; }
+
     @SuppressWarnings("unchecked")
     static Module build(Map<String, Object> c, String where) {
         String type = String.valueOf(c.get("type"));
@@ -104,7 +160,13 @@ public final class Architecture {
         }
     }
 
-    private static int i(Map<String, Object> c, String k) { return Math.toIntExact(((Number) c.get(k)).longValue()); }
+    private static int i(Map<String, Object> c, String k) {
+        Number v = (Number) c.get(k);
+        if (!(v instanceof Long) || v.longValue() != v.intValue()) {
+            throw new IllegalArgumentException("field '" + k + "' = " + v + " is not an int");
+        }
+        return v.intValue();
+    }
 
     private static float f(Map<String, Object> c, String k) { return ((Number) c.get(k)).floatValue(); }
 

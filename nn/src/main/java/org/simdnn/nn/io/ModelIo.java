@@ -126,19 +126,37 @@ public final class ModelIo {
             if (k.startsWith(OPTIMIZER_PREFIX)) optim.put(k.substring(OPTIMIZER_PREFIX.length()), v);
             else weights.put(k, v);
         });
+        // Before building: a model never takes more weights than the file stores (no 6 GB from a 142-byte file).
+        long declared = Architecture.storedFloats(arch), stored = 0;
+        for (Tensor t : weights.values()) stored += t.size();
+        if (declared > stored) {
+            throw new IOException(path + ": the architecture declares " + declared + " weight values but the file "
+                    + "stores " + stored + ": the metadata does not describe these tensors");
+        }
         long steps;
         try {
             model = Architecture.fromJson(arch);
             copyTensors(stateDict(model), weights);
             walk(model, "", (p, m) -> {
-                String s = meta.get(DROPOUT_STEP + p);
-                if (m instanceof Dropout d && s != null) d.setStep(Long.parseLong(s));
+                if (m instanceof Dropout d && meta.containsKey(DROPOUT_STEP + p)) {
+                    d.setStep(longValue(meta, DROPOUT_STEP + p));
+                }
             });
-            steps = Long.parseLong(meta.getOrDefault(OPTIMIZER_STEPS_KEY, "0"));
-        } catch (IllegalArgumentException e) { // NumberFormatException included
+            steps = meta.containsKey(OPTIMIZER_STEPS_KEY) ? longValue(meta, OPTIMIZER_STEPS_KEY) : 0;
+        } catch (IllegalArgumentException e) {
             throw new IOException(path + ": " + e.getMessage(), e);
         }
         return new Checkpoint(model, optim, steps, meta);
+    }
+
+    /** A metadata value that must be a long; an IllegalArgumentException names the key and the value. */
+    private static long longValue(Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' = '" + v + "' is not an integer", e);
+        }
     }
 
     /** Loads weights and buffers from {@code path} into an existing model of the same architecture. */
