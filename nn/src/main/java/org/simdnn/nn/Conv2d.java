@@ -24,13 +24,79 @@ public final class Conv2d extends AbstractModule {
 
     /** Square kernel, square stride and padding, no dilation, one group, with bias. */
     public Conv2d(int inC, int outC, int k, int stride, int pad) {
-        this(inC, outC, k, k, stride, stride, pad, pad, 1, 1, 1, true);
+        this(builder(inC, outC).kernel(k).stride(stride).pad(pad));
     }
 
-    public Conv2d(int inC, int outC, int kH, int kW, int strideH, int strideW, int padH, int padW, int dilH, int dilW,
-                  int groups, boolean withBias) {
-        this(inC, outC, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups, null, withBias ? null : NO_BIAS);
+    private Conv2d(Builder b) {
+        this(b.inC, b.outC, b.kH, b.kW, b.strideH, b.strideW, b.padH, b.padW, b.dilH, b.dilW, b.groups, null,
+                b.bias ? null : NO_BIAS);
         initialize(new SplittableRandom(0xC0DEL + 31L * inC + 7L * outC + kH));
+    }
+
+    /**
+     * Any other convolution, e.g. a depthwise 3x3 without bias:
+     * {@code Conv2d.builder(32, 32).kernel(3).pad(1).groups(32).bias(false).build()}. Defaults: stride 1, no
+     * padding, dilation 1, one group, with bias; the kernel size has no default.
+     */
+    public static Builder builder(int inC, int outC) { return new Builder(inC, outC); }
+
+    /** Collects a {@link Conv2d}'s geometry by name; {@link #build} validates it. */
+    public static final class Builder {
+        private final int inC, outC;
+        private int kH, kW, strideH = 1, strideW = 1, padH, padW, dilH = 1, dilW = 1, groups = 1;
+        private boolean bias = true;
+
+        private Builder(int inC, int outC) {
+            this.inC = inC;
+            this.outC = outC;
+        }
+
+        public Builder kernel(int k) { return kernel(k, k); }
+
+        public Builder kernel(int kH, int kW) {
+            this.kH = kH;
+            this.kW = kW;
+            return this;
+        }
+
+        public Builder stride(int s) { return stride(s, s); }
+
+        public Builder stride(int strideH, int strideW) {
+            this.strideH = strideH;
+            this.strideW = strideW;
+            return this;
+        }
+
+        /** Zero padding on both sides of each spatial dimension. */
+        public Builder pad(int p) { return pad(p, p); }
+
+        public Builder pad(int padH, int padW) {
+            this.padH = padH;
+            this.padW = padW;
+            return this;
+        }
+
+        public Builder dilation(int d) { return dilation(d, d); }
+
+        public Builder dilation(int dilH, int dilW) {
+            this.dilH = dilH;
+            this.dilW = dilW;
+            return this;
+        }
+
+        /** Channel groups: 1 is a full convolution, {@code inC} a depthwise one. */
+        public Builder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every value, when one is out of range or the kernel is unset */
+        public Conv2d build() { return new Conv2d(this); }
     }
 
     private static final Parameter NO_BIAS = new Parameter("none", Tensor.zeros(1), false);

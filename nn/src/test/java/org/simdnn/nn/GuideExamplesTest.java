@@ -40,6 +40,22 @@ class GuideExamplesTest {
     }
 
     @Test
+    void convolutionLayers() {
+        // tag::conv[]
+        Sequential cnn = new Sequential(
+                new Conv2d(1, 16, 3, 1, 1), new BatchNorm2d(16).withRelu(),            // 3x3, stride 1, pad 1
+                Conv2d.builder(16, 16).kernel(3).stride(2).pad(1).groups(16)           // depthwise, stride 2
+                        .bias(false).build(), new BatchNorm2d(16).withRelu(),
+                Conv2d.builder(16, 32).kernel(1).build(),                              // pointwise
+                new GlobalAvgPool2d(), new Linear(32, 10))
+                .initialize(7);
+        int[] out = cnn.outputShape(new int[] {4, 28, 28, 1});                     // NHWC in: [4, 10] out
+        // end::conv[]
+        assertArrayEquals(new int[] {4, 10}, out);
+        assertEquals(4 * 10, cnn.forward(Tensor.zeros(4, 28, 28, 1), false).size());
+    }
+
+    @Test
     void buildTrainSaveLoadAndPredict() throws Throwable {
         TestBackends.run(() -> {
             int[] labels = new int[600];

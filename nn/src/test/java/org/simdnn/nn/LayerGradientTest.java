@@ -44,10 +44,10 @@ class LayerGradientTest {
         Conv2d plain = new Conv2d(3, 4, 3, 1, 1);
         randomize(plain, 4);
         check(b, plain, random(5, 2, 5, 5, 3));
-        check(b, new Conv2d(2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, true), random(6, 2, 7, 6, 2));        // stride 2
-        check(b, new Conv2d(2, 2, 3, 3, 1, 1, 2, 2, 2, 2, 1, false), random(7, 1, 6, 6, 2));       // dilation 2, no bias
-        check(b, new Conv2d(4, 6, 1, 3, 1, 1, 0, 1, 1, 1, 2, true), random(8, 2, 4, 5, 4));        // groups 2, 1x3
-        check(b, new Conv2d(3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3, true), random(9, 1, 4, 4, 3));        // depthwise
+        check(b, Conv2d.builder(2, 3).kernel(3).stride(2).pad(1).build(), random(6, 2, 7, 6, 2)); // stride 2
+        check(b, Conv2d.builder(2, 2).kernel(3).pad(2).dilation(2).bias(false).build(), random(7, 1, 6, 6, 2)); // dilation 2, no bias
+        check(b, Conv2d.builder(4, 6).kernel(1, 3).pad(0, 1).groups(2).build(), random(8, 2, 4, 5, 4)); // groups 2, 1x3
+        check(b, Conv2d.builder(3, 3).kernel(3).pad(1).groups(3).build(), random(9, 1, 4, 4, 3)); // depthwise
     }
 
     @ParameterizedTest @MethodSource("backends")

@@ -49,7 +49,21 @@ class ShapeTest {
         var e3 = assertThrows(IllegalArgumentException.class, () -> new Linear(4, 2).forward(Tensor.zeros(3, 5), true));
         assertTrue(e3.getMessage().contains("[3, 5]"), e3.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(3).outputShape(new int[] {1, 2, 2, 1}));
-        assertThrows(IllegalArgumentException.class, () -> new Conv2d(4, 6, 3, 3, 1, 1, 0, 0, 1, 1, 4, true));
+        var e4 = assertThrows(IllegalArgumentException.class, () -> Conv2d.builder(4, 6).kernel(3).groups(4).build());
+        assertTrue(e4.getMessage().contains("groups 4"), e4.getMessage());
+        var e5 = assertThrows(IllegalArgumentException.class, () -> Conv2d.builder(4, 6).pad(1).build());
+        assertTrue(e5.getMessage().contains("kernel 0x0"), e5.getMessage());
+    }
+
+    /** The builder's defaults are the five-argument constructor's: same geometry, same seeded weights. */
+    @Test
+    void builderDefaultsMatchTheShortConstructor() {
+        Conv2d a = new Conv2d(3, 8, 3, 1, 1), b = Conv2d.builder(3, 8).kernel(3).pad(1).build();
+        assertEquals(a.config(), b.config());
+        assertArrayEquals(a.weight().value().toArray(), b.weight().value().toArray());
+        Conv2d c = Conv2d.builder(6, 4).kernel(1, 3).stride(2, 1).pad(0, 1).dilation(1, 2).groups(2).bias(false).build();
+        assertEquals("Conv2d(6->4, 1x3, stride 2x1, pad 0x1, dilation 1x2, groups 2, no bias)", c.name());
+        assertArrayEquals(new int[] {2, 3, 3, 4}, c.outputShape(new int[] {2, 5, 5, 6}));
     }
 
     @Test

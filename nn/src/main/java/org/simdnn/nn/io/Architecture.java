@@ -126,8 +126,8 @@ public final class Architecture {
                 case "Linear" -> new Linear(i(c, "in"), i(c, "out"), bool(c, "bias"));
                 case "Conv2d" -> {
                     int[] k = pair(c, "kernel"), s = pair(c, "stride"), p = pair(c, "padding"), d = pair(c, "dilation");
-                    yield new Conv2d(i(c, "in"), i(c, "out"), k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
-                            i(c, "groups"), bool(c, "bias"));
+                    yield Conv2d.builder(i(c, "in"), i(c, "out")).kernel(k[0], k[1]).stride(s[0], s[1]).pad(p[0], p[1])
+                            .dilation(d[0], d[1]).groups(i(c, "groups")).bias(bool(c, "bias")).build();
                 }
                 case "BatchNorm1d" -> {
                     BatchNorm1d b = new BatchNorm1d(i(c, "channels")).with(f(c, "eps"), f(c, "momentum"));

@@ -85,7 +85,7 @@ public final class Models {
 
     /** 3x3, pad 1, no bias, PyTorch's initialisation (the draws come from {@link Sequential#initialize(long)}). */
     private static Conv2d conv(int in, int out) {
-        return new Conv2d(in, out, 3, 3, 1, 1, 1, 1, 1, 1, 1, false).init(Init.TORCH_DEFAULT, new SplittableRandom(0));
+        return Conv2d.builder(in, out).kernel(3).pad(1).bias(false).build().init(Init.TORCH_DEFAULT, new SplittableRandom(0));
     }
 
     private static Linear linear(int in, int out) {

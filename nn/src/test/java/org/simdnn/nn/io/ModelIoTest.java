@@ -29,8 +29,8 @@ class ModelIoTest {
     /** Every layer type once. */
     static Sequential everyLayer() {
         return new Sequential(
-                new Conv2d(2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, true), new BatchNorm2d(4).withRelu(), new PReLU(4),
-                new MaxPool2d(2), new Conv2d(4, 4, 3, 3, 2, 2, 1, 1, 2, 2, 1, false), new BatchNorm2d(4).with(1e-3f, 0.2f),
+                Conv2d.builder(2, 4).kernel(3).pad(1).groups(2).build(), new BatchNorm2d(4).withRelu(), new PReLU(4),
+                new MaxPool2d(2), Conv2d.builder(4, 4).kernel(3).stride(2).pad(1).dilation(2).bias(false).build(), new BatchNorm2d(4).with(1e-3f, 0.2f),
                 new LeakyReLU(0.2f), new AvgPool2d(3, 1, 1), new Sigmoid(), new GlobalAvgPool2d(), new Dropout(0.3f, 5),
                 new Linear(4, 6), new BatchNorm1d(6), new Tanh(), new Sequential(new Linear(6, 3, false), new ReLU()),
                 new Flatten());

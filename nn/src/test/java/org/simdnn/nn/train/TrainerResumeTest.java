@@ -42,7 +42,7 @@ class TrainerResumeTest {
 
     private static Sequential smallCnn(long seed) {
         Sequential m = new Sequential(
-                new Conv2d(1, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, false), new BatchNorm2d(4).withRelu(),
+                Conv2d.builder(1, 4).kernel(3).pad(1).bias(false).build(), new BatchNorm2d(4).withRelu(),
                 new MaxPool2d(2), new Flatten(), new Dropout(0.25f, seed + 1),
                 new Linear(4 * 4 * 4, 16), new ReLU(), new Dropout(0.5f, seed + 2), new Linear(16, 10));
         m.skipInputGradient();
@@ -136,7 +136,7 @@ class TrainerResumeTest {
             Sequential m = new Sequential(
                     new Conv2d(1, 8, 3, 1, 1), new BatchNorm2d(8).withRelu(),
                     new Conv2d(8, 32, 3, 1, 1), new BatchNorm2d(32).withRelu(),
-                    new Conv2d(32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, false), new BatchNorm2d(32).withRelu(),
+                    Conv2d.builder(32, 32).kernel(3).pad(1).groups(32).bias(false).build(), new BatchNorm2d(32).withRelu(),
                     new MaxPool2d(2), new Flatten(), new Dropout(0.25f, 6), new Linear(4 * 4 * 32, 10));
             m.skipInputGradient();
             SgdTrainer t = new SgdTrainer(m.initialize(5), c, l.batchesPerEpoch(), backend);
