@@ -1,5 +1,8 @@
 package org.simdnn.bench;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,9 +22,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.ConvAlgo;
 import org.simdnn.kernels.conv.ConvPass;
+import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.Im2col;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.kernels.layout.Layouts;
@@ -38,10 +41,11 @@ import org.simdnn.ops.Conv2dDesc;
  *       whole 4x4 blocks wastes at most 1.2x), else F(2x2, 3x3), which also runs every weight gradient; they do
  *       4x and 2.25x fewer multiply-adds, so their GFLOPS are effective (direct-convolution FLOPs per second)
  *       and can exceed the FMA peak.
- *   <li>{@code implicit-gemm}, {@code winograd-f2x3}, {@code winograd-f4x3}: that {@link ConvAlgo} forced (a
- *       forced implementation that rejects the shape and pass fails the setup with its reason).
- *   <li>{@code im2col-simdnn}: {@link ConvAlgo#IM2COL_GEMM} forced: im2col by tiles + our SGEMM (groups 1 only;
- *       setup refuses grouped shapes).
+ *   <li>every other {@link ConvAlgo}, forced, under its constant's name in lower case ({@code pointwise-gemm},
+ *       {@code winograd-f4x3}, ..., {@code direct}; {@link #label}): the bench's list is the enum's, checked by
+ *       a test. {@code im2col-gemm} (im2col by tiles + our SGEMM) is also the "im2col + our SGEMM" baseline. A
+ *       forced implementation that rejects the shape and pass by design ({@link ConvAlgo#rejects}) is skipped
+ *       with its reason, not failed.
  *   <li>{@code im2col-openblas}: Caffe-style per-image im2col into a Java array, bulk-copied off-heap, then
  *       bytedeco's {@code cblas_sgemm} (JNI) with weights and dY kept off-heap (outputs copied back
  *       in bulk, bias added by a plain loop).
@@ -54,6 +58,7 @@ import org.simdnn.ops.Conv2dDesc;
  *       {@code col = Wᵀ · dY} + col2im, {@code dW += dY · colᵀ}, all through {@link OpenBlas#sgemm}. Data stays
  *       NCHW throughout the timed loop (converted once in setup).
  * </ul>
+ * The three im2col baselines run groups 1 only; grouped shapes are skipped.
  * Shapes: the reference CNN's four 3x3 layers at batch 128, ResNet-50 conv2_x (3x3 64->64 and 1x1 64->256 at
  * 56x56, batch 8) and MobileNet depthwise 3x3 layers (batch 8). Setup checks the pass against the direct
  * loop on a batch-2 copy of the shape before timing.
@@ -76,8 +81,13 @@ public class ConvBench {
             "mb8_ih56iw56ic128_oc128_kh3kw3_sh2sw2_ph1pw1_dh1dw1_g128"})
     public String shape;
 
-    @Param({"simdnn", "implicit-gemm", "winograd-f2x3", "winograd-f4x3", "im2col-simdnn", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
+    /** {@link ConvAlgo}'s constants by {@link #label}, in the planner's order, then {@link #BASELINES}. */
+    @Param({"simdnn", "pointwise-gemm", "winograd-f4x3", "winograd-f2x3", "implicit-gemm", "im2col-gemm", "depthwise",
+            "direct", "im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm"})
     public String impl;
+
+    /** The implementations that are not ours, in the order of the {@code impl} parameter. */
+    static final List<String> BASELINES = List.of("im2col-openblas", "im2col-openblas-ffm", "nchw-im2col-openblas-ffm");
 
     @Param({"fwd", "bwd-data", "bwd-weights"})
     public String pass;
@@ -86,6 +96,8 @@ public class ConvBench {
     public int threads;
 
     private Conv2dDesc d;
+    /** Ours: the algorithm run (AUTO for the planner); null for a baseline. */
+    private ConvAlgo algo;
     private float[] x, w, b, y, dy, dx, dw, db, col;
     /** NCHW / OIHW copies for the nchw impl. */
     private float[] xN, wN, yN, dyN, dxN, dwN;
@@ -104,6 +116,19 @@ public class ConvBench {
                 v[12], v[13]);
     }
 
+    /** The bench name of an algorithm: {@code simdnn} for the planner's choice, else the constant in lower case. */
+    static String label(ConvAlgo a) {
+        return a == ConvAlgo.AUTO ? "simdnn" : a.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The algorithm {@code impl} names, or null for a baseline. */
+    static ConvAlgo algo(String impl) {
+        for (ConvAlgo a : ConvAlgo.values()) if (label(a).equals(impl)) return a;
+        if (BASELINES.contains(impl)) return null;
+        throw new IllegalArgumentException("impl must be one of " + Arrays.stream(ConvAlgo.values()).map(ConvBench::label)
+                .toList() + " or " + BASELINES + ", got " + impl);
+    }
+
     /** FLOPs of one pass (forward, backward data or backward weights): 2·N·OH·OW·K·kH·kW·C/groups. */
     public static double flops(String shape) { return parse(shape).flops(); }
 
@@ -117,17 +142,12 @@ public class ConvBench {
     @Setup(Level.Trial)
     public void setup() {
         d = parse(shape);
+        algo = algo(impl);
         Parallel.setThreads(threads);
+        String why = rejects(algo, d, passOf());
+        if (why != null) throw new UnsupportedOperationException("skip: " + impl + " " + pass + " " + shape + ": " + why);
         if (impl.endsWith("im2col-openblas-ffm") && !OpenBlas.isAvailable()) {
             throw new IllegalStateException("OpenBLAS (FFM) not available: " + OpenBlas.describe());
-        }
-        if (!impl.equals("simdnn") && d.groups() != 1) {
-            throw new IllegalArgumentException(impl + " needs groups 1, shape " + shape + " has " + d.groups());
-        }
-        if (impl.startsWith("winograd")) {
-            String why = ConvPlanner.explain(d, passOf()).lines()
-                    .filter(l -> l.contains("f32-conv-nhwc-" + impl + ":") && l.contains("rejected")).findFirst().orElse(null);
-            if (why != null) throw new UnsupportedOperationException("skip: " + why.strip());
         }
         verify(new Conv2dDesc(Math.min(2, d.batch()), d.inH(), d.inW(), d.inC(), d.outC(), d.kH(), d.kW(),
                 d.strideH(), d.strideW(), d.padTop(), d.padLeft(), d.padBottom(), d.padRight(), d.dilationH(),
@@ -136,6 +156,15 @@ public class ConvBench {
         if (impl.equals("im2col-openblas")) openblas.blas_set_num_threads(threads);
         if (impl.endsWith("im2col-openblas-ffm")) OpenBlas.setThreads(threads);
         System.out.println("\n" + ConvPlanner.explain(d, passOf()).strip());
+    }
+
+    /**
+     * Why {@code algo} (null: a baseline) does not run {@code pass} of {@code d} by design, or null. A rejection
+     * is a skip; anything that goes wrong after this check (a wrong result, an exception) is a failure.
+     */
+    static String rejects(ConvAlgo algo, Conv2dDesc d, ConvPass pass) {
+        if (algo != null) return algo.rejects(d, pass);
+        return d.groups() == 1 ? null : "the im2col baselines run groups 1 only (groups " + d.groups() + ")";
     }
 
     private ConvPass passOf() {
@@ -237,26 +266,18 @@ public class ConvBench {
 
     @Benchmark
     public float run() {
-        switch (impl) {
-            case "simdnn", "implicit-gemm", "winograd-f2x3", "winograd-f4x3", "im2col-simdnn" -> {
-                ConvAlgo a = switch (impl) {
-                    case "simdnn" -> ConvAlgo.AUTO;
-                    case "implicit-gemm" -> ConvAlgo.IMPLICIT_GEMM;
-                    case "winograd-f2x3" -> ConvAlgo.WINOGRAD_F2X3;
-                    case "winograd-f4x3" -> ConvAlgo.WINOGRAD_F4X3;
-                    default -> ConvAlgo.IM2COL_GEMM;
-                };
-                switch (pass) {
-                    case "fwd" -> ConvPlanner.forward(a, d, x, 0, w, 0, b, 0, y, 0);
-                    case "bwd-data" -> ConvPlanner.backwardData(a, d, dy, 0, w, 0, dx, 0);
-                    default -> ConvPlanner.backwardWeights(a, d, x, 0, dy, 0, dw, 0, db, 0);
-                }
+        if (algo != null) {
+            switch (pass) {
+                case "fwd" -> ConvPlanner.forward(algo, d, x, 0, w, 0, b, 0, y, 0);
+                case "bwd-data" -> ConvPlanner.backwardData(algo, d, dy, 0, w, 0, dx, 0);
+                default -> ConvPlanner.backwardWeights(algo, d, x, 0, dy, 0, dw, 0, db, 0);
             }
-            case "im2col-openblas" -> im2colOpenBlas();
-            case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
-            case "nchw-im2col-openblas-ffm" -> nchwIm2colOpenBlasFfm();
-            default -> throw new IllegalArgumentException("impl must be simdnn, implicit-gemm, winograd-f2x3, winograd-f4x3, im2col-simdnn, im2col-openblas, "
-                    + "im2col-openblas-ffm or nchw-im2col-openblas-ffm, got " + impl);
+        } else {
+            switch (impl) {
+                case "im2col-openblas" -> im2colOpenBlas();
+                case "im2col-openblas-ffm" -> im2colOpenBlasFfm();
+                default -> nchwIm2colOpenBlasFfm();
+            }
         }
         return pass.equals("fwd") ? y[0] : pass.equals("bwd-data") ? dx[0] : dw[0];
     }
@@ -273,7 +294,7 @@ public class ConvBench {
                 }
             }
             case "bwd-data" -> {
-                java.util.Arrays.fill(dx, 0f);
+                Arrays.fill(dx, 0f);
                 for (int n = 0; n < d.batch(); n++) {
                     OpenBlas.sgemm(false, true, m, kc, k, 1f, dy, n * m * k, k, w, 0, k, 0f, col, 0, kc);
                     Im2col.scatterAdd(d, col, n * m, m, dx, 0);
@@ -284,7 +305,7 @@ public class ConvBench {
                     Im2col.pack(d, x, 0, n * m, m, col);
                     OpenBlas.sgemm(true, false, kc, k, m, 1f, col, 0, kc, dy, n * m * k, k, n == 0 ? 0f : 1f, dw, 0, k);
                 }
-                java.util.Arrays.fill(db, 0f);
+                Arrays.fill(db, 0f);
                 for (int r = 0, rows = d.batch() * m; r < rows; r++) {
                     for (int j = 0; j < k; j++) db[j] += dy[r * k + j];
                 }
@@ -299,12 +320,12 @@ public class ConvBench {
             case "fwd" -> {
                 for (int n = 0; n < d.batch(); n++) {
                     im2colNchw(xN, n * in, col);
-                    for (int j = 0; j < k; j++) java.util.Arrays.fill(yN, (n * k + j) * hw, (n * k + j + 1) * hw, b[j]);
+                    for (int j = 0; j < k; j++) Arrays.fill(yN, (n * k + j) * hw, (n * k + j + 1) * hw, b[j]);
                     OpenBlas.sgemm(false, false, k, hw, kc, 1f, wN, 0, kc, col, 0, hw, 1f, yN, n * k * hw, hw);
                 }
             }
             case "bwd-data" -> {
-                java.util.Arrays.fill(dxN, 0f);
+                Arrays.fill(dxN, 0f);
                 for (int n = 0; n < d.batch(); n++) {
                     OpenBlas.sgemm(true, false, kc, hw, k, 1f, wN, 0, kc, dyN, n * k * hw, hw, 0f, col, 0, hw);
                     col2imNchw(col, dxN, n * in);
@@ -315,7 +336,7 @@ public class ConvBench {
                     im2colNchw(xN, n * in, col);
                     OpenBlas.sgemm(false, true, k, kc, hw, 1f, dyN, n * k * hw, hw, col, 0, hw, n == 0 ? 0f : 1f, dwN, 0, kc);
                 }
-                java.util.Arrays.fill(db, 0f);
+                Arrays.fill(db, 0f);
                 for (int n = 0; n < d.batch(); n++) {
                     for (int j = 0; j < k; j++) {
                         float s = 0f;
@@ -383,7 +404,7 @@ public class ConvBench {
                 }
             }
             case "bwd-data" -> {
-                java.util.Arrays.fill(dx, 0f);
+                Arrays.fill(dx, 0f);
                 for (int n = 0; n < d.batch(); n++) {
                     pDy.position((long) n * m * k);
                     openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, m, kc, k,
@@ -403,7 +424,7 @@ public class ConvBench {
                     pDy.position(0);
                 }
                 pDw.get(dw, 0, dw.length);
-                java.util.Arrays.fill(db, 0f);
+                Arrays.fill(db, 0f);
                 for (int r = 0, rows = d.batch() * m; r < rows; r++) {
                     for (int j = 0; j < k; j++) db[j] += dy[r * k + j];
                 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./simdnn bench gemm|conv|ops|calls|storage|all}: runs the JMH suites, prints a table (GFLOPS, ratio to
+ * {@code ./simdnn bench gemm|microkernel|conv|ops|calls|storage|all}: runs the JMH suites, prints a table (GFLOPS, ratio to
  * the best OpenBLAS impl, % of the measured FMA peak) and writes JSON, CSV, Markdown and PNG charts.
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", description = "gemm, conv, ops, calls, storage or all")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", description = "gemm, microkernel, conv, ops, calls, storage or all")
     String suite;
 
     @Option(names = "--from", paramLabel = "DIR",
@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (suite == null) {
-            System.err.println("simdnn bench: name a suite (gemm, conv, ops, calls, storage, all) or --from DIR");
+            System.err.println("simdnn bench: name a suite (gemm, microkernel, conv, ops, calls, storage, all) or --from DIR");
             return 2;
         }
         List<Suite> suites;

@@ -103,7 +103,8 @@ final class ProgressFormat implements OutputFormat {
             awaitingError = false;
             String first = s.strip().lines().findFirst().orElse(s.strip());
             if (first.contains("UnsupportedOperationException") || first.toLowerCase(Locale.ROOT).contains("skip")) {
-                progress.println("skipped (" + first.substring(first.indexOf(':') + 1).strip() + ")");
+                String why = first.substring(first.indexOf(':') + 1).strip();
+                progress.println("skipped (" + (why.startsWith("skip:") ? why.substring(5).strip() : why) + ")");
                 skipped.add(current + ": " + first);
             } else {
                 progress.println("FAILED: " + first);

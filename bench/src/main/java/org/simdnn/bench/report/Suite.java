@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 public enum Suite {
     GEMM("gemm", "GemmBench"),
+    MICROKERNEL("microkernel", "MicroKernelBench"),
     CONV("conv", "ConvBench"),
     OPS("ops", "OpsBench"),
     CALLS("calls", "OpenBlasCallBench"),

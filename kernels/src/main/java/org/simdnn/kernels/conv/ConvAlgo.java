@@ -1,5 +1,7 @@
 package org.simdnn.kernels.conv;
 
+import org.simdnn.ops.Conv2dDesc;
+
 /**
  * Which convolution implementation to run. {@link #AUTO} asks the planner (the first implementation, in
  * declaration order, that accepts the descriptor); the others force one, for tests and benchmarks, and are
@@ -28,4 +30,7 @@ public enum ConvAlgo {
 
     /** The kernel id, e.g. {@code f32-conv-nhwc-1x1-gemm} ("auto" for {@link #AUTO}). */
     public String id() { return impl == null ? "auto" : impl.id(); }
+
+    /** Null when this implementation runs {@code pass} of {@code d} ({@link #AUTO} always does), else why not. */
+    public String rejects(Conv2dDesc d, ConvPass pass) { return impl == null ? null : impl.rejects(d, pass); }
 }

@@ -59,7 +59,7 @@ public final class ConvPlanner {
 
     private static ConvImpl impl(ConvAlgo algo, Conv2dDesc d, ConvPass pass) {
         if (algo == ConvAlgo.AUTO) return PLANS.get(pass).computeIfAbsent(d, k -> choose(k, pass));
-        String why = algo.impl.rejects(d, pass);
+        String why = algo.rejects(d, pass);
         if (why != null) {
             throw new IllegalArgumentException("conv2d " + pass + ": " + algo.id() + " cannot run " + d.shapeString()
                     + ": " + why);

@@ -1,5 +1,7 @@
 package org.simdnn.kernels.gemm;
 
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
 import org.simdnn.kernels.cpu.CpuInfo;
 
 /**
@@ -47,6 +49,18 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
 
     /** The configuration of this JVM's vector width ({@link CpuInfo#VECTOR_BITS}). */
     static final KernelConfig DEFAULT = forBits(CpuInfo.VECTOR_BITS);
+
+    /** The rows of {@link #forBits}, widest first; 0 is the plain-Java row. */
+    static final List<Integer> WIDTHS = List.of(512, 256, 128, 0);
+
+    /**
+     * The widths this CPU runs natively (up to its preferred species; none when the Vector API is off) and the
+     * scalar row: what tests and benchmarks run. Wider species would be emulated, slowly, by the JVM.
+     */
+    static List<Integer> runnableWidths() {
+        int preferred = CpuInfo.VECTOR_BITS == 0 ? 0 : FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return WIDTHS.stream().filter(bits -> bits == 0 || bits <= preferred).toList();
+    }
 
     /**
      * The table, one row per vector width. Measured on a 2-core Zen 5 (48 KiB L1d, 1 MiB L2 per core);

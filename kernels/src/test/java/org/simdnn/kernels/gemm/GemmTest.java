@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,13 +38,7 @@ class GemmTest {
     static double tol(int k) { return 2.0 * Math.max(16, k) * Math.ulp(1f); }
 
     /** Widths this CPU's Vector API runs natively, plus scalar. */
-    static List<Integer> widths() {
-        int preferred = CpuInfo.VECTOR_BITS == 0 ? 0 : FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        List<Integer> w = new ArrayList<>();
-        for (int bits : new int[] {512, 256, 128}) if (bits <= preferred) w.add(bits);
-        w.add(0);
-        return w;
-    }
+    static List<Integer> widths() { return KernelConfig.runnableWidths(); }
 
     /**
      * Production blocking; tiny blocks (mc = 2 MR, kc = 7, nc = 2 NR) that make every loop iterate, with A packed
@@ -78,35 +72,65 @@ class GemmTest {
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} tA={1} tB={2} {3}x{4}x{5} alpha={6} beta={7} pad={8} off={9}")
+    @ParameterizedTest(name = "random {0} tA={1} tB={2} {3}x{4}x{5} alpha={6} beta={7} pad={8} off={9}")
     @MethodSource("randomCases")
     void matchesReference(KernelConfig cfg, boolean tA, boolean tB, int m, int n, int k, float alpha, float beta,
                           int pad, int off) {
         check(cfg, 1, tA, tB, m, n, k, alpha, beta, pad, off);
     }
 
+    /**
+     * One edge case, named as XNNPACK names its GEMM tests so a failure says which boundary broke: k against the
+     * row's kc ({@code k_lt_kc}, {@code k_eq_kc}, {@code k_gt_kc}, {@code k_div_kc}), partial register tiles
+     * ({@code m_tail}, {@code n_tail}, {@code subtile_mn}), prime leading dimensions ({@code strided_c}),
+     * scalars ({@code alpha_beta}, {@code alpha_zero}, {@code beta_zero}), and the shapes the driver routes
+     * differently (GEMV rows and columns, k = 1, tall-skinny, short-wide).
+     */
+    record Edge(String name, int m, int n, int k, float alpha, float beta, int pad) {
+        Edge(String name, int m, int n, int k) { this(name, m, n, k, -1.5f, 1f, 3); }
+
+        @Override public String toString() { return name; }
+    }
+
+    /** The leading-dimension padding that makes {@code ldc = n + pad} the first prime above n + 1. */
+    static int primePad(int n) {
+        int ldc = n + 2;
+        while (!java.math.BigInteger.valueOf(ldc).isProbablePrime(30)) ldc++;
+        return ldc - n;
+    }
+
+    static List<Edge> edges(KernelConfig cfg) {
+        int mr = cfg.mr(), nr = cfg.nr(), kc = cfg.kc();
+        return List.of(
+                new Edge("k_eq_kc", mr, nr, kc), new Edge("k_lt_kc", mr, nr, kc - 1),
+                new Edge("k_gt_kc", mr, nr, kc + 1), new Edge("k_div_kc", mr, nr, 2 * kc),
+                new Edge("k_lt_7", mr, nr, 6), new Edge("k_eq_7", mr, nr, 7), new Edge("k_gt_7", mr, nr, 8),
+                new Edge("k_div_7", mr, nr, 14),
+                new Edge("subtile_mn", mr - 1, nr - 1, 5), new Edge("tile_plus_one", mr + 1, nr + 1, 9),
+                new Edge("m_tail", 2 * mr + 1, nr, 9), new Edge("n_tail", mr, 2 * nr + 3, 9),
+                new Edge("one", 1, 1, 1), new Edge("gemv_row", 1, 300, 207), new Edge("gemv_col", 300, 1, 207),
+                new Edge("k_one", 1, 257, 1), new Edge("tall_k_two", 257, 3, 2), new Edge("short_wide", 2, 104, 13),
+                new Edge("tall_skinny", 207, 7, 300), new Edge("k_eq_64", 100, 10, 64), new Edge("k_odd_33", 40, 16, 33),
+                new Edge("strided_c", 2 * mr + 1, 2 * nr + 1, 11, -1.5f, 1f, primePad(2 * nr + 1)),
+                new Edge("alpha_beta", mr + 2, nr + 2, 19, 0.75f, -1.5f, 3),
+                new Edge("alpha_zero", mr + 2, nr + 2, 19, 0f, -1.5f, 3),
+                new Edge("beta_zero", mr + 2, nr + 2, 19, -1.5f, 0f, 3));
+    }
+
     static Stream<Arguments> edgeCases() {
         List<Arguments> cases = new ArrayList<>();
         for (KernelConfig cfg : configs()) {
-            int mr = cfg.mr(), nr = cfg.nr();
-            // k equal to / below / above the tiny kc, partial tiles in m and n, tall-skinny, short-wide, GEMV.
-            int[][] shapes = {{mr, nr, 7}, {mr, nr, 6}, {mr, nr, 8}, {mr, nr, 14}, {mr - 1, nr - 1, 5},
-                    {mr + 1, nr + 1, 9}, {1, 1, 1}, {1, 300, 207}, {300, 1, 207}, {1, 257, 1}, {257, 3, 2},
-                    {2, 701 % 300 + 3, 13}, {207, 7, 300}, {100, 10, 64}, {40, 16, 33}};
-            for (int[] s : shapes) {
-                for (int t = 0; t < 4; t++) {
-                    cases.add(Arguments.of(cfg, t >= 2, t % 2 == 1, s[0], s[1], s[2], -1.5f, 1f, 3, 5));
-                }
+            for (Edge e : edges(cfg)) {
+                for (int t = 0; t < 4; t++) cases.add(Arguments.of(e, cfg, t >= 2, t % 2 == 1));
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} tA={1} tB={2} {3}x{4}x{5}")
+    @ParameterizedTest(name = "{0} {1} tA={2} tB={3}")
     @MethodSource("edgeCases")
-    void edgeShapes(KernelConfig cfg, boolean tA, boolean tB, int m, int n, int k, float alpha, float beta, int pad,
-                    int off) {
-        check(cfg, 1, tA, tB, m, n, k, alpha, beta, pad, off);
+    void edgeShapes(Edge e, KernelConfig cfg, boolean tA, boolean tB) {
+        check(cfg, 1, tA, tB, e.m(), e.n(), e.k(), e.alpha(), e.beta(), e.pad(), 5);
     }
 
     /** Runs one case, compares with the reference and checks that nothing outside C's window changed. */
@@ -132,6 +156,7 @@ class GemmTest {
     }
 
     @Test
+    @DisplayName("beta_zero_ignores_nan")
     void betaZeroIgnoresNaNInC() {
         for (KernelConfig cfg : configs()) {
             for (int[] s : new int[][] {{9, 11, 7}, {67, 45, 33}}) {
@@ -147,6 +172,7 @@ class GemmTest {
     }
 
     @Test
+    @DisplayName("nan_inf_propagate")
     void propagatesNaNAndInf() {
         for (KernelConfig cfg : configs()) {
             for (int[] s : new int[][] {{5, 6, 4}, {40, 70, 30}}) {
@@ -166,6 +192,7 @@ class GemmTest {
     }
 
     @Test
+    @DisplayName("alpha_zero_ignores_nan_in_ab")
     void alphaZeroScalesCWithoutReadingAB() {
         int m = 7, n = 9, k = 5;
         float[] a = new float[m * k], b = new float[k * n];
@@ -184,6 +211,7 @@ class GemmTest {
      * bit for bit (single-threaded correctness is covered above).
      */
     @Test
+    @DisplayName("threads_bitwise_equal")
     void multithreadedMatchesSingleThreaded() {
         for (int bits : widths()) {
             KernelConfig p = KernelConfig.forBits(bits);
@@ -211,7 +239,7 @@ class GemmTest {
     }
 
     /** Large sizes through the public entry (this JVM's width, all threads); rows sampled against the reference. */
-    @ParameterizedTest(name = "n={0} tA={1} tB={2}")
+    @ParameterizedTest(name = "large_square n={0} tA={1} tB={2}")
     @org.junit.jupiter.params.provider.CsvSource({"1024,false,false", "1024,true,true", "1031,false,true",
             "2048,true,false"})
     void largeSquareSampledRows(int n, boolean tA, boolean tB) {
@@ -244,6 +272,30 @@ class GemmTest {
         F32GemmDirect d = KernelConfig.forBits(0).direct();
         assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 5, 8, 8, 0, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 8, 8, 6, 0, 0, 0, 0));
+    }
+
+    /** The public handle the micro-kernel benchmark uses: the table's ids, and one tile against the reference. */
+    @Test
+    void microKernelHandleRunsOneTile() {
+        List<String> ids = new ArrayList<>();
+        for (int bits : KernelConfig.WIDTHS) ids.add(KernelConfig.forBits(bits).kernel().id());
+        assertEquals(ids, MicroKernel.ids());
+        assertTrue(ids.containsAll(MicroKernel.runnableIds()) && MicroKernel.runnableIds().contains("f32-gemm-4x4-scalar"));
+        for (String id : MicroKernel.runnableIds()) {
+            MicroKernel mk = MicroKernel.of(id);
+            int k = 37, mr = mk.mr(), nr = mk.nr(), ldc = nr + 3, ic = 5;
+            float[] pa = Check.random(41, k * mr), pb = Check.random(42, k * nr), c = new float[ic + mr * ldc];
+            Arrays.fill(c, Float.NaN); // beta 0: never read
+            float[] before = c.clone(), want = new float[c.length];
+            mk.tile(k, pa, pb, c, ic, ldc);
+            // packed A is A^T (k x MR) and packed B is B (k x NR), both row-major
+            Reference.sgemm(true, false, mr, nr, k, 1f, pa, 0, mr, pb, 0, nr, 0f, want, ic, ldc);
+            double[] scale = Reference.sgemmAbsScale(true, false, mr, nr, k, 1f, pa, 0, mr, pb, 0, nr, 0f, want, ic, ldc);
+            Check.close(id + " tile", want, c, ic, ldc, mr, nr, scale, tol(k));
+            Check.untouchedOutside(id + " tile", before, c, ic, ldc, mr, nr);
+            assertThrows(IllegalArgumentException.class, () -> mk.tile(k, pa, pb, c, ic + ldc, ldc));
+        }
+        assertThrows(IllegalArgumentException.class, () -> MicroKernel.of("f32-gemm-8x8-nonesuch"));
     }
 
     @Test
