@@ -3,6 +3,7 @@ package org.simdnn.ops;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,7 +19,14 @@ import org.simdnn.reference.Reference;
  * the reason ({@code Assumptions.assumeTrue(available, reason)}), never pass silently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendConformanceTest implements ConvConformance, OpsConformance, MisuseConformance {
+public abstract class BackendConformanceTest implements ConvConformance, PoolConformance, NormConformance,
+        ActivationConformance, SoftmaxConformance, DropoutConformance, EltwiseConformance, OptimizerConformance,
+        MisuseConformance {
+
+    /** The op families besides GEMM and convolution, one interface each (the per-vector-width forks run these). */
+    public static final List<Class<?>> OP_FAMILIES = List.of(PoolConformance.class, NormConformance.class,
+            ActivationConformance.class, SoftmaxConformance.class, DropoutConformance.class, EltwiseConformance.class,
+            OptimizerConformance.class);
 
     @Override
     public abstract Backend backend();

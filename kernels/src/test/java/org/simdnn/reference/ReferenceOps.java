@@ -25,66 +25,80 @@ public final class ReferenceOps {
 
     // ---- pooling -----------------------------------------------------------------------------------
 
-    private static int xIndex(Pool2dDesc p, int n, int h, int w, int c) {
-        return ((n * p.inH() + h) * p.inW() + w) * p.channels() + c;
+    /** One output pixel and channel: its flat index and the flat input indices of its window's valid pixels. */
+    private interface Window {
+        void visit(int out, int[] in, int count);
     }
 
-    /** Max pooling; argmax (may be null) receives flat input indices; first max wins, first NaN wins and sticks. */
-    public static double[] maxPool(Pool2dDesc p, double[] x, int[] argmax) {
+    /** Every window in output order; the valid (unpadded) inputs of each in window order (row-major kh, kw). */
+    private static void windows(Pool2dDesc p, Window v) {
         int oh = p.outH(), ow = p.outW(), c = p.channels();
-        double[] y = new double[p.batch() * oh * ow * c];
+        int[] in = new int[p.kH() * p.kW()];
         for (int n = 0; n < p.batch(); n++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     for (int ch = 0; ch < c; ch++) {
-                        double best = 0;
-                        int arg = -1;
-                        for (int a = 0; a < p.kH(); a++) {
-                            for (int b = 0; b < p.kW(); b++) {
-                                int h = i * p.strideH() - p.padTop() + a, w = j * p.strideW() - p.padLeft() + b;
-                                if (h < 0 || h >= p.inH() || w < 0 || w >= p.inW()) continue;
-                                int idx = xIndex(p, n, h, w, ch);
-                                double v = x[idx];
-                                if (arg < 0 || v > best || (Double.isNaN(v) && !Double.isNaN(best))) {
-                                    best = v;
-                                    arg = idx;
-                                }
-                            }
-                        }
-                        int o = ((n * oh + i) * ow + j) * c + ch;
-                        y[o] = best;
-                        if (argmax != null) argmax[o] = arg;
-                    }
-                }
-            }
-        }
-        return y;
-    }
-
-    /** Average over the valid (unpadded) pixels of each window. */
-    public static double[] avgPool(Pool2dDesc p, double[] x) {
-        int oh = p.outH(), ow = p.outW(), c = p.channels();
-        double[] y = new double[p.batch() * oh * ow * c];
-        for (int n = 0; n < p.batch(); n++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        double s = 0;
                         int count = 0;
                         for (int a = 0; a < p.kH(); a++) {
                             for (int b = 0; b < p.kW(); b++) {
                                 int h = i * p.strideH() - p.padTop() + a, w = j * p.strideW() - p.padLeft() + b;
                                 if (h < 0 || h >= p.inH() || w < 0 || w >= p.inW()) continue;
-                                s += x[xIndex(p, n, h, w, ch)];
-                                count++;
+                                in[count++] = ((n * p.inH() + h) * p.inW() + w) * c + ch;
                             }
                         }
-                        y[((n * oh + i) * ow + j) * c + ch] = s / count;
+                        v.visit(((n * oh + i) * ow + j) * c + ch, in, count);
                     }
                 }
             }
         }
+    }
+
+    private static int outSize(Pool2dDesc p) { return p.batch() * p.outH() * p.outW() * p.channels(); }
+
+    /** Max pooling; argmax (may be null) receives flat input indices; first max wins, first NaN wins and sticks. */
+    public static double[] maxPool(Pool2dDesc p, double[] x, int[] argmax) {
+        double[] y = new double[outSize(p)];
+        windows(p, (o, in, count) -> {
+            double best = 0;
+            int arg = -1;
+            for (int q = 0; q < count; q++) {
+                double v = x[in[q]];
+                if (arg < 0 || v > best || (Double.isNaN(v) && !Double.isNaN(best))) {
+                    best = v;
+                    arg = in[q];
+                }
+            }
+            y[o] = best;
+            if (argmax != null) argmax[o] = arg;
+        });
         return y;
+    }
+
+    /** Max-pooling backward: each output's dy added at its argmax (a flat input index) in a zeroed dx. */
+    public static double[] maxPoolBackward(int inputSize, int[] argmax, double[] dy) {
+        double[] dx = new double[inputSize];
+        for (int o = 0; o < dy.length; o++) dx[argmax[o]] += dy[o];
+        return dx;
+    }
+
+    /** Average over the valid (unpadded) pixels of each window. */
+    public static double[] avgPool(Pool2dDesc p, double[] x) {
+        double[] y = new double[outSize(p)];
+        windows(p, (o, in, count) -> {
+            double s = 0;
+            for (int q = 0; q < count; q++) s += x[in[q]];
+            y[o] = s / count;
+        });
+        return y;
+    }
+
+    /** Average-pooling backward: each output's dy / count spread over its window's valid pixels. */
+    public static double[] avgPoolBackward(Pool2dDesc p, double[] dy) {
+        double[] dx = new double[p.batch() * p.inH() * p.inW() * p.channels()];
+        windows(p, (o, in, count) -> {
+            for (int q = 0; q < count; q++) dx[in[q]] += dy[o] / count;
+        });
+        return dx;
     }
 
     // ---- batch norm --------------------------------------------------------------------------------
@@ -129,23 +143,47 @@ public final class ReferenceOps {
                                         double[] beta, boolean relu) {
         double[][] s = bnStats(rows, c, x);
         double[] y = bnApply(rows, c, x, s[0], s[1], eps, gamma, beta, relu);
+        double[] invStd = new double[c];
+        for (int j = 0; j < c; j++) invStd[j] = 1 / Math.sqrt(s[1][j] + eps);
+        return bnBackward(rows, c, x, relu ? y : null, dy, s[0], invStd, gamma);
+    }
+
+    /**
+     * Batch-norm backward from given statistics (the op's contract: the saved mean and 1 / sqrt(var + eps)):
+     * {dx, dgamma, dbeta}; a non-null y (the fused-ReLU output) masks dy where it is not positive.
+     */
+    public static double[][] bnBackward(int rows, int c, double[] x, double[] y, double[] dy, double[] mean,
+                                        double[] invStd, double[] gamma) {
         double[] dx = new double[rows * c], dg = new double[c], db = new double[c];
         for (int j = 0; j < c; j++) {
-            double inv = 1 / Math.sqrt(s[1][j] + eps), sg = 0, sgx = 0;
+            double inv = invStd[j], sg = 0, sgx = 0;
             for (int r = 0; r < rows; r++) {
-                double g = relu && !(y[r * c + j] > 0) ? 0 : dy[r * c + j];
+                double g = y != null && !(y[r * c + j] > 0) ? 0 : dy[r * c + j];
                 sg += g;
-                sgx += g * (x[r * c + j] - s[0][j]) * inv;
+                sgx += g * (x[r * c + j] - mean[j]) * inv;
             }
             dg[j] = sgx;
             db[j] = sg;
             for (int r = 0; r < rows; r++) {
-                double g = relu && !(y[r * c + j] > 0) ? 0 : dy[r * c + j];
-                double xh = (x[r * c + j] - s[0][j]) * inv;
+                double g = y != null && !(y[r * c + j] > 0) ? 0 : dy[r * c + j];
+                double xh = (x[r * c + j] - mean[j]) * inv;
                 dx[r * c + j] = gamma[j] * inv / rows * (rows * g - sg - xh * sgx);
             }
         }
         return new double[][] {dx, dg, db};
+    }
+
+    /**
+     * The running estimates after a training batch, in place: {@code r = (1 - momentum) r + momentum batch}, with
+     * the unbiased batch variance (the biased one, from {@link #bnStats}, when rows == 1).
+     */
+    public static void bnRunningUpdate(int rows, double momentum, double[] mean, double[] var, double[] runningMean,
+                                       double[] runningVar) {
+        for (int j = 0; j < mean.length; j++) {
+            double unbiased = rows > 1 ? var[j] * rows / (rows - 1) : var[j];
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * mean[j];
+            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * unbiased;
+        }
     }
 
     // ---- activations -------------------------------------------------------------------------------
@@ -189,6 +227,64 @@ public final class ReferenceOps {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 || Double.isNaN(x[i]) ? x[i] : slope[i % c] * x[i];
         return y;
+    }
+
+    /** PReLU backward: {dx, dslope}, dslope[c] = sum over x <= 0 of x dy (NaN x counts as not positive). */
+    public static double[][] preluBackward(double[] x, double[] slope, double[] dy) {
+        int c = slope.length;
+        double[] dx = new double[x.length], ds = new double[c];
+        for (int i = 0; i < x.length; i++) {
+            dx[i] = x[i] > 0 ? dy[i] : slope[i % c] * dy[i];
+            if (!(x[i] > 0)) ds[i % c] += x[i] * dy[i];
+        }
+        return new double[][] {dx, ds};
+    }
+
+    // ---- element-wise and reductions ---------------------------------------------------------------
+
+    public static double[] add(double[] a, double[] b) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) o[i] = a[i] + b[i];
+        return o;
+    }
+
+    public static double[] mul(double[] a, double[] b) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) o[i] = a[i] * b[i];
+        return o;
+    }
+
+    /** alpha x + y (alpha x alone when y is null). */
+    public static double[] axpy(double alpha, double[] x, double[] y) {
+        double[] o = new double[x.length];
+        for (int i = 0; i < x.length; i++) o[i] = alpha * x[i] + (y == null ? 0 : y[i]);
+        return o;
+    }
+
+    /** y[r, j] + bias[j] over a row-major [rows, c] block. */
+    public static double[] biasAdd(double[] bias, double[] y) {
+        double[] o = new double[y.length];
+        for (int i = 0; i < y.length; i++) o[i] = y[i] + bias[i % bias.length];
+        return o;
+    }
+
+    /** Column sums of a row-major [rows, c] block. */
+    public static double[] sumRows(int c, double[] x) {
+        double[] s = new double[c];
+        for (int i = 0; i < x.length; i++) s[i % c] += x[i];
+        return s;
+    }
+
+    public static double sum(double[] x) {
+        double s = 0;
+        for (double v : x) s += v;
+        return s;
+    }
+
+    public static double sumSquares(double[] x) {
+        double s = 0;
+        for (double v : x) s += v * v;
+        return s;
     }
 
     // ---- softmax and losses ------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 package org.simdnn.kernels.eltwise;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,11 +14,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.ops.Backend;
 import org.simdnn.ops.Backends;
-import org.simdnn.ops.OpsConformance;
+import org.simdnn.ops.BackendConformanceTest;
 
 /**
  * Main class run in a forked JVM by {@link OpsVectorWidthsTest} with {@code -Dsimdnn.vectorBits=N}: runs every test
- * of {@link OpsConformance} (the kernels' species are {@code static final}, so a width needs its own JVM). Argument
+ * of the op families in {@link BackendConformanceTest#OP_FAMILIES} (the kernels' species are {@code static final}, so a width needs its own JVM). Argument
  * sources are expanded here ({@code @ValueSource}, {@code @CsvSource}, {@code @EnumSource}) because the JUnit
  * launcher is not on the fork's class path. Exit code 0 = every case passed; a source type it cannot expand fails.
  */
@@ -28,10 +30,21 @@ public final class OpsWidthCheck {
             System.exit(2);
         }
         Backend cpu = Backends.cpu();
-        OpsConformance suite = () -> cpu;
         int runs = 0;
         List<String> failures = new ArrayList<>();
-        for (Method m : OpsConformance.class.getDeclaredMethods()) {
+        for (Class<?> family : BackendConformanceTest.OP_FAMILIES) runs += run(family, cpu, failures);
+        failures.forEach(System.out::println);
+        System.out.println((failures.isEmpty() ? "ok " : "FAILED " + failures.size() + " of ") + (runs + failures.size())
+                + " cases at " + CpuInfo.VECTOR_BITS + " bits");
+        System.exit(failures.isEmpty() && runs > 0 ? 0 : 1);
+    }
+
+    /** Every test of one family's interface, on a proxy whose {@code backend()} is {@code cpu}; returns the passes. */
+    private static int run(Class<?> family, Backend cpu, List<String> failures) throws Exception {
+        Object suite = Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family},
+                (proxy, method, a) -> method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, a) : cpu);
+        int runs = 0;
+        for (Method m : family.getDeclaredMethods()) {
             if (!m.isDefault()) continue;
             List<Object[]> cases = new ArrayList<>();
             if (m.isAnnotationPresent(Test.class)) {
@@ -46,14 +59,12 @@ public final class OpsWidthCheck {
                     m.invoke(suite, a);
                     runs++;
                 } catch (java.lang.reflect.InvocationTargetException e) {
-                    failures.add(m.getName() + java.util.Arrays.toString(a) + ": " + e.getCause());
+                    failures.add(family.getSimpleName() + "." + m.getName() + java.util.Arrays.toString(a) + ": "
+                            + e.getCause());
                 }
             }
         }
-        failures.forEach(System.out::println);
-        System.out.println((failures.isEmpty() ? "ok " : "FAILED " + failures.size() + " of ") + (runs + failures.size())
-                + " cases at " + CpuInfo.VECTOR_BITS + " bits");
-        System.exit(failures.isEmpty() && runs > 0 ? 0 : 1);
+        return runs;
     }
 
     private static List<Object[]> expand(Method m) {
