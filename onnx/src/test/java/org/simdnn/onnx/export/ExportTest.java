@@ -159,9 +159,9 @@ class ExportTest {
     @Test
     void everyLayerKindRunsInOnnxRuntime() throws Exception {
         Module convs = new Sequential(
-                new Conv2d(3, 8, 3, 3, 2, 1, 2, 1, 2, 1, 1, true), new PReLU(8), // 9x11 -> 5x11: strided, dilated, padded in H
-                new Conv2d(8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 4, true), new BatchNorm2d(8), new LeakyReLU(0.2f), // grouped
-                new Conv2d(8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, false), new BatchNorm2d(8).withRelu(), // depthwise
+                Conv2d.builder(3, 8).kernel(3).stride(2, 1).pad(2, 1).dilation(2, 1).build(), new PReLU(8), // 9x11 -> 5x11: strided, dilated, padded in H
+                Conv2d.builder(8, 8).kernel(3).pad(1).groups(4).build(), new BatchNorm2d(8), new LeakyReLU(0.2f), // grouped
+                Conv2d.builder(8, 8).kernel(3).pad(1).groups(8).bias(false).build(), new BatchNorm2d(8).withRelu(), // depthwise
                 new MaxPool2d(3, 2, 1), new AvgPool2d(2, 1, 1), new Tanh(), // 3x6, then 4x7
                 new Flatten(), new BatchNorm1d(8 * 4 * 7), new PReLU(8 * 4 * 7), new Dropout(0.5f),
                 new Linear(8 * 4 * 7, 12), new Sigmoid(), new Linear(12, 5, false));
