@@ -1,0 +1,90 @@
+package org.simdnn.onnx;
+
+import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvPass;
+import org.simdnn.ops.Backend;
+import org.simdnn.ops.Conv2dDesc;
+import org.simdnn.tensor.Layout;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * Conv (and ConvTranspose, as the adjoint of a convolution) on channels-last activations with HWIO weights
+ * laid out at load. A 1-d convolution is the 2-d one with height 1. The output gets the {@link Epilogue}.
+ */
+final class ConvStep extends Step {
+    final Conv2dDesc desc;
+    final boolean transposed;
+    final float[] weight;
+    final float[] bias;
+    final String note;
+    Epilogue epilogue = Epilogue.NONE;
+
+    /**
+     * For a ConvTranspose, {@code desc} is the forward convolution whose backward-data pass it is: its input
+     * is the ConvTranspose's output.
+     */
+    ConvStep(String op, String node, Value x, Value y, Conv2dDesc desc, boolean transposed, float[] weight,
+             float[] bias, String note) {
+        super(op, node, new Value[] {x}, new Value[] {y});
+        this.desc = desc;
+        this.transposed = transposed;
+        this.weight = weight;
+        this.bias = bias;
+        this.note = note;
+    }
+
+    void fuse(Epilogue e, Value newOutput) {
+        epilogue = e;
+        outputs = new Value[] {newOutput};
+        if (e.residual() != null) inputs = new Value[] {inputs[0], e.residual()};
+    }
+
+    @Override
+    Runnable bind(Binding b) {
+        Backend be = b.backend();
+        Conv2dDesc d = desc;
+        int[] in = transposed ? d.outputShape() : d.inputShape(), out = transposed ? d.inputShape() : d.outputShape();
+        Tensor x = Tensor.wrap(b.data(inputs[0]), 0, Layout.NHWC, in);
+        Tensor y = Tensor.wrap(b.data(outputs[0]), 0, Layout.NHWC, out);
+        Tensor w = Tensor.wrap(weight, 0, Layout.ROW_MAJOR, d.weightShape());
+        Tensor bt = bias == null ? null : Tensor.wrap(bias, bias.length);
+        Tensor r = epilogue.residual() == null ? null : Tensor.wrap(b.data(epilogue.residual()), 0, Layout.NHWC, out);
+        Epilogue e = epilogue;
+        if (!transposed) {
+            return () -> {
+                be.conv2dForward(d, x, w, bt, y);
+                e.apply(be, y, r);
+            };
+        }
+        int c = out[3], pixels = y.size() / c;
+        Tensor yRows = Tensor.wrap(y.data(), 0, Layout.ROW_MAJOR, pixels, c);
+        return () -> {
+            be.conv2dBackwardData(d, x, w, y);
+            if (bt != null) be.biasAdd(bt, yRows);
+            e.apply(be, y, r);
+        };
+    }
+
+    @Override double flops() { return desc.flops(); }
+
+    @Override long params() { return weight.length + (bias == null ? 0 : bias.length); }
+
+    @Override
+    String detail() {
+        Conv2dDesc d = desc;
+        String s = "k" + d.kH() + "x" + d.kW() + " s" + d.strideH() + "x" + d.strideW() + " p" + d.padTop() + ","
+                + d.padLeft() + "," + d.padBottom() + "," + d.padRight()
+                + (d.dilationH() * d.dilationW() > 1 ? " d" + d.dilationH() + "x" + d.dilationW() : "")
+                + (d.groups() > 1 ? " g" + d.groups() : "") + (bias != null ? " +bias" : "");
+        if (note != null) s += "; " + note;
+        if (!epilogue.isNone()) s += "; " + epilogue.describe();
+        return s;
+    }
+
+    @Override
+    String impl() {
+        Backend be = org.simdnn.ops.Backends.get();
+        if (!be.name().equals("cpu")) return be.name();
+        return Conv2d.plan(desc, transposed ? ConvPass.BACKWARD_DATA : ConvPass.FORWARD).id();
+    }
+}

@@ -1,0 +1,32 @@
+package org.simdnn.onnx;
+
+import org.simdnn.ops.Backend;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * What a convolution or GEMM step applies to its output before anyone reads it: a residual add of another
+ * value of the same shape and storage, then an activation. Bias is the op's own. Today it is a pass over the
+ * output right after the op; the place is here so a kernel can take it into its store loop.
+ */
+record Epilogue(Value residual, Unary act, float a, float b) {
+    static final Epilogue NONE = new Epilogue(null, null, 0, 0);
+
+    boolean isNone() { return residual == null && act == null; }
+
+    Epilogue withResidual(Value r) { return new Epilogue(r, act, a, b); }
+
+    Epilogue withActivation(Unary u, float pa, float pb) { return new Epilogue(residual, u, pa, pb); }
+
+    /** y (residual-added, activated) in place; {@code r} is the residual's view or null. */
+    void apply(Backend backend, Tensor y, Tensor r) {
+        if (r != null) backend.add(y, r, y);
+        if (act != null) act.apply(backend, a, b, y, y);
+    }
+
+    String describe() {
+        if (isNone()) return "";
+        String s = residual != null ? "+" + residual.name : "";
+        if (act != null) s += (s.isEmpty() ? "" : "+") + act.describe(a, b);
+        return "fused " + s;
+    }
+}

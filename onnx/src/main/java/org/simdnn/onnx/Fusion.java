@@ -1,0 +1,74 @@
+package org.simdnn.onnx;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Epilogue fusion over a plan's steps: a Conv or Gemm/MatMul step whose output is read by exactly one step
+ * takes that step over when it is a residual Add (of a value already computed, same shape and storage) or an
+ * element-wise activation; Add then activation fuse in that order. The fused output is written once.
+ * Disabled with {@code -Dsimdnn.onnx.fuse=false} (or the load option), which the tests use to compare plans.
+ */
+final class Fusion {
+    private Fusion() {}
+
+    static void apply(List<Step> steps, List<Value> outputs) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Map<Value, Integer> uses = useCounts(steps, outputs);
+            Map<Value, Integer> producedAt = new IdentityHashMap<>();
+            for (int i = 0; i < steps.size(); i++) for (Value v : steps.get(i).outputs) producedAt.put(v.root, i);
+            for (int i = 0; i < steps.size() && !changed; i++) {
+                Step s = steps.get(i);
+                if (!(s instanceof ConvStep) && !(s instanceof GemmStep)) continue;
+                Value y = s.out();
+                if (uses.getOrDefault(y.root, 0) != 1) continue;
+                Step t = consumer(steps, i + 1, y);
+                if (t == null) continue;
+                Epilogue e = epilogue(s);
+                Epilogue fused = null;
+                if (t instanceof UnaryStep u && u.inputs[0] == y && e.act() == null) {
+                    fused = e.withActivation(u.fn, u.a, u.b);
+                } else if (t instanceof BinaryStep b && b.fn == BinaryOp.ADD && b.flat && e.isNone()) {
+                    Value other = b.inputs[0] == y ? b.inputs[1] : b.inputs[1] == y ? b.inputs[0] : null;
+                    Integer at = other == null ? null : producedAt.get(other.root);
+                    boolean ready = other != null && !other.isConst() && (at == null || at < i) && other.root != y.root
+                            && other.storage == y.storage && java.util.Arrays.equals(other.shape, y.shape);
+                    if (ready) fused = e.withResidual(other);
+                }
+                if (fused == null) continue;
+                if (s instanceof ConvStep c) c.fuse(fused, t.out());
+                else ((GemmStep) s).fuse(fused, t.out());
+                steps.remove(t);
+                changed = true;
+            }
+        }
+    }
+
+    private static Epilogue epilogue(Step s) {
+        return s instanceof ConvStep c ? c.epilogue : ((GemmStep) s).epilogue;
+    }
+
+    /** The first step from {@code from} reading {@code v} itself (not an alias), or null. */
+    private static Step consumer(List<Step> steps, int from, Value v) {
+        for (int j = from; j < steps.size(); j++) {
+            for (Value in : steps.get(j).inputs) {
+                if (in == v) return steps.get(j);
+                if (in.root == v.root) return null;
+            }
+        }
+        return null;
+    }
+
+    static Map<Value, Integer> useCounts(List<Step> steps, List<Value> outputs) {
+        Map<Value, Integer> uses = new IdentityHashMap<>();
+        for (Step s : steps) for (Value v : s.inputs) if (!v.isConst()) uses.merge(v.root, 1, Integer::sum);
+        for (Value v : outputs) if (!v.isConst()) uses.merge(v.root, 1, Integer::sum);
+        return uses;
+    }
+
+    static List<Step> copy(List<Step> s) { return new ArrayList<>(s); }
+}
