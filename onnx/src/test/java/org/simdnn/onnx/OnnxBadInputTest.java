@@ -1,0 +1,130 @@
+package org.simdnn.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.simdnn.onnx.proto.OnnxProto.ModelProto;
+import org.simdnn.onnx.proto.OnnxProto.StringStringEntryProto;
+import org.simdnn.onnx.proto.OnnxProto.TensorProto;
+import org.simdnn.tensor.Tensor;
+
+/**
+ * Hostile files: every truncation and thousands of seeded byte mutations of a small valid model each end in
+ * an {@link OnnxException} with a message (or load, and then run or fail the same way) within a time bound:
+ * never another exception type, an OutOfMemoryError or a StackOverflowError.
+ */
+class OnnxBadInputTest {
+    static final int MUTANTS = 3000;
+
+    @Test
+    void truncatedAndMutatedModelsFailCleanly() {
+        byte[] valid = OnnxRuntimeTest.residualCnn(21, false).bytes();
+        int[] outcome = new int[2]; // loaded, rejected
+        assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+            for (int len = 0; len < valid.length; len += Math.max(1, valid.length / 600)) {
+                check(Arrays.copyOf(valid, len), "truncated to " + len, outcome);
+            }
+            Random r = new Random(42);
+            for (int i = 0; i < MUTANTS; i++) {
+                byte[] b = valid.clone();
+                int edits = 1 + r.nextInt(4);
+                for (int e = 0; e < edits; e++) {
+                    int at = r.nextInt(b.length);
+                    switch (r.nextInt(3)) {
+                        case 0 -> b[at] = (byte) r.nextInt(256);
+                        case 1 -> b[at] ^= (byte) (1 << r.nextInt(8));
+                        default -> b[at] = (byte) (r.nextBoolean() ? 0xff : 0x7f); // large varints / lengths
+                    }
+                }
+                check(b, "mutant " + i, outcome);
+            }
+        });
+        assertTrue(outcome[1] > MUTANTS / 10, "most mutants should be rejected, got " + Arrays.toString(outcome));
+    }
+
+    private static void check(byte[] bytes, String what, int[] outcome) {
+        OnnxModel m;
+        try {
+            m = OnnxModel.load(bytes, null);
+        } catch (OnnxException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) fail(what + ": exception without a message");
+            outcome[1]++;
+            return;
+        } catch (Throwable t) {
+            throw new AssertionError(what + ": load threw " + t, t);
+        }
+        outcome[0]++;
+        try {
+            Map<String, Tensor> in = new HashMap<>();
+            for (ValueInfo v : m.inputs()) {
+                int[] s = v.shape();
+                for (int i = 0; i < s.length; i++) if (s[i] < 0) s[i] = 1;
+                if (Shapes.size(s) > 1 << 22) return;
+                in.put(v.name(), Tensor.zeros(s));
+            }
+            m.run(in);
+        } catch (OnnxException e) {
+            // a clean refusal
+        } catch (Throwable t) {
+            throw new AssertionError(what + ": run threw " + t, t);
+        }
+    }
+
+    @Test
+    void hostileTensorLengthsAreCheckedBeforeAllocating() {
+        ModelProto valid = OnnxRuntimeTest.residualCnn(22, false).model();
+        // dims claim 2^40 elements: rejected by the dims check, nothing allocated.
+        TensorProto huge = valid.getGraph().getInitializer(0).toBuilder().clearDims().addDims(1 << 20).addDims(1 << 20).build();
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(withInit(valid, 0, huge).toByteArray(), null));
+        assertTrue(e.getMessage().contains("exceed"), e.getMessage());
+        // dims claim more than raw_data holds.
+        TensorProto lying = valid.getGraph().getInitializer(0).toBuilder().setDims(0, 1000).build();
+        e = assertThrows(OnnxException.class, () -> OnnxModel.load(withInit(valid, 0, lying).toByteArray(), null));
+        assertTrue(e.getMessage().contains("raw_data has"), e.getMessage());
+    }
+
+    @Test
+    void externalDataLoadsAndStaysInsideTheModelDirectory(@TempDir Path dir) throws Exception {
+        ModelProto valid = OnnxRuntimeTest.residualCnn(23, false).model();
+        TensorProto w = valid.getGraph().getInitializer(0);
+        byte[] raw = w.getRawData().toByteArray();
+        byte[] file = new byte[raw.length + 16];
+        System.arraycopy(raw, 0, file, 16, raw.length);
+        Files.write(dir.resolve("weights.bin"), file);
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, withInit(valid, 0, external(w, "weights.bin", 16, raw.length)).toByteArray());
+        Tensor x = OnnxRuntimeTest.random(3, 1, 3, 8, 8);
+        Tensor want = OnnxModel.load(valid.toByteArray(), null).run(Map.of("x", x)).get("prob");
+        OnnxRuntimeTest.assertClose(want, OnnxModel.load(model).run(Map.of("x", x)).get("prob"), 0);
+
+        Files.write(model, withInit(valid, 0, external(w, "../weights.bin", 16, raw.length)).toByteArray());
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(model));
+        assertTrue(e.getMessage().contains("leaves the model's directory"), e.getMessage());
+        Files.write(model, withInit(valid, 0, external(w, "weights.bin", 32, raw.length)).toByteArray());
+        e = assertThrows(OnnxException.class, () -> OnnxModel.load(model));
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+    }
+
+    private static TensorProto external(TensorProto t, String location, long offset, long length) {
+        return t.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(Long.toString(offset)))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(Long.toString(length)))
+                .build();
+    }
+
+    private static ModelProto withInit(ModelProto m, int i, TensorProto t) {
+        return m.toBuilder().setGraph(m.getGraph().toBuilder().setInitializer(i, t)).build();
+    }
+}
