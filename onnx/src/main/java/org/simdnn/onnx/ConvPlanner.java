@@ -97,6 +97,15 @@ final class ConvPlanner {
 
     private static int[] lift(int[] v, int one) { return v.length == 1 ? new int[] {one, v[0]} : v; }
 
+    /** The node's channels-last output of logical shape {@code [batch, channels, spatial...]}. */
+    private static Value output(Node n, int batch, int channels, int[] spatial) {
+        int[] shape = new int[spatial.length + 2];
+        shape[0] = batch;
+        shape[1] = channels;
+        System.arraycopy(spatial, 0, shape, 2, spatial.length);
+        return Value.runtime(n.outputs().get(0), shape, Storage.CHANNELS_LAST);
+    }
+
     void conv(Node n) {
         Value x = p.value(n, 0);
         int r = spatialRank(n, x);
@@ -127,11 +136,7 @@ final class ConvPlanner {
                 d[0], d[1], group);
         float[] hwio = new float[w.size()];
         Layouts.oihwToHwio(w.asFloats(), 0, hwio, 0, o, cg, k[0], k[1]);
-        int[] outShape = new int[r + 2];
-        outShape[0] = x.shape[0];
-        outShape[1] = o;
-        System.arraycopy(win.out, 0, outShape, 2, r);
-        Value y = Value.runtime(n.outputs().get(0), outShape, Storage.CHANNELS_LAST);
+        Value y = output(n, x.shape[0], o, win.out);
         p.emit(new ConvStep("Conv", n.name(), p.channelsLast(x), y, desc, false, hwio, bias, n.note()));
     }
 
@@ -202,11 +207,7 @@ final class ConvPlanner {
         }
         float[] hwio = new float[w.size()];
         Layouts.oihwToHwio(w.asFloats(), 0, hwio, 0, cin, cout / group, k[0], k[1]);
-        int[] outShape = new int[r + 2];
-        outShape[0] = x.shape[0];
-        outShape[1] = cout;
-        System.arraycopy(out, 0, outShape, 2, r);
-        Value y = Value.runtime(n.outputs().get(0), outShape, Storage.CHANNELS_LAST);
+        Value y = output(n, x.shape[0], cout, out);
         p.emit(new ConvStep("ConvTranspose", n.name(), p.channelsLast(x), y, desc, true, hwio, bias, n.note()));
     }
 
@@ -223,11 +224,7 @@ final class ConvPlanner {
         Window win = window(n, spatial(x.shape), kernel, n.attrs().getInt("ceil_mode", 0) != 0);
         int[] in = hw(win.in), out = hw(win.out), k = lift(win.k, 1), s = lift(win.s, 1), d = lift(win.d, 1);
         int[] pb = lift(win.padBegin, 0), pe = lift(win.padEnd, 0);
-        int[] outShape = new int[r + 2];
-        outShape[0] = x.shape[0];
-        outShape[1] = x.shape[1];
-        System.arraycopy(win.out, 0, outShape, 2, r);
-        Value y = Value.runtime(n.outputs().get(0), outShape, Storage.CHANNELS_LAST);
+        Value y = output(n, x.shape[0], x.shape[1], win.out);
         p.emit(new PoolStep(n.op(), n.name(), p.channelsLast(x), y, max, new int[] {x.shape[0], in[0], in[1], x.shape[1]},
                 out, k, s, new int[] {pb[0], pb[1], pe[0], pe[1]}, d, n.attrs().getInt("count_include_pad", 0) != 0));
     }

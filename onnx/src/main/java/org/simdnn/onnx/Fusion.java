@@ -1,6 +1,5 @@
 package org.simdnn.onnx;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +68,4 @@ final class Fusion {
         for (Value v : outputs) if (!v.isConst()) uses.merge(v.root, 1, Integer::sum);
         return uses;
     }
-
-    static List<Step> copy(List<Step> s) { return new ArrayList<>(s); }
 }

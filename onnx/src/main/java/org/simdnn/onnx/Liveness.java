@@ -29,7 +29,7 @@ final class Liveness {
         List<List<Value>> releaseAt = new ArrayList<>();
         for (int i = 0; i <= steps.size(); i++) releaseAt.add(new ArrayList<>());
         for (Value v : inputs) take(v.root, sizes, free, last, releaseAt);
-        release(releaseAt.get(0), free, -1, last);
+        for (Value v : releaseAt.get(0)) free.add(v.buffer); // inputs nobody reads
         for (int i = 0; i < steps.size(); i++) {
             for (Value v : steps.get(i).outputs) if (v.root.buffer < 0) take(v.root, sizes, free, last, releaseAt);
             for (Value v : releaseAt.get(i + 1)) free.add(v.buffer);
@@ -61,10 +61,5 @@ final class Liveness {
         }
         int l = last.getOrDefault(root, -1);
         if (l != Integer.MAX_VALUE) releaseAt.get(Math.max(0, l + 1)).add(root);
-    }
-
-    private static void release(List<Value> vs, List<Integer> free, int step, Map<Value, Integer> last) {
-        for (Value v : vs) free.add(v.buffer);
-        vs.clear();
     }
 }

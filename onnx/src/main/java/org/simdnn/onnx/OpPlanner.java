@@ -448,8 +448,8 @@ final class OpPlanner {
         }
         int r = in[0].rank();
         if (r == 0) throw new OnnxException(n.where() + ": cannot concatenate scalars");
-        if (!n.attrs().has("axis")) throw new OnnxException(n.where() + ": attribute 'axis' is required");
-        int axis = Shapes.axis(n.attrs().getInt("axis", 0), r, n.where());
+        if (!n.attrs().has("axis") && opset >= 4) throw new OnnxException(n.where() + ": attribute 'axis' is required");
+        int axis = Shapes.axis(n.attrs().getInt("axis", 1), r, n.where()); // before opset 4 it defaulted to 1
         int[] shape = in[0].shape.clone();
         shape[axis] = 0;
         boolean cl = false;

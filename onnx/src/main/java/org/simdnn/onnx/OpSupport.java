@@ -6,11 +6,13 @@ import java.util.TreeMap;
 
 /**
  * The operators this runtime supports (default ONNX domain, opsets {@value #MIN_OPSET}..{@value #MAX_OPSET})
- * and the attributes each accepts. A node outside this table fails at load with its op type, its name and
+ * and the attributes each accepts. Opsets below 7 are accepted for what did not change: their legacy
+ * attributes ({@code consumed_inputs}, attribute-given shapes and paddings) are not in the table, so a
+ * model that uses them fails here; opset 6's explicit broadcasting is honoured. A node outside this table fails at load with its op type, its name and
  * the list, never at the first inference.
  */
 final class OpSupport {
-    static final int MIN_OPSET = 6, MAX_OPSET = 17;
+    static final int MIN_OPSET = 1, MAX_OPSET = 17;
 
     private static final Set<String> CONV = Set.of("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
     private static final Set<String> NONE = Set.of();

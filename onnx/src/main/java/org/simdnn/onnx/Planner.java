@@ -122,15 +122,8 @@ final class Planner {
             return;
         }
         Value out = s.out();
-        Const c;
-        if (s instanceof CopyStep cs) {
-            c = CopyStep.fold(cs.maps, cs.inputs, out.shape, cs.pad);
-            if (out.storage != Storage.LOGICAL) c = null;
-        } else {
-            c = null;
-        }
-        if (c != null) {
-            define(Value.constant(out.name, c));
+        if (s instanceof CopyStep cs && out.storage == Storage.LOGICAL) { // data movement folds ints and floats
+            define(Value.constant(out.name, CopyStep.fold(cs.maps, cs.inputs, out.shape, cs.pad)));
             return;
         }
         float[] data = new float[out.size()];
