@@ -1,6 +1,6 @@
 package org.simdnn.onnx;
 
-import org.simdnn.kernels.conv.Conv2d;
+import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.ops.Backend;
 import org.simdnn.ops.Conv2dDesc;
@@ -85,6 +85,6 @@ final class ConvStep extends Step {
     String impl() {
         Backend be = org.simdnn.ops.Backends.get();
         if (!be.name().equals("cpu")) return be.name();
-        return Conv2d.plan(desc, transposed ? ConvPass.BACKWARD_DATA : ConvPass.FORWARD).id();
+        return ConvPlanner.plan(desc, transposed ? ConvPass.BACKWARD_DATA : ConvPass.FORWARD).id();
     }
 }

@@ -7,17 +7,17 @@ import org.simdnn.onnx.proto.OnnxProto.TensorProto.DataType;
 
 /**
  * Per-operator planning: shape inference, attribute semantics per opset, storage choice and the step (or
- * the folded constant) for each node. Conv-like ops live in {@link ConvPlanner}; everything else is here.
+ * the folded constant) for each node. Conv-like ops live in {@link ConvPoolPlanner}; everything else is here.
  */
 final class OpPlanner {
     private final Planner p;
     private final int opset;
-    private final ConvPlanner conv;
+    private final ConvPoolPlanner conv;
 
     OpPlanner(Planner p) {
         this.p = p;
         this.opset = p.graph.opset();
-        this.conv = new ConvPlanner(p);
+        this.conv = new ConvPoolPlanner(p);
     }
 
     void plan(Node n) {

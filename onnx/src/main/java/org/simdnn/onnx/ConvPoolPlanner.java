@@ -10,10 +10,10 @@ import org.simdnn.ops.Conv2dDesc;
  * converted to channels-last storage (once per value), weights re-laid out OIHW to HWIO at load, 1-d ops run
  * as 2-d ones with height 1, and padding (explicit or auto_pad) resolved to per-side numbers.
  */
-final class ConvPlanner {
+final class ConvPoolPlanner {
     private final Planner p;
 
-    ConvPlanner(Planner p) { this.p = p; }
+    ConvPoolPlanner(Planner p) { this.p = p; }
 
     /** Spatial geometry of a windowed op: kernel, strides, dilations, pads (begin, end) and output size. */
     private record Window(int[] in, int[] k, int[] s, int[] d, int[] padBegin, int[] padEnd, int[] out) {}
