@@ -17,8 +17,8 @@ import org.simdnn.tensor.Tensor;
 /**
  * Scoring throughput of the Fashion-MNIST test set (10000 images), per batch size: a {@link Predictor} in this JVM
  * (its kernels on all cores) against a {@link SimdnnModel} on the Spark master given (default local[2]), the
- * DataFrame cached first and the output discarded by Spark's {@code noop} sink. Median of 5 runs after 2 warm-up
- * runs. Usage: {@code ScoringThroughput [mlp|cnn] [master]}; run by {@code spark/run-example.sh --throughput}.
+ * DataFrame cached first and the output discarded by Spark's {@code noop} sink. Median of 3 runs after a warm-up
+ * run. Usage: {@code ScoringThroughput [mlp|cnn] [master]}; run by {@code spark/run-example.sh --throughput}.
  */
 public final class ScoringThroughput {
     private ScoringThroughput() {}
@@ -57,8 +57,8 @@ public final class ScoringThroughput {
     }
 
     private static double median(Runnable r) {
-        for (int i = 0; i < 2; i++) r.run();
-        double[] t = new double[5];
+        r.run();
+        double[] t = new double[3];
         for (int i = 0; i < t.length; i++) {
             long t0 = System.nanoTime();
             r.run();
