@@ -18,13 +18,14 @@ import org.simdnn.tensor.Tensor;
  * Scoring throughput of the Fashion-MNIST test set (10000 images), per batch size: a {@link Predictor} in this JVM
  * (its kernels on all cores) against a {@link SimdnnModel} on the Spark master given (default local[2]), the
  * DataFrame cached first and the output discarded by Spark's {@code noop} sink. Median of 3 runs after a warm-up
- * run. Usage: {@code ScoringThroughput [mlp|cnn] [master]}; run by {@code spark/run-example.sh --throughput}.
+ * run. Usage: {@code ScoringThroughput [mlp|cnn] [master] [batch sizes, comma-separated]}; run by {@code spark/run-example.sh --throughput}.
  */
 public final class ScoringThroughput {
     private ScoringThroughput() {}
 
     public static void main(String[] args) throws Exception {
         String model = args.length > 0 ? args[0] : "mlp", master = args.length > 1 ? args[1] : "local[2]";
+        int[] batches = Arrays.stream((args.length > 2 ? args[2] : "16,64,256,1024").split(",")).mapToInt(Integer::parseInt).toArray();
         DataSplit split = DataSplit.load(DataSplit.FASHION_MNIST_DIR);
         Sequential net = Models.build(model, 42);
         int[] shape = model.equals("cnn") ? new int[] {28, 28, 1} : new int[0];
@@ -37,7 +38,7 @@ public final class ScoringThroughput {
             System.out.printf(Locale.ROOT, "%s, %d images, Spark %s with %d partitions%n", model, n, master, df.rdd().getNumPartitions());
             System.out.println("| batch | Predictor images/s | Spark images/s | Spark / Predictor |");
             System.out.println("|---|---|---|---|");
-            for (int batch : new int[] {16, 64, 256, 1024}) {
+            for (int batch : batches) {
                 Predictor p = new Predictor(net);
                 double local = median(() -> {
                     for (int from = 0; from < n; from += batch) {
