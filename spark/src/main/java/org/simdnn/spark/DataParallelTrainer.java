@@ -27,7 +27,7 @@ import org.simdnn.tensor.Tensor;
  * Spark doing all the distribution: the rows stay in their partitions (packed once and cached), the model state is
  * broadcast each round, and the partitions' contributions come back summed by {@code treeAggregate}, as MLlib's
  * own gradient-descent optimisers do. The loss is nn's softmax cross-entropy, the learning-rate schedule the
- * recipe's ({@link TrainConfig#schedule}), the forward and backward pass nn's {@code Trainer}.
+ * recipe's ({@link TrainConfig#schedule}), the forward and backward pass nn's {@code SgdTrainer}.
  *
  * <ul>
  *   <li><b>Synchronous SGD</b> (the default): every step, each partition computes the gradient of its share of
@@ -38,7 +38,7 @@ import org.simdnn.tensor.Tensor;
  * </ul>
  *
  * <p>Batching is {@link TrainingPlan}'s: with one partition the steps see exactly the batches of nn's
- * {@code BatchLoader} for the recipe's seed, so the parameters equal a single-machine {@code Trainer}'s bit for bit.
+ * {@code BatchLoader} for the recipe's seed, so the parameters equal a single-machine {@code SgdTrainer}'s bit for bit.
  * With several partitions the sum's order follows task completion (as in MLlib), so the last bits can differ
  * between runs; batch-norm layers use per-partition batch statistics (no synchronised batch norm).
  */
