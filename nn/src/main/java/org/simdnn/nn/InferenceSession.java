@@ -45,7 +45,8 @@ public final class InferenceSession {
      */
     public int[] classify(Tensor x) { return argmaxRows(predict(x)); }
 
-    static int[] argmaxRows(Tensor y) {
+    /** argmax over the last dim of {@code y}, per row (ties to the lowest index). */
+    public static int[] argmaxRows(Tensor y) {
         int cols = y.dim(y.rank() - 1), rows = y.size() / cols;
         Tensor c = y.contiguous();
         float[] d = c.data();

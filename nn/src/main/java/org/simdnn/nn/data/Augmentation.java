@@ -5,7 +5,7 @@ package org.simdnn.nn.data;
  * (equivalently, a random shift of up to that many pixels, the uncovered border set to the background value
  * 0) and a horizontal flip with probability {@code flipProbability}.
  */
-public record Augmentation(int cropPadding, float flipProbability) {
+public record Augmentation(int cropPadding, float flipProbability) implements java.io.Serializable {
     public static final Augmentation NONE = new Augmentation(0, 0f);
 
     public Augmentation {

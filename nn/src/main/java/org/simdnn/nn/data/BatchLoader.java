@@ -87,15 +87,7 @@ public final class BatchLoader implements AutoCloseable {
         epoch = e;
         nextBatch = 0;
         batches = batchesPerEpoch();
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        if (shuffle) {
-            SplittableRandom r = new SplittableRandom(mix(seed, e, -1));
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1), t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
+        epochOrder(order, shuffle, seed, e);
         for (Slot s : slots) s.index = -1;
         schedule(0);
     }
@@ -175,6 +167,22 @@ public final class BatchLoader implements AutoCloseable {
             }
         }
         s.index = b;
+    }
+
+    /**
+     * Fills {@code order} with the sample order of epoch {@code epoch}: the identity, or when {@code shuffle} a
+     * Fisher–Yates shuffle drawn from (seed, epoch) alone. Public so that a loader elsewhere (one shard of the
+     * data on a Spark executor) can visit its samples exactly as this loader would.
+     */
+    public static void epochOrder(int[] order, boolean shuffle, long seed, int epoch) {
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (!shuffle) return;
+        SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
     }
 
     /** A 64-bit mix of the seed, the epoch and the batch (SplitMix64 finaliser), so nearby seeds differ. */

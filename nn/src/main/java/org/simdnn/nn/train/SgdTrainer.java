@@ -48,8 +48,7 @@ public final class SgdTrainer implements Trainer {
         this.stepsPerEpoch = stepsPerEpoch;
         model.useBackend(backend);
         this.params = model.parameters();
-        this.optimizer = new Sgd(params, cfg.lr(), backend).momentum(cfg.momentum()).nesterov(cfg.nesterov())
-                .weightDecay(cfg.weightDecay()).decayAllParameters(cfg.decayAll());
+        this.optimizer = cfg.sgd(params, backend);
         this.schedule = cfg.schedule(stepsPerEpoch);
     }
 
@@ -87,12 +86,7 @@ public final class SgdTrainer implements Trainer {
 
     /** One optimizer step on a batch; returns its loss. */
     public float step(Tensor images, int[] labels) {
-        Tensor x = Models.input(model, images);
-        Tensor logits = model.forward(x, true);
-        dlogits = dlogits != null && dlogits.sameShape(logits) ? dlogits : Tensor.zeros(logits.shape());
-        float loss = backend.softmaxCrossEntropy(logits, labels, cfg.labelSmoothing(), dlogits);
-        if (!Float.isFinite(loss)) throw nonFinite("loss is " + loss, x);
-        model.backward(dlogits);
+        float loss = computeGradients(images, labels);
         for (Parameter p : params) {
             if (!Double.isFinite(backend.sum(p.grad()))) {
                 throw nonFinite("the gradient of parameter " + p.name() + " (layer " + layerOf(p) + ") is not finite", null);
@@ -100,6 +94,22 @@ public final class SgdTrainer implements Trainer {
         }
         optimizer.step(schedule);
         step++;
+        return loss;
+    }
+
+    /**
+     * Forward and backward on a batch in training mode: leaves the gradients of the batch's mean loss in the
+     * parameters and updates nothing else (the step count and the weights stay). Returns the loss; a non-finite loss
+     * throws. {@link #step} is this and one optimizer step; a data-parallel trainer calls it on each shard and
+     * applies the summed gradients itself.
+     */
+    public float computeGradients(Tensor images, int[] labels) {
+        Tensor x = Models.input(model, images);
+        Tensor logits = model.forward(x, true);
+        dlogits = dlogits != null && dlogits.sameShape(logits) ? dlogits : Tensor.zeros(logits.shape());
+        float loss = backend.softmaxCrossEntropy(logits, labels, cfg.labelSmoothing(), dlogits);
+        if (!Float.isFinite(loss)) throw nonFinite("loss is " + loss, x);
+        model.backward(dlogits);
         return loss;
     }
 

@@ -1,7 +1,12 @@
 package org.simdnn.nn.train;
 
+import java.io.Serializable;
+import java.util.List;
+import org.simdnn.nn.Parameter;
 import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.optim.LrSchedule;
+import org.simdnn.nn.optim.Sgd;
+import org.simdnn.ops.Backend;
 
 /**
  * A training recipe. {@link #forModel} gives the command line's defaults: SGD with Nesterov momentum 0.9, weight
@@ -12,7 +17,7 @@ import org.simdnn.nn.optim.LrSchedule;
  */
 public record TrainConfig(String model, int epochs, int batchSize, float lr, float momentum, boolean nesterov,
                           float weightDecay, boolean decayAll, float labelSmoothing, int warmupEpochs, boolean cosine, long seed,
-                          Augmentation augmentation) {
+                          Augmentation augmentation) implements Serializable {
     public TrainConfig {
         if (epochs < 1 || batchSize < 1) {
             throw new IllegalArgumentException("epochs and batch size must be >= 1, got " + epochs + ", " + batchSize);
@@ -42,6 +47,12 @@ public record TrainConfig(String model, int epochs, int batchSize, float lr, flo
     public TrainConfig withAugmentation(Augmentation a) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, decayAll, labelSmoothing, warmupEpochs, cosine, seed, a); }
     public TrainConfig withSchedule(boolean cos, int warmup) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, decayAll, labelSmoothing, warmup, cos, seed, augmentation); }
     public TrainConfig withLabelSmoothing(float s) { return new TrainConfig(model, epochs, batchSize, lr, momentum, nesterov, weightDecay, decayAll, s, warmupEpochs, cosine, seed, augmentation); }
+
+    /** The recipe's optimizer over {@code params}: SGD with its momentum, Nesterov flag and weight decay. */
+    public Sgd sgd(List<Parameter> params, Backend backend) {
+        return new Sgd(params, lr, backend).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
+                .decayAllParameters(decayAll);
+    }
 
     /**
      * Linear warm-up over {@code warmupEpochs} then cosine to 0 (or constant); a run of at most {@code warmupEpochs}
