@@ -6,6 +6,7 @@
 #   spark/run-example.sh --model cnn --epochs 1 --train 10000
 #   spark/run-example.sh --average-every 8 --partitions 4  # local SGD
 #   spark/run-example.sh --throughput mlp                  # scoring: Predictor vs SimdnnModel on local[2]
+#   spark/run-example.sh --throughput cnn "local[1]" 256  # what one executor core scores per second
 #
 # The JVM flags are the POMs' (simdnn.jvm.flags and the spark module's spark.jvm.flags), read from them here.
 set -euo pipefail

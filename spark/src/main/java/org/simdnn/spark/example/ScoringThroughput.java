@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.nn.Predictor;
 import org.simdnn.nn.Sequential;
 import org.simdnn.nn.data.DataSplit;
@@ -15,10 +16,12 @@ import org.simdnn.tensor.Layout;
 import org.simdnn.tensor.Tensor;
 
 /**
- * Scoring throughput of the Fashion-MNIST test set (10000 images), per batch size: a {@link Predictor} in this JVM
- * (its kernels on all cores) against a {@link SimdnnModel} on the Spark master given (default local[2]), the
+ * Scoring throughput of a Fashion-MNIST split (default the 60000 training images, enough rows that a Spark job's
+ * start-up does not dominate), per batch size: a {@link Predictor} in this JVM (its kernels on as many threads as
+ * the master has task slots) against a {@link SimdnnModel} on the Spark master given (default local[2]), the
  * DataFrame cached first and the output discarded by Spark's {@code noop} sink. Median of 3 runs after a warm-up
- * run. Usage: {@code ScoringThroughput [mlp|cnn] [master] [batch sizes, comma-separated]}; run by {@code spark/run-example.sh --throughput}.
+ * run. Usage: {@code ScoringThroughput [mlp|cnn] [master] [batch sizes, comma-separated] [train|test]}; run by
+ * {@code spark/run-example.sh --throughput}.
  */
 public final class ScoringThroughput {
     private ScoringThroughput() {}
@@ -26,14 +29,18 @@ public final class ScoringThroughput {
     public static void main(String[] args) throws Exception {
         String model = args.length > 0 ? args[0] : "mlp", master = args.length > 1 ? args[1] : "local[2]";
         int[] batches = Arrays.stream((args.length > 2 ? args[2] : "16,64,256,1024").split(",")).mapToInt(Integer::parseInt).toArray();
+        boolean testSet = args.length > 3 && args[3].equals("test");
         DataSplit split = DataSplit.load(DataSplit.FASHION_MNIST_DIR);
+        var images = testSet ? split.test() : split.train();
         Sequential net = Models.build(model, 42);
         int[] shape = model.equals("cnn") ? new int[] {28, 28, 1} : new int[0];
-        Tensor all = split.test().toTensor(Normalization.FASHION_MNIST);
-        int n = split.test().size(), w = split.test().imageSize();
+        Tensor all = images.toTensor(Normalization.FASHION_MNIST);
+        int n = images.size(), w = images.imageSize();
         SparkSession spark = SparkSession.builder().master(master).appName("simdnn scoring throughput").getOrCreate();
         try {
-            Dataset<Row> df = FashionMnistOnSpark.frame(spark, split.test(), spark.sparkContext().defaultParallelism()).cache();
+            int slots = spark.sparkContext().defaultParallelism();
+            Parallel.setThreads(slots);
+            Dataset<Row> df = FashionMnistOnSpark.frame(spark, images, slots).cache();
             df.count();
             System.out.printf(Locale.ROOT, "%s, %d images, Spark %s with %d partitions%n", model, n, master, df.rdd().getNumPartitions());
             System.out.println("| batch | Predictor images/s | Spark images/s | Spark / Predictor |");
