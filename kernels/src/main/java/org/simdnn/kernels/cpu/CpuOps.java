@@ -123,7 +123,7 @@ final class CpuOps {
 
     static void maxPoolForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
         OpChecks.maxPoolForward(d, x, y, argmax);
-        if (F32MaxPool2x2.applies(d)) {
+        if (EltSpecies.F != null && F32MaxPool2x2.applies(d)) {
             split(d.batch() * d.outH(), d.outW() * d.channels() * 4,
                     (w, a, b) -> F32MaxPool2x2.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));
             return;
@@ -135,7 +135,7 @@ final class CpuOps {
     static void maxPoolBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {
         OpChecks.maxPoolBackward(d, dy, argmax, dx);
         int perIn = d.inH() * d.inW() * d.channels();
-        if (F32MaxPool2x2.applies(d)) {
+        if (EltSpecies.F != null && F32MaxPool2x2.applies(d)) {
             split(d.batch(), perIn, (w, a, b) -> F32MaxPool2x2.backward(d, dy.data(), dy.offset(), argmax, dx.data(),
                     dx.offset(), a, b));
             return;

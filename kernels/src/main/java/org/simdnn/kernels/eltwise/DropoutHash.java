@@ -41,15 +41,20 @@ public final class DropoutHash {
         return fmix32(fmix32(i * 0x9E3779B9 ^ k0) + k1);
     }
 
-    static IntVector fmix32(IntVector h) {
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-        h = h.mul(0x85EBCA6B);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13));
-        h = h.mul(0xC2B2AE35);
-        return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-    }
+    /** The same hash on int lanes; linked only when the Vector API is in use (see {@link EltSpecies}). */
+    static final class Simd {
+        private Simd() {}
 
-    static IntVector bits(int k0, int k1, IntVector i) {
-        return fmix32(fmix32(i.mul(0x9E3779B9).lanewise(VectorOperators.XOR, k0)).add(k1));
+        static IntVector fmix32(IntVector h) {
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            h = h.mul(0x85EBCA6B);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13));
+            h = h.mul(0xC2B2AE35);
+            return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+        }
+
+        static IntVector bits(int k0, int k1, IntVector i) {
+            return fmix32(fmix32(i.mul(0x9E3779B9).lanewise(VectorOperators.XOR, k0)).add(k1));
+        }
     }
 }

@@ -12,7 +12,6 @@ import org.simdnn.ops.AdamStep;
  */
 public final class F32AdamStep {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
 
     private F32AdamStep() {}
 
@@ -24,8 +23,27 @@ public final class F32AdamStep {
         float c = (float) (1 / (1 - Math.pow(b2, s.step())));
         float l2 = s.decoupled() ? 0f : s.weightDecay();
         float keep = s.decoupled() ? 1f - s.lr() * s.weightDecay() : 1f;
-        int i = from;
-        if (S != null) {
+        int i = S == null ? from : Simd.step(b1, b2, eps, a, c, l2, keep, w, wo, g, go, m, mo, v, vo, from, to);
+        for (; i < to; i++) {
+            float wv = w[wo + i];
+            float gv = Math.fma(wv, l2, g[go + i]);
+            float mv = m[mo + i] * b1 + gv * nb1;
+            float vv = v[vo + i] * b2 + gv * gv * nb2;
+            m[mo + i] = mv;
+            v[vo + i] = vv;
+            w[wo + i] = wv * keep - mv * a / ((float) Math.sqrt(vv * c) + eps);
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); returns where the tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int step(float b1, float b2, float eps, float a, float c, float l2, float keep, float[] w, int wo, float[] g,
+                        int go, float[] m, int mo, float[] v, int vo, int from, int to) {
+            float nb1 = 1f - b1, nb2 = 1f - b2;
+            int i = from;
             for (int ub = to - L; i <= ub; i += L) {
                 FloatVector wv = FloatVector.fromArray(S, w, wo + i);
                 FloatVector gv = wv.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(S, g, go + i));
@@ -36,15 +54,7 @@ public final class F32AdamStep {
                 FloatVector upd = mv.mul(a).div(vv.mul(c).sqrt().add(eps));
                 wv.mul(keep).sub(upd).intoArray(w, wo + i);
             }
-        }
-        for (; i < to; i++) {
-            float wv = w[wo + i];
-            float gv = Math.fma(wv, l2, g[go + i]);
-            float mv = m[mo + i] * b1 + gv * nb1;
-            float vv = v[vo + i] * b2 + gv * gv * nb2;
-            m[mo + i] = mv;
-            v[vo + i] = vv;
-            w[wo + i] = wv * keep - mv * a / ((float) Math.sqrt(vv * c) + eps);
+            return i;
         }
     }
 }

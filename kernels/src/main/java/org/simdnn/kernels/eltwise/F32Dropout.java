@@ -13,8 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class F32Dropout {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final VectorSpecies<Integer> SI = EltSpecies.I;
-    private static final int L = EltSpecies.LANES;
 
     private F32Dropout() {}
 
@@ -27,22 +25,33 @@ public final class F32Dropout {
     public static void forward(long seed, int threshold, float scale, float[] x, int xo, float[] y, int yo,
                                float[] mask, int mo, int from, int to) {
         int k0 = DropoutHash.key0(seed), k1 = DropoutHash.key1(seed);
-        int i = from;
-        if (S != null) {
+        int i = S == null ? from : Simd.forward(k0, k1, threshold, scale, x, xo, y, yo, mask, mo, from, to);
+        for (; i < to; i++) {
+            float mv = (DropoutHash.bits(k0, k1, i) >>> 8) >= threshold ? scale : 0f;
+            mask[mo + i] = mv;
+            y[yo + i] = x[xo + i] * mv;
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); returns where the tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final VectorSpecies<Integer> SI = EltSpecies.I;
+        private static final int L = EltSpecies.LANES;
+
+        static int forward(int k0, int k1, int threshold, float scale, float[] x, int xo, float[] y, int yo, float[] mask,
+                           int mo, int from, int to) {
+            int i = from;
             IntVector iota = IntVector.zero(SI).addIndex(1);
             for (int ub = to - L; i <= ub; i += L) {
-                IntVector h = DropoutHash.bits(k0, k1, iota.add(i));
+                IntVector h = DropoutHash.Simd.bits(k0, k1, iota.add(i));
                 VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold)
                         .cast(S);
                 FloatVector mv = FloatVector.zero(S).blend(scale, keep);
                 mv.intoArray(mask, mo + i);
                 FloatVector.fromArray(S, x, xo + i).mul(mv).intoArray(y, yo + i);
             }
-        }
-        for (; i < to; i++) {
-            float mv = (DropoutHash.bits(k0, k1, i) >>> 8) >= threshold ? scale : 0f;
-            mask[mo + i] = mv;
-            y[yo + i] = x[xo + i] * mv;
+            return i;
         }
     }
 }

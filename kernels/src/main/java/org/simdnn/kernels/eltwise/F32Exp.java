@@ -26,28 +26,6 @@ public final class F32Exp {
 
     private F32Exp() {}
 
-    public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(LO).min(HI);
-        FloatVector t = xc.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
-        FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_HI, xc);
-        r = n.lanewise(VectorOperators.FMA, -LN2_LO, r);
-        FloatVector p = r.fma(C7, C6);
-        p = p.lanewise(VectorOperators.FMA, r, C5);
-        p = p.lanewise(VectorOperators.FMA, r, C4);
-        p = p.lanewise(VectorOperators.FMA, r, C3);
-        p = p.lanewise(VectorOperators.FMA, r, C2);
-        p = p.lanewise(VectorOperators.FMA, r, 1f);
-        p = p.lanewise(VectorOperators.FMA, r, 1f);
-        IntVector h = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s1 = h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = ni.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(s1).mul(s2);
-        e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HI));
-        return e.blend(0f, x.compare(VectorOperators.LT, LO));
-    }
-
     public static float exp(float x) {
         if (x > HI) return Float.POSITIVE_INFINITY;
         if (x < LO) return 0f;
@@ -70,12 +48,42 @@ public final class F32Exp {
 
     /** Fills o[i] = exp(x[i]) (used by tests and softmax). */
     public static void exp(float[] x, int xo, float[] o, int oo, int n) {
-        int i = 0;
-        if (EltSpecies.F != null) {
+        int i = EltSpecies.F == null ? 0 : Simd.exp(x, xo, o, oo, n);
+        for (; i < n; i++) o[oo + i] = exp(x[xo + i]);
+    }
+
+    /** The vector form; linked only when the Vector API is in use (see {@link EltSpecies}). */
+    static final class Simd {
+        private Simd() {}
+
+        static FloatVector exp(FloatVector x) {
+            FloatVector xc = x.max(LO).min(HI);
+            FloatVector t = xc.fma(LOG2E, MAGIC);
+            FloatVector n = t.sub(MAGIC);
+            IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+            FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_HI, xc);
+            r = n.lanewise(VectorOperators.FMA, -LN2_LO, r);
+            FloatVector p = r.fma(C7, C6);
+            p = p.lanewise(VectorOperators.FMA, r, C5);
+            p = p.lanewise(VectorOperators.FMA, r, C4);
+            p = p.lanewise(VectorOperators.FMA, r, C3);
+            p = p.lanewise(VectorOperators.FMA, r, C2);
+            p = p.lanewise(VectorOperators.FMA, r, 1f);
+            p = p.lanewise(VectorOperators.FMA, r, 1f);
+            IntVector h = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(s1).mul(s2);
+            e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HI));
+            return e.blend(0f, x.compare(VectorOperators.LT, LO));
+        }
+
+        static int exp(float[] x, int xo, float[] o, int oo, int n) {
+            int i = 0;
             for (int ub = n - EltSpecies.LANES; i <= ub; i += EltSpecies.LANES) {
                 exp(FloatVector.fromArray(EltSpecies.F, x, xo + i)).intoArray(o, oo + i);
             }
+            return i;
         }
-        for (; i < n; i++) o[oo + i] = exp(x[xo + i]);
     }
 }

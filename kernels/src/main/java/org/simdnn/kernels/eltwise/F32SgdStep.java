@@ -11,7 +11,6 @@ import org.simdnn.ops.SgdStep;
  */
 public final class F32SgdStep {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
 
     private F32SgdStep() {}
 
@@ -28,14 +27,7 @@ public final class F32SgdStep {
     }
 
     private static void plain(float lr, float l2, float keep, float[] w, int wo, float[] g, int go, int from, int to) {
-        int i = from;
-        if (S != null) {
-            for (int ub = to - L; i <= ub; i += L) {
-                FloatVector wv = FloatVector.fromArray(S, w, wo + i);
-                FloatVector gv = wv.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(S, g, go + i));
-                wv.mul(keep).sub(gv.mul(lr)).intoArray(w, wo + i);
-            }
-        }
+        int i = S == null ? from : Simd.plain(lr, l2, keep, w, wo, g, go, from, to);
         for (; i < to; i++) {
             float wv = w[wo + i];
             float gv = Math.fma(wv, l2, g[go + i]);
@@ -46,8 +38,35 @@ public final class F32SgdStep {
     private static void momentum(float lr, float l2, float keep, float mom, float undamp, boolean nesterov,
                                  boolean first, float[] w, int wo, float[] g, int go, float[] buf, int bo, int from,
                                  int to) {
-        int i = from;
-        if (S != null) {
+        int i = S == null ? from : Simd.momentum(lr, l2, keep, mom, undamp, nesterov, first, w, wo, g, go, buf, bo, from, to);
+        for (; i < to; i++) {
+            float wv = w[wo + i];
+            float gv = Math.fma(wv, l2, g[go + i]);
+            float b = first ? gv : buf[bo + i] * mom + gv * undamp;
+            buf[bo + i] = b;
+            float d = nesterov ? Math.fma(b, mom, gv) : b;
+            w[wo + i] = wv * keep - d * lr;
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); each returns where the tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int plain(float lr, float l2, float keep, float[] w, int wo, float[] g, int go, int from, int to) {
+            int i = from;
+            for (int ub = to - L; i <= ub; i += L) {
+                FloatVector wv = FloatVector.fromArray(S, w, wo + i);
+                FloatVector gv = wv.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(S, g, go + i));
+                wv.mul(keep).sub(gv.mul(lr)).intoArray(w, wo + i);
+            }
+            return i;
+        }
+
+        static int momentum(float lr, float l2, float keep, float mom, float undamp, boolean nesterov, boolean first,
+                            float[] w, int wo, float[] g, int go, float[] buf, int bo, int from, int to) {
+            int i = from;
             for (int ub = to - L; i <= ub; i += L) {
                 FloatVector wv = FloatVector.fromArray(S, w, wo + i);
                 FloatVector gv = wv.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(S, g, go + i));
@@ -56,14 +75,7 @@ public final class F32SgdStep {
                 FloatVector d = nesterov ? b.lanewise(VectorOperators.FMA, mom, gv) : b;
                 wv.mul(keep).sub(d.mul(lr)).intoArray(w, wo + i);
             }
-        }
-        for (; i < to; i++) {
-            float wv = w[wo + i];
-            float gv = Math.fma(wv, l2, g[go + i]);
-            float b = first ? gv : buf[bo + i] * mom + gv * undamp;
-            buf[bo + i] = b;
-            float d = nesterov ? Math.fma(b, mom, gv) : b;
-            w[wo + i] = wv * keep - d * lr;
+            return i;
         }
     }
 }

@@ -20,9 +20,8 @@ public final class F32Softmax {
         int j = 0;
         float m = Float.NEGATIVE_INFINITY;
         if (S != null && k >= L) {
-            FloatVector mv = FloatVector.fromArray(S, x, o);
-            for (j = L; j <= k - L; j += L) mv = mv.max(FloatVector.fromArray(S, x, o + j));
-            m = mv.reduceLanes(VectorOperators.MAX);
+            m = Simd.rowMax(x, o, k);
+            j = k - k % L;
         }
         for (; j < k; j++) m = maxNaN(m, x[o + j]);
         return m;
@@ -35,13 +34,8 @@ public final class F32Softmax {
         int j = 0;
         float s = 0f;
         if (S != null) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; j <= k - L; j += L) {
-                FloatVector e = F32Exp.exp(FloatVector.fromArray(S, x, o + j).sub(m));
-                if (y != null) e.intoArray(y, yo + j);
-                acc = acc.add(e);
-            }
-            s = (float) F32Reduce.lanesInOrder(acc); // fixed order: same bits before and after JIT
+            s = Simd.expShiftSum(x, o, m, y, yo, k);
+            j = k - k % L;
         }
         for (; j < k; j++) {
             float e = F32Exp.exp(x[o + j] - m);
@@ -65,10 +59,7 @@ public final class F32Softmax {
             int o = xo + r * k, yr = yo + r * k;
             float m = rowMax(x, o, k);
             float logS = (float) Math.log(expShiftSum(x, o, m, null, 0, k));
-            int j = 0;
-            if (S != null) {
-                for (; j <= k - L; j += L) FloatVector.fromArray(S, x, o + j).sub(m).sub(logS).intoArray(y, yr + j);
-            }
+            int j = S == null ? 0 : Simd.shiftRow(x, o, m, logS, y, yr, k);
             for (; j < k; j++) y[yr + j] = (x[o + j] - m) - logS;
         }
     }
@@ -94,14 +85,49 @@ public final class F32Softmax {
             if (dl != null) {
                 int d = dlo + r * k;
                 float a = gradScale / s, b = -off * gradScale;
-                int j = 0;
-                if (S != null) {
-                    for (; j <= k - L; j += L) FloatVector.fromArray(S, dl, d + j).fma(a, b).intoArray(dl, d + j);
-                }
+                int j = S == null ? 0 : Simd.fmaRow(dl, d, a, b, k);
                 for (; j < k; j++) dl[d + j] = Math.fma(dl[d + j], a, b);
                 dl[d + label] -= (on - off) * gradScale;
             }
         }
         return total;
+    }
+
+    /**
+     * The vector bodies over the whole vectors of a row (the first {@code k - k % L} elements); linked only when the
+     * Vector API is in use (see {@link EltSpecies}).
+     */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        /** Needs k >= L. */
+        static float rowMax(float[] x, int o, int k) {
+            FloatVector mv = FloatVector.fromArray(S, x, o);
+            for (int j = L; j <= k - L; j += L) mv = mv.max(FloatVector.fromArray(S, x, o + j));
+            return mv.reduceLanes(VectorOperators.MAX);
+        }
+
+        static float expShiftSum(float[] x, int o, float m, float[] y, int yo, int k) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j <= k - L; j += L) {
+                FloatVector e = F32Exp.Simd.exp(FloatVector.fromArray(S, x, o + j).sub(m));
+                if (y != null) e.intoArray(y, yo + j);
+                acc = acc.add(e);
+            }
+            return (float) F32Reduce.Simd.lanesInOrder(acc); // fixed order: same bits before and after JIT
+        }
+
+        static int shiftRow(float[] x, int o, float m, float logS, float[] y, int yr, int k) {
+            int j = 0;
+            for (; j <= k - L; j += L) FloatVector.fromArray(S, x, o + j).sub(m).sub(logS).intoArray(y, yr + j);
+            return j;
+        }
+
+        static int fmaRow(float[] dl, int d, float a, float b, int k) {
+            int j = 0;
+            for (; j <= k - L; j += L) FloatVector.fromArray(S, dl, d + j).fma(a, b).intoArray(dl, d + j);
+            return j;
+        }
     }
 }

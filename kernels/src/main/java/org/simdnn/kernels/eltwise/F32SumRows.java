@@ -9,7 +9,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class F32SumRows {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
     /** Rows summed in float before the partial is added to the double accumulator. */
     private static final int ROW_BLOCK = 64;
 
@@ -21,15 +20,25 @@ public final class F32SumRows {
             int re = Math.min(r1, rb + ROW_BLOCK);
             java.util.Arrays.fill(scratch, 0, c, 0f);
             for (int r = rb; r < re; r++) {
-                int row = xo + r * c, j = 0;
-                if (S != null) {
-                    for (int ub = c - L; j <= ub; j += L) {
-                        FloatVector.fromArray(S, scratch, j).add(FloatVector.fromArray(S, x, row + j)).intoArray(scratch, j);
-                    }
-                }
+                int row = xo + r * c;
+                int j = S == null ? 0 : Simd.addRow(x, row, scratch, c);
                 for (; j < c; j++) scratch[j] += x[row + j];
             }
             for (int j = 0; j < c; j++) acc[j] += scratch[j];
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); returns where the tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int addRow(float[] x, int row, float[] scratch, int c) {
+            int j = 0;
+            for (int ub = c - L; j <= ub; j += L) {
+                FloatVector.fromArray(S, scratch, j).add(FloatVector.fromArray(S, x, row + j)).intoArray(scratch, j);
+            }
+            return j;
         }
     }
 }

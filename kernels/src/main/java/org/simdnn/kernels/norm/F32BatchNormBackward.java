@@ -14,7 +14,6 @@ import org.simdnn.kernels.eltwise.EltSpecies;
  */
 public final class F32BatchNormBackward {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
     private static final int TILE = F32BatchNormStats.TILE;
 
     private F32BatchNormBackward() {}
@@ -24,25 +23,7 @@ public final class F32BatchNormBackward {
                               boolean relu, int r0, int r1, double[] sumDy, double[] sumDyXc, float[] lanes) {
         for (int rb = r0; rb < r1; rb += TILE) {
             int re = Math.min(r1, rb + TILE);
-            int j = 0;
-            if (S != null) {
-                for (; j <= c - L; j += L) {
-                    FloatVector mu = FloatVector.fromArray(S, mean, j);
-                    FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
-                    for (int r = rb, o = rb * c + j; r < re; r++, o += c) {
-                        FloatVector g = FloatVector.fromArray(S, dy, dyo + o);
-                        if (relu) g = g.blend(0f, FloatVector.fromArray(S, y, yo + o).compare(VectorOperators.GT, 0f).not());
-                        a1 = a1.add(g);
-                        a2 = FloatVector.fromArray(S, x, xo + o).sub(mu).fma(g, a2);
-                    }
-                    a1.intoArray(lanes, 0);
-                    a2.intoArray(lanes, L);
-                    for (int l = 0; l < L; l++) {
-                        sumDy[j + l] += lanes[l];
-                        sumDyXc[j + l] += lanes[L + l];
-                    }
-                }
-            }
+            int j = S == null ? 0 : Simd.reduceTile(x, xo, y, yo, dy, dyo, mean, c, relu, rb, re, sumDy, sumDyXc, lanes);
             for (; j < c; j++) {
                 float mu = mean[j], a1 = 0f, a2 = 0f;
                 for (int r = rb, o = rb * c + j; r < re; r++, o += c) {
@@ -62,21 +43,54 @@ public final class F32BatchNormBackward {
                              float[] mean, float[] a,
                              float[] b, float[] cc, int c, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
-            int o = r * c, j = 0;
-            if (S != null) {
-                for (; j <= c - L; j += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, dyo + o + j);
-                    if (relu) g = g.blend(0f, FloatVector.fromArray(S, y, yo + o + j).compare(VectorOperators.GT, 0f).not());
-                    FloatVector t = FloatVector.fromArray(S, x, xo + o + j).sub(FloatVector.fromArray(S, mean, j)).fma(FloatVector.fromArray(S, b, j),
-                            FloatVector.fromArray(S, cc, j));
-                    g.fma(FloatVector.fromArray(S, a, j), t).intoArray(dx, dxo + o + j);
-                }
-            }
+            int o = r * c;
+            int j = S == null ? 0 : Simd.applyRow(x, xo + o, y, yo + o, dy, dyo + o, dx, dxo + o, mean, a, b, cc, c, relu);
             for (; j < c; j++) {
                 float g = dy[dyo + o + j];
                 if (relu && !(y[yo + o + j] > 0f)) g = 0f;
                 dx[dxo + o + j] = Math.fma(g, a[j], Math.fma(x[xo + o + j] - mean[j], b[j], cc[j]));
             }
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); each returns where the scalar tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int reduceTile(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, float[] mean, int c, boolean relu,
+                              int rb, int re, double[] sumDy, double[] sumDyXc, float[] lanes) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector mu = FloatVector.fromArray(S, mean, j);
+                FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
+                for (int r = rb, o = rb * c + j; r < re; r++, o += c) {
+                    FloatVector g = FloatVector.fromArray(S, dy, dyo + o);
+                    if (relu) g = g.blend(0f, FloatVector.fromArray(S, y, yo + o).compare(VectorOperators.GT, 0f).not());
+                    a1 = a1.add(g);
+                    a2 = FloatVector.fromArray(S, x, xo + o).sub(mu).fma(g, a2);
+                }
+                a1.intoArray(lanes, 0);
+                a2.intoArray(lanes, L);
+                for (int l = 0; l < L; l++) {
+                    sumDy[j + l] += lanes[l];
+                    sumDyXc[j + l] += lanes[L + l];
+                }
+            }
+            return j;
+        }
+
+        static int applyRow(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, float[] mean,
+                            float[] a, float[] b, float[] cc, int c, boolean relu) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + j);
+                if (relu) g = g.blend(0f, FloatVector.fromArray(S, y, yo + j).compare(VectorOperators.GT, 0f).not());
+                FloatVector t = FloatVector.fromArray(S, x, xo + j).sub(FloatVector.fromArray(S, mean, j)).fma(FloatVector.fromArray(S, b, j),
+                        FloatVector.fromArray(S, cc, j));
+                g.fma(FloatVector.fromArray(S, a, j), t).intoArray(dx, dxo + j);
+            }
+            return j;
         }
     }
 }

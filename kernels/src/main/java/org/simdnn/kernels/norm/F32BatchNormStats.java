@@ -13,7 +13,6 @@ import org.simdnn.kernels.eltwise.EltSpecies;
  */
 public final class F32BatchNormStats {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
     static final int TILE = 64;
 
     private F32BatchNormStats() {}
@@ -23,24 +22,7 @@ public final class F32BatchNormStats {
                                   float[] lanes) {
         for (int rb = r0; rb < r1; rb += TILE) {
             int re = Math.min(r1, rb + TILE);
-            int j = 0;
-            if (S != null) {
-                for (; j <= c - L; j += L) {
-                    FloatVector k = FloatVector.fromArray(S, shift, j);
-                    FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
-                    for (int r = rb, p = xo + rb * c + j; r < re; r++, p += c) {
-                        FloatVector v = FloatVector.fromArray(S, x, p).sub(k);
-                        a1 = a1.add(v);
-                        a2 = v.fma(v, a2);
-                    }
-                    a1.intoArray(lanes, 0);
-                    a2.intoArray(lanes, L);
-                    for (int l = 0; l < L; l++) {
-                        s1[j + l] += lanes[l];
-                        s2[j + l] += lanes[L + l];
-                    }
-                }
-            }
+            int j = S == null ? 0 : Simd.accumulateTile(x, xo, shift, c, rb, re, s1, s2, lanes);
             for (; j < c; j++) {
                 float k = shift[j], a1 = 0f, a2 = 0f;
                 for (int r = rb, p = xo + rb * c + j; r < re; r++, p += c) {
@@ -51,6 +33,33 @@ public final class F32BatchNormStats {
                 s1[j] += a1;
                 s2[j] += a2;
             }
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); each returns where the scalar tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int accumulateTile(float[] x, int xo, float[] shift, int c, int rb, int re, double[] s1, double[] s2,
+                                  float[] lanes) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector k = FloatVector.fromArray(S, shift, j);
+                FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
+                for (int r = rb, p = xo + rb * c + j; r < re; r++, p += c) {
+                    FloatVector v = FloatVector.fromArray(S, x, p).sub(k);
+                    a1 = a1.add(v);
+                    a2 = v.fma(v, a2);
+                }
+                a1.intoArray(lanes, 0);
+                a2.intoArray(lanes, L);
+                for (int l = 0; l < L; l++) {
+                    s1[j + l] += lanes[l];
+                    s2[j + l] += lanes[L + l];
+                }
+            }
+            return j;
         }
     }
 }

@@ -13,7 +13,6 @@ import org.simdnn.ops.Pool2dDesc;
  */
 public final class F32AvgPool2d {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final int L = EltSpecies.LANES;
 
     private F32AvgPool2d() {}
 
@@ -28,17 +27,7 @@ public final class F32AvgPool2d {
                 int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
                 float inv = 1f / ((h1 - h0) * (w1 - w0));
                 int out = ((n * outH + oh) * outW + ow) * c;
-                int j = 0;
-                if (S != null) {
-                    for (; j <= c - L; j += L) {
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int ih = h0; ih < h1; ih++) {
-                            int p = ((n * inH + ih) * inW + w0) * c + j;
-                            for (int iw = w0; iw < w1; iw++, p += c) acc = acc.add(FloatVector.fromArray(S, x, xo + p));
-                        }
-                        acc.mul(inv).intoArray(y, yo + out + j);
-                    }
-                }
+                int j = S == null ? 0 : Simd.window(x, xo, y, yo + out, n, inH, inW, c, h0, h1, w0, w1, inv);
                 for (; j < c; j++) {
                     float acc = 0f;
                     for (int ih = h0; ih < h1; ih++) {
@@ -65,18 +54,41 @@ public final class F32AvgPool2d {
                     for (int ih = h0; ih < h1; ih++) {
                         int p = dxo + ((n * inH + ih) * inW + w0) * c;
                         for (int iw = w0; iw < w1; iw++, p += c) {
-                            int j = 0;
-                            if (S != null) {
-                                for (; j <= c - L; j += L) {
-                                    FloatVector.fromArray(S, dy, out + j).lanewise(VectorOperators.FMA, inv, FloatVector.fromArray(S, dx, p + j))
-                                            .intoArray(dx, p + j);
-                                }
-                            }
+                            int j = S == null ? 0 : Simd.spread(dy, out, inv, dx, p, c);
                             for (; j < c; j++) dx[p + j] = Math.fma(dy[out + j], inv, dx[p + j]);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** Linked only when the Vector API is in use (see {@link EltSpecies}); each returns where the scalar tail starts. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final int L = EltSpecies.LANES;
+
+        static int window(float[] x, int xo, float[] y, int yOut, int n, int inH, int inW, int c, int h0, int h1, int w0,
+                          int w1, float inv) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int ih = h0; ih < h1; ih++) {
+                    int p = ((n * inH + ih) * inW + w0) * c + j;
+                    for (int iw = w0; iw < w1; iw++, p += c) acc = acc.add(FloatVector.fromArray(S, x, xo + p));
+                }
+                acc.mul(inv).intoArray(y, yOut + j);
+            }
+            return j;
+        }
+
+        static int spread(float[] dy, int out, float inv, float[] dx, int p, int c) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector.fromArray(S, dy, out + j).lanewise(VectorOperators.FMA, inv, FloatVector.fromArray(S, dx, p + j))
+                        .intoArray(dx, p + j);
+            }
+            return j;
         }
     }
 }

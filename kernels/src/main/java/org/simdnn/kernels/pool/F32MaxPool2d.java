@@ -18,8 +18,6 @@ import org.simdnn.ops.Pool2dDesc;
  */
 public final class F32MaxPool2d {
     private static final VectorSpecies<Float> S = EltSpecies.F;
-    private static final VectorSpecies<Integer> SI = EltSpecies.I;
-    private static final int L = EltSpecies.LANES;
 
     private F32MaxPool2d() {}
 
@@ -34,10 +32,7 @@ public final class F32MaxPool2d {
                 int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
                 int out = ((n * outH + oh) * outW + ow) * c;
                 int imgBase = n * inH;
-                int j = 0;
-                if (S != null) {
-                    for (; j <= c - L; j += L) windowVector(x, xo, y, yo, argmax, imgBase, inW, c, h0, h1, w0, w1, out, j);
-                }
+                int j = S == null ? 0 : Simd.windows(x, xo, y, yo, argmax, imgBase, inW, c, h0, h1, w0, w1, out);
                 for (; j < c; j++) {
                     int first = ((imgBase + h0) * inW + w0) * c + j;
                     float best = x[xo + first];
@@ -60,39 +55,6 @@ public final class F32MaxPool2d {
     }
 
     /**
-     * One channel block of one window. The running argmax is kept as the window position k (a small integer held
-     * exactly in a float vector), so the loop blends floats under the float compare mask only; k is turned into a
-     * flat input index once per window, so the inner loop needs no float-to-int mask cast. (Whether this beats
-     * blending an int index vector could not be resolved on the loaded 2-core machine: see docs/ops.md.)
-     */
-    private static void windowVector(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c,
-                                     int h0, int h1, int w0, int w1, int out, int j) {
-        int first = ((imgBase + h0) * inW + w0) * c + j;
-        FloatVector best = FloatVector.fromArray(S, x, xo + first);
-        FloatVector pos = FloatVector.zero(S);
-        int k = 0;
-        for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0, p = xo + ((imgBase + ih) * inW + w0) * c + j; iw < w1; iw++, p += c, k++) {
-                FloatVector v = FloatVector.fromArray(S, x, p);
-                VectorMask<Float> up = better(v, best);
-                best = best.blend(v, up);
-                pos = pos.blend((float) k, up);
-            }
-        }
-        best.intoArray(y, yo + out + j);
-        int ww = w1 - w0;
-        IntVector kk = (IntVector) pos.convert(VectorOperators.F2I, 0);
-        IntVector kh = (IntVector) pos.add(0.5f).mul(1f / ww).convert(VectorOperators.F2I, 0);
-        IntVector kw = kk.sub(kh.mul(ww));
-        kh.mul(inW).add(kw).mul(c).add(first).add(IntVector.zero(SI).addIndex(1)).intoArray(argmax, out + j);
-    }
-
-    /** v replaces best: v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test). */
-    static VectorMask<Float> better(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
-    }
-
-    /**
      * dx[argmax[i]] += dy[i] for the outputs of images [n0, n1); dx of those images must be zero already. Windows of
      * different images never overlap, so images may run on different threads.
      */
@@ -100,5 +62,55 @@ public final class F32MaxPool2d {
         OpChecks.argmaxWithinImages(d, argmax, n0, n1);
         int perOut = d.outH() * d.outW() * d.channels();
         for (int i = n0 * perOut, e = n1 * perOut; i < e; i++) dx[dxo + argmax[i]] += dy[dyo + i];
+    }
+
+    /** The vector path; linked only when the Vector API is in use (see {@link EltSpecies}). */
+    static final class Simd {
+        private static final VectorSpecies<Float> S = EltSpecies.F;
+        private static final VectorSpecies<Integer> SI = EltSpecies.I;
+        private static final int L = EltSpecies.LANES;
+
+        private Simd() {}
+
+        /** The whole channel blocks of one window; returns where the scalar tail starts. */
+        static int windows(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c, int h0, int h1,
+                           int w0, int w1, int out) {
+            int j = 0;
+            for (; j <= c - L; j += L) window(x, xo, y, yo, argmax, imgBase, inW, c, h0, h1, w0, w1, out, j);
+            return j;
+        }
+
+        /**
+         * One channel block of one window. The running argmax is kept as the window position k (a small integer held
+         * exactly in a float vector), so the loop blends floats under the float compare mask only; k is turned into a
+         * flat input index once per window, so the inner loop needs no float-to-int mask cast. (Whether this beats
+         * blending an int index vector could not be resolved on the loaded 2-core machine: see docs/ops.md.)
+         */
+        private static void window(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c,
+                                         int h0, int h1, int w0, int w1, int out, int j) {
+            int first = ((imgBase + h0) * inW + w0) * c + j;
+            FloatVector best = FloatVector.fromArray(S, x, xo + first);
+            FloatVector pos = FloatVector.zero(S);
+            int k = 0;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0, p = xo + ((imgBase + ih) * inW + w0) * c + j; iw < w1; iw++, p += c, k++) {
+                    FloatVector v = FloatVector.fromArray(S, x, p);
+                    VectorMask<Float> up = better(v, best);
+                    best = best.blend(v, up);
+                    pos = pos.blend((float) k, up);
+                }
+            }
+            best.intoArray(y, yo + out + j);
+            int ww = w1 - w0;
+            IntVector kk = (IntVector) pos.convert(VectorOperators.F2I, 0);
+            IntVector kh = (IntVector) pos.add(0.5f).mul(1f / ww).convert(VectorOperators.F2I, 0);
+            IntVector kw = kk.sub(kh.mul(ww));
+            kh.mul(inW).add(kw).mul(c).add(first).add(IntVector.zero(SI).addIndex(1)).intoArray(argmax, out + j);
+        }
+
+        /** v replaces best: v > best, or v is the window's first NaN (NaN != NaN: plain compares, no IS_NAN test). */
+        static VectorMask<Float> better(FloatVector v, FloatVector best) {
+            return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+        }
     }
 }

@@ -14,7 +14,9 @@ import org.simdnn.ops.Pool2dDesc;
  * index), without the generic path's per-window bounds and index arithmetic. The backward pass writes every
  * element of dX exactly once (dy where it was the window's argmax, else 0), so it needs neither the zero fill
  * nor the scatter of the generic backward (an argmax outside its window is rejected, as there); rows/columns of an odd-sized input that no window covers are zeroed.
- * Channels [0, C − C mod L) run here; the scalar tail per pixel follows the same rules.
+ * Channels [0, C − C mod L) run here; the scalar tail per pixel follows the same rules. Vector API only: the
+ * class does not link without {@code jdk.incubator.vector}, so callers test {@link EltSpecies#F} before
+ * {@link #applies}.
  */
 public final class F32MaxPool2x2 {
     private static final VectorSpecies<Float> S = EltSpecies.F;
@@ -43,15 +45,15 @@ public final class F32MaxPool2x2 {
                     FloatVector best = FloatVector.fromArray(S, x, xo + i00 + j);
                     IntVector arg = lane.add(i00 + j);
                     FloatVector v = FloatVector.fromArray(S, x, xo + i01 + j);
-                    VectorMask<Float> up = F32MaxPool2d.better(v, best);
+                    VectorMask<Float> up = F32MaxPool2d.Simd.better(v, best);
                     best = best.blend(v, up);
                     arg = arg.blend(lane.add(i01 + j), up.cast(SI));
                     v = FloatVector.fromArray(S, x, xo + i10 + j);
-                    up = F32MaxPool2d.better(v, best);
+                    up = F32MaxPool2d.Simd.better(v, best);
                     best = best.blend(v, up);
                     arg = arg.blend(lane.add(i10 + j), up.cast(SI));
                     v = FloatVector.fromArray(S, x, xo + i11 + j);
-                    up = F32MaxPool2d.better(v, best);
+                    up = F32MaxPool2d.Simd.better(v, best);
                     best = best.blend(v, up);
                     arg = arg.blend(lane.add(i11 + j), up.cast(SI));
                     best.intoArray(y, yo + out + j);
