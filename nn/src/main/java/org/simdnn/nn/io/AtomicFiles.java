@@ -3,8 +3,10 @@ package org.simdnn.nn.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,6 +51,42 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
             IN_FLIGHT.remove(tmp);
         }
+    }
+
+    /**
+     * Checks, leaving nothing behind, that {@link #write} can write {@code path}: it is not a directory, and its
+     * directory (or the nearest existing one above, under which {@code write} creates the rest) is a directory
+     * that accepts a new file. For callers that must refuse an unwritable output before long work; the
+     * IOException's message names the path and the reason.
+     */
+    public static void checkWritable(Path path) throws IOException {
+        Path abs = path.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) throw new IOException("cannot write " + path + ": it is a directory");
+        probe(path, abs.getParent(), tempPrefix(String.valueOf(abs.getFileName())));
+    }
+
+    /** As {@link #checkWritable}, for a directory that files will be written into (created if missing). */
+    public static void checkWritableDirectory(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) throw new IOException("cannot write into " + dir + ": not a directory");
+        probe(dir, abs, ".simdnn-probe.pid");
+    }
+
+    private static void probe(Path what, Path dir, String prefix) throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) throw new IOException("cannot write " + what + ": no directory above it exists");
+        if (!Files.isDirectory(existing)) throw new IOException("cannot write " + what + ": " + existing + " is not a directory");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(existing, prefix + ProcessHandle.current().pid() + ".", ".tmp");
+        } catch (IOException e) {
+            String reason = e instanceof AccessDeniedException ? " (permission denied)"
+                    : e instanceof FileSystemException f ? (f.getReason() == null ? "" : " (" + f.getReason() + ")")
+                    : " (" + e.getMessage() + ")"; // a FileSystemException's message is the temporary's name: not shown
+            throw new IOException("cannot write " + what + ": " + existing + " does not take new files" + reason, e);
+        }
+        Files.deleteIfExists(tmp);
     }
 
     private static String tempPrefix(String target) { return "." + target + ".pid"; }

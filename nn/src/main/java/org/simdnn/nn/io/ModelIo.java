@@ -43,6 +43,9 @@ public final class ModelIo {
         /** Copies the saved state into an optimizer built over {@code model().parameters()}. */
         public void restore(Optimizer optimizer) { optimizer.loadState(optimizerState, optimizerSteps); }
 
+        /** True for a file from {@link #saveCheckpoint} (trainer state saved); false for a plain model file. */
+        public boolean hasTrainerState() { return metadata.containsKey(OPTIMIZER_STEPS_KEY); }
+
         /**
          * Copies the saved weights, buffers and dropout positions into {@code target}, a model of the same
          * architecture (its own dropout seeds kept); an IllegalArgumentException names the first mismatch.

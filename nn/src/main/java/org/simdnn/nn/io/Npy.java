@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class Npy {
 
     /** Reads a float32 or float64 array as a row-major float32 tensor. */
     public static Tensor read(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.open(path)) {
             String what = path.toString();
             Header h = header(ch, what);
             if (h.kind() != 'f') {
@@ -85,7 +84,7 @@ public final class Npy {
 
     /** Reads an integer (or bool) array of any width as longs; unsigned 64-bit values above 2^63 are rejected. */
     public static LongArray readLongs(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.open(path)) {
             String what = path.toString();
             Header h = header(ch, what);
             if (h.kind() == 'f') {
@@ -115,7 +114,7 @@ public final class Npy {
 
     /** Reads and validates only the header (the size check included). */
     public static Header readHeader(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.open(path)) {
             return header(ch, path.toString());
         }
     }

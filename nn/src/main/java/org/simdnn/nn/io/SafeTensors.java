@@ -17,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -143,7 +142,7 @@ public final class SafeTensors {
 
     /** Reads and validates a whole file. */
     public static Contents read(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.open(path)) {
             return read(ch, path.toString());
         }
     }
