@@ -1,7 +1,9 @@
 package org.simdnn.onnx;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,12 +45,23 @@ public final class OnnxModel {
 
     /** Loads {@code file}; external data is resolved next to it. */
     public static OnnxModel load(Path file) throws OnnxException {
+        byte[] bytes;
         try {
+            if (Files.isDirectory(file)) throw new OnnxException(file + ": is a directory, not an ONNX file");
             long size = Files.size(file);
             if (size > MAX_FILE) throw new OnnxException(file + " is " + size + " bytes, over protobuf's 2 GiB limit");
-            return load(Files.readAllBytes(file), file.toAbsolutePath().getParent());
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new OnnxException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new OnnxException(file + ": permission denied", e);
         } catch (IOException e) {
-            throw new OnnxException("cannot read " + file + ": " + e, e);
+            throw new OnnxException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return load(bytes, file.toAbsolutePath().getParent());
+        } catch (OnnxException e) { // the message names the node or tensor; the file goes in front
+            throw new OnnxException(file + ": " + e.getMessage(), e);
         }
     }
 
