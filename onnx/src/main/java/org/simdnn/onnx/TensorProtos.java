@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.simdnn.onnx.proto.OnnxProto.StringStringEntryProto;
@@ -147,9 +148,16 @@ final class TensorProtos {
         if (baseDir == null) {
             throw new OnnxException(what + ": external data '" + location + "' needs the model's directory (load from a path)");
         }
-        Path base = baseDir.toAbsolutePath().normalize();
-        Path file = base.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !file.startsWith(base)) {
+        Path base = baseDir.toAbsolutePath().normalize(), file;
+        boolean absolute;
+        try {
+            file = base.resolve(location).normalize();
+            absolute = Path.of(location).isAbsolute();
+        } catch (InvalidPathException x) { // a NUL byte, say: no file has that name
+            throw new OnnxException(what + ": external data location '" + location.replace("\0", "\\0")
+                    + "' is not a valid path (" + x.getReason() + ")", x);
+        }
+        if (absolute || !file.startsWith(base)) {
             throw new OnnxException(what + ": external data location '" + location + "' leaves the model's directory");
         }
         if (length >= 0 && length != bytes) {

@@ -111,6 +111,9 @@ class OnnxBadInputTest {
         Files.write(model, withInit(valid, 0, external(w, "../weights.bin", 16, raw.length)).toByteArray());
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(model));
         assertTrue(e.getMessage().contains("leaves the model's directory"), e.getMessage());
+        Files.write(model, withInit(valid, 0, external(w, "weights\0.bin", 16, raw.length)).toByteArray());
+        e = assertThrows(OnnxException.class, () -> OnnxModel.load(model)); // was InvalidPathException, found by OnnxFuzzTest
+        assertTrue(e.getMessage().contains("'weights\\0.bin' is not a valid path") && e.getMessage().contains("'w1'"), e.getMessage());
         Files.write(model, withInit(valid, 0, external(w, "weights.bin", 32, raw.length)).toByteArray());
         e = assertThrows(OnnxException.class, () -> OnnxModel.load(model));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
