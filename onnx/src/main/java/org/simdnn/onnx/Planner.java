@@ -73,8 +73,20 @@ final class Planner {
         }
         if (fuse) Fusion.apply(steps, outputs);
         int[] buffers = Liveness.assign(steps, inputs, outputs);
+        long bytes = 0;
+        for (int b : buffers) bytes += 4L * b;
+        if (bytes > Runtime.getRuntime().maxMemory()) { // refused here rather than an OutOfMemoryError in the session
+            throw new OnnxException("the activations for input shapes " + describe(inputShapes) + " need " + (bytes >> 20)
+                    + " MiB, more than the JVM's heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)");
+        }
         if (converted > 0) notes.add(converted + " layout conversion(s) inserted");
         return new Plan(steps, buffers, inputs, outputs, notes);
+    }
+
+    private static String describe(Map<String, int[]> shapes) {
+        StringBuilder sb = new StringBuilder();
+        shapes.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append('\'').append(k).append("' ").append(Shapes.str(v)));
+        return sb.toString();
     }
 
     String describeInputs(Node n) {

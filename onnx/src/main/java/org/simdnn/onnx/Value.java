@@ -48,7 +48,13 @@ final class Value {
         }
     }
 
+    /** A value computed at run time; a shape over 2^31 elements (a hostile declared dim) is refused by name. */
     static Value runtime(String name, int[] shape, Storage storage) {
+        try {
+            Shapes.size(shape);
+        } catch (OnnxException e) {
+            throw new OnnxException("value '" + name + "': " + e.getMessage(), e);
+        }
         return new Value(name, shape, storage, null, null, null);
     }
 

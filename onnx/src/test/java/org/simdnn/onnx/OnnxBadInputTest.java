@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,21 @@ class OnnxBadInputTest {
         TensorProto lying = valid.getGraph().getInitializer(0).toBuilder().setDims(0, 1000).build();
         e = assertThrows(OnnxException.class, () -> OnnxModel.load(withInit(valid, 0, lying).toByteArray(), null));
         assertTrue(e.getMessage().contains("raw_data has"), e.getMessage());
+    }
+
+    @Test
+    void hostileDeclaredInputShapesAreRefusedBeforePlanning() {
+        // found by OnnxFuzzTest: a declared batch of 2^31 - 1 made the planner allocate int[2^31 - 1] (OutOfMemoryError)
+        ModelBuilder huge = new ModelBuilder(5).input("x", Integer.MAX_VALUE, 12).weight("w", -1, 1, 12, 6).weight("b", -1, 1, 6)
+                .node("MatMul", "x,w", "h").node("Add", "h,b", "y").output("y");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(huge.bytes(), null));
+        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("exceeds 2^31 elements"), e.getMessage());
+        // each value fits an array, all of them do not fit the heap: refused at load, not at the first run
+        assumeTrue(Runtime.getRuntime().maxMemory() < 16L << 30, "the four 6 GiB values fit this heap");
+        ModelBuilder big = new ModelBuilder(5).input("x", 1 << 29, 3).node("Relu", "x", "r").node("Sigmoid", "r", "s")
+                .node("Tanh", "s", "t").output("r").output("s").output("t");
+        e = assertThrows(OnnxException.class, () -> OnnxModel.load(big.bytes(), null));
+        assertTrue(e.getMessage().contains("more than the JVM's heap") && e.getMessage().contains("'x' [536870912, 3]"), e.getMessage());
     }
 
     @Test
