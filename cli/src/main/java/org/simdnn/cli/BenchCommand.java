@@ -14,6 +14,7 @@ import org.simdnn.bench.report.BenchRunner;
 import org.simdnn.bench.report.Preset;
 import org.simdnn.bench.report.ResultFiles;
 import org.simdnn.bench.report.Suite;
+import org.simdnn.nn.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -45,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per result line on stdout (progress goes to stderr)")
     boolean json;
 
-    @Option(names = "--threads", split = ",", paramLabel = "T", description = "thread counts, e.g. 1,2 (default: as each suite declares)")
+    @Option(names = "--threads", split = ",", paramLabel = "T", converter = OptionValues.Threads.class, description = "thread counts, e.g. 1,2 (default: as each suite declares)")
     List<Integer> threads = new ArrayList<>();
 
     @Option(names = "--impl", split = ",", paramLabel = "IMPL", description = "only these impls, e.g. simdnn,openblas-jni")
@@ -77,19 +78,13 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (suite == null) {
-            System.err.println("simdnn bench: name a suite (gemm, microkernel, conv, ops, calls, storage, all) or --from DIR");
-            return 2;
+            throw new IllegalArgumentException("name a suite (gemm, microkernel, conv, ops, calls, storage, all) or --from DIR");
         }
-        List<Suite> suites;
-        try {
-            suites = Suite.parse(suite);
-        } catch (IllegalArgumentException e) {
-            System.err.println("simdnn bench: " + e.getMessage());
-            return 2;
-        }
+        List<Suite> suites = Suite.parse(suite); // an unknown name: an IllegalArgumentException naming it
         Map<String, List<String>> overrides = new LinkedHashMap<>();
         params.forEach((k, v) -> overrides.put(k, List.of(v.split(","))));
         Path dir = out != null ? out : defaultOut(suite);
+        AtomicFiles.checkWritableDirectory(dir); // before minutes of benchmarks, not after
         BenchPlan plan = new BenchPlan(suites, quick ? Preset.QUICK : Preset.FULL, threads, impls, overrides, openblasEnv,
                 dir, !noPeak, !noCharts, cmd);
 

@@ -9,41 +9,41 @@ import org.simdnn.nn.data.DataSplit;
 /**
  * Finds the IDX files: {@code --data DIR}, else Debian's Fashion-MNIST directory, installing the package
  * {@code dataset-fashion-mnist} with apt-get when running as root (running {@code apt-get update} first if the
- * package is unknown), or printing the exact command otherwise.
+ * package is unknown), or naming the exact command otherwise. Every failure is an IOException with a one-line
+ * message.
  */
 final class DataLocator {
     static final String PACKAGE = "dataset-fashion-mnist";
 
     private DataLocator() {}
 
-    /** The data directory, or null after printing why there is none (the caller exits non-zero). */
-    static Path resolve(Path data) {
+    private static final String FILES = "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], "
+            + "t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]";
+
+    /** The data directory; an IOException says in one line why there is none. */
+    static Path resolve(Path data) throws IOException {
         if (data != null) {
-            if (DataSplit.present(data)) return data;
-            System.err.println("simdnn: " + data + " lacks the IDX files (train-images-idx3-ubyte[.gz], "
-                    + "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz])");
-            return null;
+            if (!Files.exists(data)) throw new IOException("--data " + data + ": no such directory");
+            if (!Files.isDirectory(data)) throw new IOException("--data " + data + ": not a directory");
+            if (!DataSplit.present(data)) throw new IOException("--data " + data + " lacks the IDX files (" + FILES + ")");
+            return data;
         }
         Path dir = DataSplit.FASHION_MNIST_DIR;
         if (DataSplit.present(dir)) return dir;
         String cmd = "apt-get install -y " + PACKAGE;
         if (!isRoot()) {
-            System.err.println("simdnn: Fashion-MNIST is not installed in " + dir + "; install it with:");
-            System.err.println("  sudo " + cmd);
-            System.err.println("or pass --data DIR with the four IDX files.");
-            return null;
+            throw new IOException("Fashion-MNIST is not installed in " + dir + "; install it with `sudo " + cmd
+                    + "` or pass --data DIR with the four IDX files");
         }
         System.err.println("simdnn: Fashion-MNIST not found in " + dir + "; installing it: " + cmd);
         if (!apt("install", "-y", PACKAGE)) {
             System.err.println("simdnn: package not found in the apt lists; running apt-get update first");
             if (!apt("update") || !apt("install", "-y", PACKAGE)) {
-                System.err.println("simdnn: could not install " + PACKAGE + "; run `" + cmd + "` yourself or pass --data DIR");
-                return null;
+                throw new IOException("could not install " + PACKAGE + "; run `" + cmd + "` yourself or pass --data DIR");
             }
         }
         if (DataSplit.present(dir)) return dir;
-        System.err.println("simdnn: " + PACKAGE + " is installed but " + dir + " lacks the IDX files");
-        return null;
+        throw new IOException(PACKAGE + " is installed but " + dir + " lacks the IDX files (" + FILES + ")");
     }
 
     private static boolean apt(String... args) {

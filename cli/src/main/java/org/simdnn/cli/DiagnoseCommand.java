@@ -37,7 +37,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "SGD learning rate checked (default: the training recipe's: cnn 0.15, mlp 0.05; else 0.05)")
     Double lr;
 
-    @Option(names = "--batch", defaultValue = "128", description = "batch size of the checks (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", converter = OptionValues.Positive.class, defaultValue = "128", description = "batch size of the checks (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--overfit-steps", defaultValue = "300", description = "Adam steps allowed to overfit 16 examples (default: ${DEFAULT-VALUE})")
@@ -52,10 +52,10 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--vanishing", description = "instead: gradient norm per layer of a deep MLP with sigmoid, tanh and ReLU at init")
     boolean vanishing;
 
-    @Option(names = "--depth", defaultValue = "10", description = "hidden layers of the --vanishing MLP (default: ${DEFAULT-VALUE})")
+    @Option(names = "--depth", converter = OptionValues.Positive.class, defaultValue = "10", description = "hidden layers of the --vanishing MLP (default: ${DEFAULT-VALUE})")
     int depth;
 
-    @Option(names = "--width", defaultValue = "64", description = "width of the --vanishing MLP's hidden layers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--width", converter = OptionValues.Positive.class, defaultValue = "64", description = "width of the --vanishing MLP's hidden layers (default: ${DEFAULT-VALUE})")
     int width;
 
     @Option(names = "--plot", description = "directory for PNG charts (lr-range-test.png, gradient-norms.png; vanishing-gradients.png)")
@@ -72,8 +72,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private int checklist() throws IOException {
-        ModelSource.Loaded m = source.load("diagnose");
-        if (m == null) return 1;
+        ModelSource.Loaded m = source.load();
         double rate = lr != null ? lr : m.kind().equals("cnn") || m.kind().equals("mlp")
                 ? TrainConfig.forModel(m.kind(), 1, 0).lr() : 0.05;
         Checklist.Settings settings = Checklist.Settings.defaults(m.fresh(), rate).withNanSteps(nanSteps)

@@ -24,17 +24,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try {
-            setup.applyThreads();
-        } catch (IllegalArgumentException e) {
-            System.err.println("simdnn eval: " + e.getMessage());
-            return 2;
-        }
-        ModelIo.Checkpoint m = TrainEvalSetup.loadModel("eval", modelFile);
-        if (m == null) return 1;
-        TrainEvalSetup.Data data = setup.loadData(null);
-        if (data == null) return 1;
+        setup.applyThreads();
+        ModelIo.Checkpoint m = ModelIo.loadCheckpoint(modelFile);
         Normalization norm = TrainEvalSetup.normalization(m.metadata());
+        TrainEvalSetup.Data data = setup.loadData(null);
         long t0 = System.nanoTime();
         double acc;
         try (BatchLoader test = TrainEvalSetup.testLoader(data.test(), 500, norm)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.simdnn.nn.Module;
+import org.simdnn.nn.io.AtomicFiles;
 import org.simdnn.nn.io.ModelIo;
 import org.simdnn.onnx.export.OnnxExport;
 import picocli.CommandLine.Command;
@@ -19,21 +20,18 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "the ONNX file to write (atomically)")
     Path onnx;
 
-    @Option(names = "--image-size", defaultValue = "28",
+    @Option(names = "--image-size", defaultValue = "28", converter = OptionValues.ImageSize.class,
             description = "height and width of a convolutional model's input images (default: ${DEFAULT-VALUE})")
     int imageSize;
 
     @Override
-    public Integer call() {
-        try {
-            Module model = ModelIo.load(modelFile);
-            int[] sample = OnnxExport.sampleShape(model, imageSize, imageSize);
-            OnnxExport.write(model, sample, onnx);
-            System.out.println("wrote " + onnx + " (ONNX opset " + OnnxExport.OPSET + "): " + model.name() + ", input '"
-                    + OnnxExport.INPUT + "' " + OnnxExport.inputShape(sample) + ", output '" + OnnxExport.OUTPUT + "'");
-            return 0;
-        } catch (IOException | IllegalArgumentException e) {
-            return CliErrors.userError("export", e);
-        }
+    public Integer call() throws IOException {
+        AtomicFiles.checkWritable(onnx);
+        Module model = ModelIo.load(modelFile);
+        int[] sample = OnnxExport.sampleShape(model, imageSize, imageSize);
+        OnnxExport.write(model, sample, onnx);
+        System.out.println("wrote " + onnx + " (ONNX opset " + OnnxExport.OPSET + "): " + model.name() + ", input '"
+                + OnnxExport.INPUT + "' " + OnnxExport.inputShape(sample) + ", output '" + OnnxExport.OUTPUT + "'");
+        return 0;
     }
 }

@@ -51,7 +51,7 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--pool", description = "average-pool the images by this factor first (built-in perceptron and --hidden MLP only; default 2 for those: 14x14 inputs)")
     Integer pool;
 
-    @Option(names = "--batch", defaultValue = "256", description = "training images the loss is averaged over (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", converter = OptionValues.Positive.class, defaultValue = "256", description = "training images the loss is averaged over (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--full-max", defaultValue = "3000", description = "largest parameter count for the full Hessian (default: ${DEFAULT-VALUE})")
@@ -63,13 +63,13 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--hvp-step", defaultValue = "1e-3", description = "finite-difference step of the Hessian-vector products along the unit direction (default: ${DEFAULT-VALUE})")
     double hvpStep;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "extreme eigenvalues reported at each end (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", converter = OptionValues.Positive.class, defaultValue = "5", description = "extreme eigenvalues reported at each end (default: ${DEFAULT-VALUE})")
     int topK;
 
     @Option(names = "--lanczos-steps", defaultValue = "40", description = "Lanczos iterations, for the extremes and per SLQ probe (default: ${DEFAULT-VALUE})")
     int lanczosSteps;
 
-    @Option(names = "--probes", defaultValue = "4", description = "SLQ probe vectors (default: ${DEFAULT-VALUE})")
+    @Option(names = "--probes", converter = OptionValues.Positive.class, defaultValue = "4", description = "SLQ probe vectors (default: ${DEFAULT-VALUE})")
     int probes;
 
     @Option(names = "--hutchinson", defaultValue = "20", description = "Hutchinson probe vectors (default: ${DEFAULT-VALUE})")
@@ -117,8 +117,7 @@ final class HessianCommand implements Callable<Integer> {
             norm = Normalization.UNIT;
         } else {
             if (pool != null) throw new IllegalArgumentException("--pool applies to the built-in perceptron and --hidden only");
-            ModelSource.Loaded m = source.load("hessian");
-            if (m == null) return 1;
+            ModelSource.Loaded m = source.load();
             model = m.model();
             what = m.description();
             norm = m.norm();

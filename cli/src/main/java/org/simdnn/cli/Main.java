@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import org.simdnn.onnx.OnnxException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
  * <p>Errors: a user error (a bad option value, a missing, unreadable or foreign file, an unwritable output) is
  * one line on stderr naming the value and what is allowed, exit code {@value #USER_ERROR}. Only a bug prints a
  * stack trace (exit code 1). Commands report user errors by throwing {@link CommandLine.ParameterException},
- * {@link IOException} or {@link IllegalArgumentException} (the library's exceptions name the offending value).
+ * {@link IOException}, {@link IllegalArgumentException} or {@link OnnxException} (the library's exceptions name the
+ * offending value or file).
  */
 @Command(name = "simdnn", mixinStandardHelpOptions = true, version = "simdnn 0.1.0",
         description = "Vectorized SIMD tensor kernels and neural networks for the JVM.",
@@ -71,6 +73,7 @@ public final class Main implements Runnable {
             case FileSystemException f -> f.getMessage();
             case IOException io -> io.getMessage() == null ? io.toString() : io.getMessage();
             case IllegalArgumentException iae when iae.getMessage() != null -> iae.getMessage();
+            case OnnxException onnx when onnx.getMessage() != null -> onnx.getMessage();
             default -> null;
         };
     }

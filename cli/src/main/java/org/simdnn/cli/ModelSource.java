@@ -34,19 +34,18 @@ final class ModelSource {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the initialisation and the batches (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "kernel threads (default: all cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, description = "kernel threads (default: all cores)")
     Integer threads;
 
     /** The model to diagnose: {@code fresh} when built here, {@code kind} cnn, mlp, perceptron or file. */
     record Loaded(Sequential model, String description, String kind, boolean fresh, Normalization norm) {}
 
-    /** The chosen model, or null after printing why the file cannot be read; bad options: IllegalArgumentException. */
-    Loaded load(String command) {
+    /** The chosen model; an unreadable file is an IOException, bad options an IllegalArgumentException. */
+    Loaded load() throws IOException {
         if (threads != null) Parallel.setThreads(threads);
         if (modelFile != null) {
             if (model != null) throw new IllegalArgumentException("give --model or --model-file, not both");
-            ModelIo.Checkpoint c = TrainEvalSetup.loadModel(command, modelFile);
-            if (c == null) return null;
+            ModelIo.Checkpoint c = ModelIo.loadCheckpoint(modelFile);
             Module m = c.model();
             return new Loaded(DiagnosticModels.differentiable(m), modelFile + " (" + m.name() + ")", "file", false,
                     TrainEvalSetup.normalization(c.metadata()));
@@ -62,7 +61,6 @@ final class ModelSource {
     /** {@code count} shuffled training batches of {@code size} images (copies: the loader reuses its buffers). */
     List<LabeledBatch> batches(Normalization norm, int size, int count) throws IOException {
         Path dir = DataLocator.resolve(data);
-        if (dir == null) throw new IOException("no training data (see the message above)");
         DataSplit split = DataSplit.load(dir);
         List<LabeledBatch> out = new ArrayList<>();
         try (BatchLoader loader = new BatchLoader(split.train(), size, true, seed, Augmentation.NONE, norm, false)) {

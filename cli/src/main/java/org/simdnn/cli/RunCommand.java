@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.nn.io.AtomicFiles;
 import org.simdnn.nn.io.Npy;
-import org.simdnn.onnx.OnnxException;
 import org.simdnn.onnx.OnnxModel;
 import org.simdnn.onnx.OnnxSession;
 import org.simdnn.onnx.ValueInfo;
@@ -40,44 +40,39 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--random", description = "standard-normal inputs (fixed seed) for the inputs not given by --input")
     boolean random;
 
-    @Option(names = "--batch", defaultValue = "1", description = "batch size of --random inputs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "1", converter = OptionValues.Positive.class, description = "batch size of --random inputs (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "write each output as DIR/NAME.npy")
     Path outputDir;
 
-    @Option(names = "--threads", description = "kernel threads (default: all cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, description = "kernel threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--repeat", defaultValue = "10", description = "calls to time, the first included (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeat", defaultValue = "10", converter = OptionValues.Positive.class, description = "calls to time, the first included (default: ${DEFAULT-VALUE})")
     int repeat;
 
     @Override
-    public Integer call() {
-        try {
-            if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-            if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-            if (threads != null) Parallel.setThreads(threads);
-            OnnxModel m = OnnxModel.load(model);
-            Map<String, Tensor> in = inputs(m);
-            long[] nanos = new long[repeat];
-            Map<String, Tensor> out;
-            try (OnnxSession s = m.newSession()) {
-                out = null;
-                for (int i = 0; i < repeat; i++) {
-                    long t0 = System.nanoTime();
-                    out = s.run(in);
-                    nanos[i] = System.nanoTime() - t0;
-                }
-                report(out, nanos, in.values().iterator().next().dim(0));
-                if (outputDir != null) {
-                    for (Map.Entry<String, Tensor> e : out.entrySet()) Npy.write(outputDir.resolve(fileName(e.getKey())), e.getValue());
-                }
+    public Integer call() throws IOException {
+        if (threads != null) Parallel.setThreads(threads);
+        if (outputDir != null) AtomicFiles.checkWritableDirectory(outputDir);
+        OnnxModel m = OnnxModel.load(model);
+        Map<String, Tensor> in = inputs(m);
+        long[] nanos = new long[repeat];
+        Map<String, Tensor> out;
+        try (OnnxSession s = m.newSession()) {
+            out = null;
+            for (int i = 0; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                out = s.run(in);
+                nanos[i] = System.nanoTime() - t0;
             }
-            return 0;
-        } catch (IOException | IllegalArgumentException | OnnxException e) {
-            return CliErrors.userError("run", e);
+            report(out, nanos, in.values().iterator().next().dim(0));
+            if (outputDir != null) {
+                for (Map.Entry<String, Tensor> e : out.entrySet()) Npy.write(outputDir.resolve(fileName(e.getKey())), e.getValue());
+            }
         }
+        return 0;
     }
 
     private Map<String, Tensor> inputs(OnnxModel m) throws IOException {

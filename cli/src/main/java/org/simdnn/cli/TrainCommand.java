@@ -14,6 +14,7 @@ import org.simdnn.nn.data.Augmentation;
 import org.simdnn.nn.data.BatchLoader;
 import org.simdnn.nn.data.Dataset;
 import org.simdnn.nn.data.Normalization;
+import org.simdnn.nn.io.AtomicFiles;
 import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.train.EpochStats;
 import org.simdnn.nn.train.Models;
@@ -41,13 +42,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "cnn", description = "cnn, mlp or perceptron (default: ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--epochs", description = "epochs (default: cnn 10, mlp 5, perceptron 1)")
+    @Option(names = "--epochs", converter = OptionValues.Positive.class, description = "epochs (default: cnn 10, mlp 5, perceptron 1)")
     Integer epochs;
 
-    @Option(names = "--batch", description = "batch size (default: 128)")
+    @Option(names = "--batch", converter = OptionValues.Positive.class, description = "batch size (default: 128)")
     Integer batch;
 
-    @Option(names = "--lr", description = "peak learning rate (default: cnn 0.15 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
+    @Option(names = "--lr", converter = OptionValues.PositiveFloat.class, description = "peak learning rate (default: cnn 0.15 with 1 warm-up epoch then cosine; mlp 0.05 cosine)")
     Float lr;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, shuffling, dropout (default: ${DEFAULT-VALUE})")
@@ -56,7 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", description = "model file (default: <model>.safetensors); the checkpoint is <name>.ckpt.safetensors")
     Path save;
 
-    @Option(names = "--resume", description = "continue from this checkpoint (written by an earlier run)")
+    @Option(names = "--resume", description = "continue from this checkpoint (<name>.ckpt.safetensors of an earlier run; "
+            + "a plain model file is refused: it has no optimizer state)")
     Path resume;
 
     @Option(names = "--augment", defaultValue = "none", description = "none, flip, crop or crop+flip (default: ${DEFAULT-VALUE})")
@@ -65,13 +67,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", description = "cosine (linear warm-up, then cosine to 0) or constant (default: cosine for cnn and mlp)")
     String schedule;
 
-    @Option(names = "--warmup-epochs", description = "warm-up epochs of the cosine schedule (default: cnn 1, mlp 0)")
+    @Option(names = "--warmup-epochs", converter = OptionValues.NonNegative.class, description = "warm-up epochs of the cosine schedule (default: cnn 1, mlp 0)")
     Integer warmupEpochs;
 
-    @Option(names = "--label-smoothing", description = "label smoothing (default: cnn 0.1, else 0)")
+    @Option(names = "--label-smoothing", converter = OptionValues.Fraction.class, description = "label smoothing (default: cnn 0.1, else 0)")
     Float labelSmoothing;
 
-    @Option(names = "--train-limit", description = "train on the first N training images only")
+    @Option(names = "--train-limit", converter = OptionValues.Positive.class, description = "train on the first N training images only")
     Integer trainLimit;
 
     @Option(names = "--no-progress", description = "no live progress bar (summary lines only)")
@@ -87,28 +89,29 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainEvalSetup setup;
 
+    /**
+     * Every check that can fail on the command line's values runs before the first line of output and before any
+     * work: options, outputs writable, the checkpoint to resume readable and of this model, the data present.
+     * A user error is an exception Main reports in one line (exit code 2).
+     */
     @Override
     public Integer call() throws IOException {
         if (!Models.NAMES.contains(model)) {
-            System.err.println("simdnn train: unknown model '" + model + "'; expected one of " + Models.NAMES);
-            return 2;
+            throw new IllegalArgumentException("unknown model '" + model + "'; expected one of " + Models.NAMES);
         }
-        TrainConfig cfg;
-        try {
-            cfg = recipe();
-            setup.applyThreads();
-            if (backendName != null) {
-                Backends.resolve(backendName); // an unknown name fails here, before any data is read
-                System.setProperty("simdnn.backend", backendName); // layers and optimizers take Backends.get()
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("simdnn train: " + e.getMessage());
-            return 2;
+        TrainConfig cfg = recipe();
+        setup.applyThreads();
+        if (backendName != null) {
+            Backends.resolve(backendName); // an unknown name fails here, before any data is read
         }
-        TrainEvalSetup.Data data = setup.loadData(trainLimit);
-        if (data == null) return 1;
         Path modelFile = save != null ? save : Path.of(model + ".safetensors");
         Path ckpt = checkpointFor(modelFile);
+        AtomicFiles.checkWritable(modelFile);
+        AtomicFiles.checkWritable(ckpt);
+        if (plot != null) AtomicFiles.checkWritable(plot);
+        ModelIo.Checkpoint resumed = resume == null ? null : resumable(ModelIo.loadCheckpoint(resume), cfg);
+        TrainEvalSetup.Data data = setup.loadData(trainLimit);
+        if (backendName != null) System.setProperty("simdnn.backend", backendName); // layers and optimizers take Backends.get()
         Backend backend = Backends.get();
         String wanted = System.getProperty("simdnn.backend", "").trim();
         if (!wanted.isEmpty() && Backends.resolve(wanted).fellBack()) {
@@ -126,15 +129,11 @@ final class TrainCommand implements Callable<Integer> {
             Trainer trainer = model.equals("perceptron")
                     ? new PerceptronTrainer(PerceptronTrainer.newModel(data.train().imageSize(), data.train().classes()))
                     : new SgdTrainer(Models.build(model, seed), cfg, trainLoader.batchesPerEpoch(), backend);
-            if (resume != null) {
-                ModelIo.Checkpoint c = TrainEvalSetup.loadModel("train", resume);
-                if (c == null) return 1;
-                if (!resumable(c.metadata(), cfg)) return 2;
+            if (resumed != null) {
                 try {
-                    trainer.restore(c);
+                    trainer.restore(resumed);
                 } catch (IllegalArgumentException e) {
-                    System.err.println("simdnn train: " + resume + " does not fit the " + model + ": " + e.getMessage());
-                    return 2;
+                    throw new IllegalArgumentException(resume + " does not fit the " + model + ": " + e.getMessage(), e);
                 }
                 System.out.println("resumed from " + resume + " after epoch " + trainer.epochsDone());
             }
@@ -200,12 +199,21 @@ final class TrainCommand implements Callable<Integer> {
         return modelFile.resolveSibling(base + ".ckpt.safetensors");
     }
 
-    /** False after saying why when the checkpoint is of another model; notes a different seed or recipe. */
-    private boolean resumable(Map<String, String> meta, TrainConfig cfg) {
+    /**
+     * {@code c}, after refusing a plain model file (resuming without the optimizer state would not continue the
+     * run, it would start a different one) and a checkpoint of another model; notes a different seed or recipe.
+     */
+    private ModelIo.Checkpoint resumable(ModelIo.Checkpoint c, TrainConfig cfg) {
+        Map<String, String> meta = c.metadata();
+        if (!c.hasTrainerState()) {
+            Path ckpt = checkpointFor(resume);
+            throw new IllegalArgumentException("--resume " + resume + " is a model file, not a checkpoint: it has no "
+                    + "optimizer state to continue from; resume from " + (Files.exists(ckpt) ? ckpt : "the run's "
+                    + "<name>.ckpt.safetensors") + ", or start a new run");
+        }
         if (!model.equals(meta.get("model"))) {
-            System.err.println("simdnn train: " + resume + " is a checkpoint of model '" + meta.get("model") + "', not '"
-                    + model + "'");
-            return false;
+            throw new IllegalArgumentException("--resume " + resume + " is a checkpoint of model '" + meta.get("model")
+                    + "', not '" + model + "'");
         }
         if (!Long.toString(seed).equals(meta.get("seed"))) {
             System.err.println("simdnn train: note: " + resume + " was trained with seed " + meta.get("seed") + ", now "
@@ -214,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         if (meta.containsKey("recipe") && !meta.get("recipe").equals(cfg.toString())) {
             System.err.println("simdnn train: note: the recipe differs from the checkpoint's: " + meta.get("recipe"));
         }
-        return true;
+        return c;
     }
 
     /** The closing line, in exactly the form scripts read. */

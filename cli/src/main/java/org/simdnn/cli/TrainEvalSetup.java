@@ -1,7 +1,6 @@
 package org.simdnn.cli;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What {@code train} and {@code eval} share (a picocli mixin): the {@code --data}, {@code --threads} and
- * {@code --test-limit} options, loading the data, the input normalisation a model file records, the test
- * loader, and loading a model file through {@link ModelIo}.
+ * {@code --test-limit} options, loading the data, the input normalisation a model file records ({@link ModelIo}
+ * metadata) and the test loader.
  */
 final class TrainEvalSetup {
     /** Metadata keys of the input normalisation a model was trained with. */
@@ -26,10 +25,10 @@ final class TrainEvalSetup {
     @Option(names = "--data", description = "directory with the four IDX files, gzip or raw (default: /usr/share/datasets/fashion-mnist)")
     Path data;
 
-    @Option(names = "--threads", description = "kernel threads (default: all cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, description = "kernel threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--test-limit", description = "evaluate on the first N test images only")
+    @Option(names = "--test-limit", converter = OptionValues.Positive.class, description = "evaluate on the first N test images only")
     Integer testLimit;
 
     /** The data directory, the training set limited to {@code trainLimit} images, the test set to --test-limit. */
@@ -40,10 +39,9 @@ final class TrainEvalSetup {
         if (threads != null) Parallel.setThreads(threads);
     }
 
-    /** Finds (installing if needed) and reads the data; null after printing why there is none. */
+    /** Finds (installing if needed) and reads the data; an IOException says why there is none. */
     Data loadData(Integer trainLimit) throws IOException {
         Path dir = DataLocator.resolve(data);
-        if (dir == null) return null;
         DataSplit split = DataSplit.load(dir);
         return new Data(dir, limit(split.train(), trainLimit), limit(split.test(), testLimit));
     }
@@ -61,7 +59,15 @@ final class TrainEvalSetup {
     static Normalization normalization(Map<String, String> metadata) {
         String mean = metadata.get(INPUT_MEAN), std = metadata.get(INPUT_STD);
         if (mean == null || std == null) return normalization(metadata.getOrDefault("model", ""));
-        return new Normalization(Float.parseFloat(mean), Float.parseFloat(std));
+        return new Normalization(number(INPUT_MEAN, mean), number(INPUT_STD, std));
+    }
+
+    private static float number(String key, String value) {
+        try {
+            return Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' = '" + value + "' is not a number", e);
+        }
     }
 
     /** Records {@code n} in {@code metadata}. */
@@ -73,18 +79,6 @@ final class TrainEvalSetup {
     /** The test set in file order, normalised, in batches of {@code batch}. */
     static BatchLoader testLoader(Dataset test, int batch, Normalization n) {
         return new BatchLoader(test, batch, false, 0, Augmentation.NONE, n, true);
-    }
-
-    /** A model file or checkpoint read through {@link ModelIo}; null after printing why it cannot be read. */
-    static ModelIo.Checkpoint loadModel(String command, Path file) {
-        try {
-            return ModelIo.loadCheckpoint(file);
-        } catch (NoSuchFileException e) {
-            System.err.println("simdnn " + command + ": " + file + ": no such file");
-        } catch (IOException | IllegalArgumentException e) { // the message names the file and what is wrong
-            System.err.println("simdnn " + command + ": " + e.getMessage());
-        }
-        return null;
     }
 
     static String describe(Normalization n) {

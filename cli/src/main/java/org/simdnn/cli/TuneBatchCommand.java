@@ -35,22 +35,22 @@ final class TuneBatchCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
 
-    @Option(names = "--from", defaultValue = "16", description = "smallest batch size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--from", converter = OptionValues.Positive.class, defaultValue = "16", description = "smallest batch size (default: ${DEFAULT-VALUE})")
     int from;
 
-    @Option(names = "--to", defaultValue = "512", description = "largest batch size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--to", converter = OptionValues.Positive.class, defaultValue = "512", description = "largest batch size (default: ${DEFAULT-VALUE})")
     int to;
 
-    @Option(names = "--every", defaultValue = "16", description = "step between batch sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--every", converter = OptionValues.Positive.class, defaultValue = "16", description = "step between batch sizes (default: ${DEFAULT-VALUE})")
     int every;
 
     @Option(names = "--warmup", defaultValue = "2", description = "untimed steps per size (default: ${DEFAULT-VALUE}; plus one JIT warm-up pass first)")
     int warmup;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "timed runs per size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", converter = OptionValues.Positive.class, defaultValue = "3", description = "timed runs per size (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--images-per-run", description = "images per timed run (default: cnn 1024, others 16384)")
+    @Option(names = "--images-per-run", converter = OptionValues.Positive.class, description = "images per timed run (default: cnn 1024, others 16384)")
     Integer imagesPerRun;
 
     @Option(names = "--tolerance", defaultValue = "0.02", description = "fraction of the best throughput counted as as fast (default: ${DEFAULT-VALUE})")
@@ -66,8 +66,7 @@ final class TuneBatchCommand implements Callable<Integer> {
         String what;
         try {
             if (source.model == null && source.modelFile == null) source.model = "cnn";
-            ModelSource.Loaded m = source.load("tune-batch");
-            if (m == null) return 1;
+            ModelSource.Loaded m = source.load();
             model = m.model();
             what = m.description();
             settings = new BatchSizeTuner.Settings(BatchSizeTuner.Settings.range(from, to, every), warmup, repeats,

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 class BenchCommandTest {
     private static CommandLine cli(StringWriter out, StringWriter err) {
-        CommandLine c = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine c = Main.commandLine();
         c.setOut(new PrintWriter(out, true));
         c.setErr(new PrintWriter(err, true));
         return c;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +65,9 @@ class TrainCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new Main()).execute(args);
+            CommandLine cl = Main.commandLine(); // the error handling ./simdnn has
+            cl.setErr(new PrintWriter(System.err, true));
+            int code = cl.execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -165,8 +168,8 @@ class TrainCommandTest {
         assertEquals(2, r.code(), r.out());
         assertTrue(r.err().contains("checkpoint of model 'perceptron', not 'mlp'"), r.err());
         Run missing = run("eval", "--model-file", dir.resolve("none.safetensors").toString(), "--data", data.toString());
-        assertEquals(1, missing.code());
-        assertTrue(missing.err().contains("none.safetensors: no such file"), missing.err());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such file: " + dir.resolve("none.safetensors")), missing.err());
     }
 
     @Test
@@ -176,9 +179,12 @@ class TrainCommandTest {
     }
 
     @Test
-    void missingDataAndBadArgumentsExitNonZero() {
+    void missingDataAndBadArgumentsExitNonZero() throws IOException {
         Run r = run("train", "--model", "perceptron", "--data", dir.resolve("nothing").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("nothing: no such directory"), r.err());
+        r = run("train", "--model", "perceptron", "--data", Files.createDirectories(dir.resolve("empty")).toString());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("lacks the IDX files"), r.err());
         assertEquals(2, run("train", "--model", "resnet").code());
         assertEquals(2, run("train", "--model", "mlp", "--augment", "rotate", "--data", dir.toString()).code());
