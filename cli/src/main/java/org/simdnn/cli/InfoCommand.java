@@ -8,7 +8,7 @@ import org.simdnn.ops.Backends;
 import picocli.CommandLine.Command;
 
 /** Prints the JDK, the vector path taken and why, CPU features, and every backend with its availability. */
-@Command(name = "info", description = "Show the JDK, vector width, CPU features and backends.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show the JDK, vector width, CPU features and backends.")
 final class InfoCommand implements Callable<Integer> {
     private static final String[] FEATURES = {"avx2", "avx512f", "fma", "avx512_bf16"};
 

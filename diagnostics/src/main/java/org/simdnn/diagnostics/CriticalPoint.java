@@ -11,7 +11,7 @@ import java.util.Locale;
 public record CriticalPoint(Kind kind, int positive, int negative, int flat, double tolerance, double gradientNorm) {
     public enum Kind { MINIMUM, MAXIMUM, SADDLE, FLAT }
 
-    /** Classifies the eigenvalues; |λ| <= tolerance counts as flat. */
+    /** Classifies the eigenvalues; {@code |λ| <= tolerance} counts as flat. */
     public static CriticalPoint classify(double[] eigenvalues, double tolerance, double gradientNorm) {
         if (!(tolerance >= 0)) throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
         int pos = 0, neg = 0, flat = 0;
@@ -24,7 +24,7 @@ public record CriticalPoint(Kind kind, int positive, int negative, int flat, dou
         return new CriticalPoint(k, pos, neg, flat, tolerance, gradientNorm);
     }
 
-    /** e.g. "saddle point: 120 positive, 3 negative, 7 flat (|λ| <= 1.2e-05) eigenvalues; |grad| 3.1e-02". */
+    /** e.g. "saddle point: 120 positive, 3 negative, 7 flat (|λ| &lt;= 1.2e-05) eigenvalues; |grad| 3.1e-02". */
     public String describe() {
         String what = switch (kind) {
             case MINIMUM -> flat > 0 ? "local minimum with flat directions (positive semi-definite)" : "local minimum (positive definite)";

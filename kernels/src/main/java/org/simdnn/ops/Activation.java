@@ -9,8 +9,8 @@ public enum Activation {
     TANH,
     SIGMOID,
     /**
-     * The perceptron's sign: +1 for x >= 0 (including -0), -1 for x < 0, NaN for NaN. Its gradient is taken as zero
-     * everywhere.
+     * The perceptron's sign: +1 for {@code x >= 0} (including -0), -1 for {@code x < 0}, NaN for NaN. Its gradient
+     * is taken as zero everywhere.
      */
     SIGN
 }

@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
 
 /**
  * Finds backends with {@link ServiceLoader}. {@link #get()} returns the one named by
- * {@code -Dsimdnn.backend=NAME} (the CPU backend, with the reason on stderr, if that one cannot run here), else
+ * {@code -Dsimdnn.backend=NAME} (the CPU backend, with the reason logged, if that one cannot run here), else
  * the highest-priority available one, else "cpu". Instances are cached:
  * a backend is stateless apart from its thread pool and may be shared by all threads.
  */
@@ -49,7 +49,7 @@ public final class Backends {
 
     /**
      * The backend with this name; if its provider says it cannot run here (no library, no driver, no device), the
-     * CPU backend with the reason, which is also printed once on stderr. An unknown name is an error naming the
+     * CPU backend with the reason, which is also logged once (WARNING, {@code System.Logger} "org.simdnn"). An unknown name is an error naming the
      * known ones.
      */
     public static synchronized Resolved resolve(String name) { // reentrant: a fallback resolves "cpu" inside
@@ -63,7 +63,8 @@ public final class Backends {
                     r = new Resolved(p.create(), null);
                 } else {
                     String reason = "backend '" + name + "' is unavailable: " + a.reason();
-                    System.err.println("simdnn: " + reason + "; running on the cpu backend");
+                    System.getLogger("org.simdnn").log(System.Logger.Level.WARNING,
+                            "simdnn: " + reason + "; running on the cpu backend");
                     r = new Resolved(cpu(), reason);
                 }
                 RESOLVED.put(name, r);

@@ -24,7 +24,10 @@ public abstract class ForwardingBackend implements Backend {
     /** The CPU backend, running {@code op} for this one; the first time, stderr says so. */
     protected final Backend cpu(Op op) {
         Backend b = cpu();
-        if (noted.add(op)) System.err.println("simdnn: backend " + name() + " forwards " + op + " to " + b.name());
+        if (noted.add(op)) {
+            System.getLogger("org.simdnn").log(System.Logger.Level.INFO,
+                    "simdnn: backend " + name() + " forwards " + op + " to " + b.name());
+        }
         return b;
     }
 

@@ -10,7 +10,8 @@ import org.simdnn.tensor.Tensor;
  * Batch normalisation over the last (channel) dim: the input is viewed as {@code [rows, channels]}. Training
  * normalises with the batch statistics and updates the running estimates
  * ({@code running = (1 - momentum) running + momentum batch}, unbiased variance, as PyTorch); eval uses the
- * running estimates. With {@link #withRelu()} the backend applies ReLU in the same pass (BN+ReLU fusion).
+ * running estimates. With {@code withRelu()} ({@link BatchNorm1d#withRelu()}, {@link BatchNorm2d#withRelu()}) the
+ * backend applies ReLU in the same pass (BN+ReLU fusion).
  * gamma starts at 1, beta at 0, running mean 0, running variance 1; gamma and beta get no weight decay.
  */
 public abstract sealed class BatchNorm extends AbstractModule permits BatchNorm1d, BatchNorm2d {

@@ -20,8 +20,12 @@ public interface Module {
     /** y = f(x); {@code training} selects batch statistics / dropout masks (true) or inference behaviour. */
     Tensor forward(Tensor x, boolean training);
 
-    /** {@link #forward(Tensor, boolean)} in the module's current mode ({@link #train()} / {@link #eval()}). */
-    default Tensor forward(Tensor x) { return forward(x, isTraining()); }
+    /**
+     * Inference: {@link #forward(Tensor, boolean)} with {@code training = false}, whatever the module's mode, so
+     * batch norm uses (and never updates) its running statistics and dropout is off. A training pass is always
+     * the explicit {@code forward(x, true)}.
+     */
+    default Tensor forward(Tensor x) { return forward(x, false); }
 
     /** dL/dx given dL/dy for the last training forward; writes the parameters' gradients. */
     Tensor backward(Tensor dy);

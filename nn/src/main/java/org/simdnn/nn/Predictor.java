@@ -1,6 +1,7 @@
 package org.simdnn.nn;
 
 import java.util.Arrays;
+import org.simdnn.ops.Backends;
 import org.simdnn.tensor.Tensor;
 
 /**
@@ -35,6 +36,50 @@ public final class Predictor {
 
     /** The argmax class of each row of the output. */
     public int[] classify(Tensor x) { return sessions.get().classify(checked(x)); }
+
+    /**
+     * Softmax over the last dim of the output, per row, as a new row-major array (each row sums to 1). For a
+     * model whose output is logits, as the classifiers trained with {@code SoftmaxCrossEntropyLoss} are.
+     */
+    public float[] probabilities(Tensor x) {
+        Tensor y = sessions.get().predict(checked(x)).contiguous();
+        Tensor p = Tensor.zeros(y.shape());
+        Backends.cpu().softmax(y, p);
+        return p.toArray();
+    }
+
+    /**
+     * The {@code k} classes with the highest outputs of each row, best first (ties to the lower index): row r is
+     * {@code topK(x, k)[r]}; {@code k = 1} gives {@link #classify}'s answer. A NaN output row throws
+     * {@link ArithmeticException}, as in {@link #classify}.
+     */
+    public int[][] topK(Tensor x, int k) {
+        Tensor y = sessions.get().predict(checked(x)).contiguous();
+        int cols = y.dim(y.rank() - 1), rows = y.size() / cols;
+        if (k < 1 || k > cols) throw new IllegalArgumentException("top-k needs 1 <= k <= " + cols + " classes, got " + k);
+        float[] d = y.data();
+        int[][] out = new int[rows][k];
+        for (int r = 0, o = y.offset(); r < rows; r++, o += cols) {
+            int[] best = out[r];
+            int filled = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = d[o + j];
+                if (v != v) {
+                    throw new ArithmeticException("output row " + r + " is NaN at position " + j + " of " + cols
+                            + ": no class can be reported for it (a non-finite input, or corrupt weights)");
+                }
+                if (filled == k && !(v > d[o + best[k - 1]])) continue;
+                int at = Math.min(filled, k - 1);                     // insertion into the sorted prefix
+                while (at > 0 && v > d[o + best[at - 1]]) {
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                best[at] = j;
+                if (filled < k) filled++;
+            }
+        }
+        return out;
+    }
 
     /** This thread's session (for callers that want to avoid the output copy; it does not check inputs). */
     public InferenceSession session() { return sessions.get(); }

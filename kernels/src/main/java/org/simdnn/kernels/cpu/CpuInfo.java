@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * <p>The vector width is the JVM's preferred float species unless {@code -Dsimdnn.vectorBits=0|128|256|512}
  * overrides it (0 = scalar), so tests can run every width on one machine. When the Vector API cannot be
  * used (module {@code jdk.incubator.vector} not added, or no C2 to compile it) the kernels run scalar and
- * this class says so once on stderr: a silent 10x slowdown is worse than a loud one.
+ * this class says so once, at WARNING on the {@code System.Logger} "org.simdnn" (stderr unless the application
+ * routes it), naming the flag to add: a silent 10x slowdown is worse than a loud one. The vector kernels are
+ * linked only after this check (their vector bodies live in nested {@code Simd} classes), so the scalar paths
+ * run without the module.
  */
 public final class CpuInfo {
     /** Vector width the kernels use, in bits; 0 = scalar. */
@@ -56,7 +59,8 @@ public final class CpuInfo {
         if (why != null) {
             bits = 0;
             reason = "scalar: " + why;
-            System.err.println("simdnn: WARNING: Vector API unusable (" + why + "); kernels run scalar, ~10x slower");
+            System.getLogger("org.simdnn").log(System.Logger.Level.WARNING,
+                    "simdnn: Vector API unusable (" + why + "); kernels run scalar, ~10x slower");
         } else {
             int preferred = VectorProbe.preferredBits();
             if (forced != null) {

@@ -15,7 +15,7 @@ import org.simdnn.ops.Activation;
  * <li>TANH: odd Taylor series below |x| = 0.3 (no cancellation near 0), {@code 1 - 2/(e^{2|x|}+1)} with the
  *     sign of x above. Gradient dy (1 - y^2).
  * <li>SIGMOID: 1 / (1 + e^-x) with {@link F32Exp}. Gradient dy y (1 - y).
- * <li>SIGN: +1 for x >= 0 (including -0), -1 for x < 0, NaN for NaN. Gradient 0 everywhere (dx = 0 even
+ * <li>SIGN: +1 for {@code x >= 0} (including -0), -1 for {@code x < 0}, NaN for NaN. Gradient 0 everywhere (dx = 0 even
  *     where dy is NaN).
  * </ul>
  */

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * exp(x) in float, one vector at a time, and the same algorithm in scalar form for tails (so every vector width
- * returns the same bits). Cody-Waite reduction {@code x = n ln2 + r}, |r| <= ln2/2, a degree-7 Taylor
- * polynomial for e^r in Horner form with FMAs (truncation < 1e-8 relative), and 2^n built in the exponent
+ * returns the same bits). Cody-Waite reduction {@code x = n ln2 + r}, {@code |r| <= ln2/2}, a degree-7 Taylor
+ * polynomial for e^r in Horner form with FMAs (truncation below 1e-8 relative), and 2^n built in the exponent
  * bits in two halves so n = 128 does not overflow the exponent field. Error about 2 ulp over the float range
  * (checked against Math.exp in the tests). Above ln(Float.MAX_VALUE) it returns +Infinity; below
  * ln(Float.MIN_NORMAL) it returns 0 (results that would be subnormal are flushed). NaN gives NaN.

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Atomic file replacement, for every file simdnn writes (models, checkpoints, .npy, .onnx): a temporary file in
  * the target's directory is written, forced to disk and renamed over the target with {@code ATOMIC_MOVE}, then
- * the directory is synced. A crash leaves the old file or the new one, never a torn one.
+ * the directory is synced. A crash leaves the old file or the new one, never a torn one. The file gets the
+ * process's default permissions (0666 less the umask).
  */
 public final class AtomicFiles {
     /** Temporaries this process is writing now: never stale, even though their pid is alive. */
@@ -31,8 +34,7 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
         deleteStaleTemporaries(dir, abs.getFileName().toString());
-        Path tmp = Files.createTempFile(dir, tempPrefix(abs.getFileName().toString()) + ProcessHandle.current().pid()
-                + ".", ".tmp");
+        Path tmp = createTemporary(dir, tempPrefix(abs.getFileName().toString()) + ProcessHandle.current().pid() + ".");
         IN_FLIGHT.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -90,6 +92,24 @@ public final class AtomicFiles {
     }
 
     private static String tempPrefix(String target) { return "." + target + ".pid"; }
+
+    /**
+     * A new empty file {@code prefix<random>.tmp} in {@code dir}, created exclusively (never through a link) with
+     * the process's default permissions: 0666 less the umask, as any other program's output. (Not
+     * {@code Files.createTempFile}: its 0600 would carry over to the renamed model, which a service running as
+     * another user then cannot read.)
+     */
+    private static Path createTemporary(Path dir, String prefix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                Files.newByteChannel(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return p;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
+    }
 
     /**
      * Deletes {@code .<target>.pid<pid>.*.tmp} files whose writing process no longer runs (or is this one but

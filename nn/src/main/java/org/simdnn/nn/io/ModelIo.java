@@ -110,10 +110,20 @@ public final class ModelIo {
         return meta;
     }
 
-    /** Rebuilds the model from the file's architecture and loads its weights. */
-    public static Module load(Path path) throws IOException { return loadCheckpoint(path).model(); }
+    /**
+     * Rebuilds the model from the file's architecture and loads its weights, in eval mode ({@link Module#eval()}):
+     * ready to predict. Call {@link Module#train()} to fine-tune it.
+     */
+    public static Module load(Path path) throws IOException {
+        Module model = loadCheckpoint(path).model();
+        model.eval();
+        return model;
+    }
 
-    /** Like {@link #load}, also returning the trainer state (empty for a plain model file) and metadata. */
+    /**
+     * Like {@link #load}, also returning the trainer state (empty for a plain model file) and metadata; the model is
+     * left in training mode, as built, for resuming training.
+     */
     public static Checkpoint loadCheckpoint(Path path) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(path);
         Map<String, String> meta = LegacyModelFiles.upgrade(c.metadata());
