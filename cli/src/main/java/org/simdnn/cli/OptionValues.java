@@ -25,21 +25,13 @@ final class OptionValues {
     /** Kernel threads: 1 .. 32767, the range {@code Parallel.setThreads} takes. */
     static final class Threads implements ITypeConverter<Integer> {
         @Override
-        public Integer convert(String s) {
-            int n = atLeast(s, 1, "a thread count in [1, 32767]");
-            if (n > 0x7fff) throw new TypeConversionException(s + " is not a thread count in [1, 32767]");
-            return n;
-        }
+        public Integer convert(String s) { return inRange(s, 1, 0x7fff, "a thread count in [1, 32767]"); }
     }
 
     /** Image height and width: 1 .. 4096 (larger images are not what a model of this library takes). */
     static final class ImageSize implements ITypeConverter<Integer> {
         @Override
-        public Integer convert(String s) {
-            int n = atLeast(s, 1, "an image size in [1, 4096]");
-            if (n > 4096) throw new TypeConversionException(s + " is not an image size in [1, 4096]");
-            return n;
-        }
+        public Integer convert(String s) { return inRange(s, 1, 4096, "an image size in [1, 4096]"); }
     }
 
     /** A finite float above 0 (learning rates). */
@@ -62,14 +54,16 @@ final class OptionValues {
         }
     }
 
-    private static int atLeast(String s, int min, String what) {
+    private static int atLeast(String s, int min, String what) { return inRange(s, min, Integer.MAX_VALUE, what); }
+
+    private static int inRange(String s, int min, int max, String what) {
         int v;
         try {
             v = Integer.parseInt(s.strip());
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + s + "' is not " + what);
         }
-        if (v < min) throw new TypeConversionException(s + " is not " + what);
+        if (v < min || v > max) throw new TypeConversionException(s + " is not " + what);
         return v;
     }
 
