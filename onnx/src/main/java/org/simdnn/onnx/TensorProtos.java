@@ -154,7 +154,7 @@ final class TensorProtos {
             file = base.resolve(location).normalize();
             absolute = Path.of(location).isAbsolute();
         } catch (InvalidPathException x) { // a NUL byte, say: no file has that name
-            throw new OnnxException(what + ": external data location '" + location.replace("\0", "\\0")
+            throw new OnnxException(what + ": external data location '" + location
                     + "' is not a valid path (" + x.getReason() + ")", x);
         }
         if (absolute || !file.startsWith(base)) {

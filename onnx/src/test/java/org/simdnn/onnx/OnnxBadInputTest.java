@@ -104,6 +104,17 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void namesFromTheFileAreClippedAndEscapedInMessages() {
+        // found by OnnxFuzzTest: a mutated field made 2,400 bytes of weights a tensor's name, all of it in the message
+        String name = "w\n\u0001" + "x".repeat(2000);
+        ModelProto valid = OnnxRuntimeTest.residualCnn(22, false).model();
+        TensorProto bad = valid.getGraph().getInitializer(0).toBuilder().setName(name).clearRawData().build();
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(withInit(valid, 0, bad).toByteArray(), null));
+        assertTrue(e.getMessage().length() < 400 && e.getMessage().contains("w\\u000a\\u0001xxx")
+                && e.getMessage().contains("...' (2013 chars)") && e.getMessage().contains("holds 0 float values"), e.getMessage());
+    }
+
+    @Test
     void hostileDeclaredInputShapesAreRefusedBeforePlanning() {
         // found by OnnxFuzzTest: a declared batch of 2^31 - 1 made the planner allocate int[2^31 - 1] (OutOfMemoryError)
         ModelBuilder huge = new ModelBuilder(5).input("x", Integer.MAX_VALUE, 12).weight("w", -1, 1, 12, 6).weight("b", -1, 1, 6)
@@ -137,7 +148,7 @@ class OnnxBadInputTest {
         assertTrue(e.getMessage().contains("leaves the model's directory"), e.getMessage());
         Files.write(model, withInit(valid, 0, external(w, "weights\0.bin", 16, raw.length)).toByteArray());
         e = assertThrows(OnnxException.class, () -> OnnxModel.load(model)); // was InvalidPathException, found by OnnxFuzzTest
-        assertTrue(e.getMessage().contains("'weights\\0.bin' is not a valid path") && e.getMessage().contains("'w1'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'weights\\u0000.bin' is not a valid path") && e.getMessage().contains("'w1'"), e.getMessage());
         Files.write(model, withInit(valid, 0, external(w, "weights.bin", 32, raw.length)).toByteArray());
         e = assertThrows(OnnxException.class, () -> OnnxModel.load(model));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
