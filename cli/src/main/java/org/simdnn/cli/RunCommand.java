@@ -52,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "10", converter = OptionValues.Positive.class, description = "calls to time, the first included (default: ${DEFAULT-VALUE})")
     int repeat;
 
+    @Option(names = "--profile", description = "after the timed calls, time each plan step over --repeat more calls and print the medians")
+    boolean profile;
+
     @Override
     public Integer call() throws IOException {
         if (threads != null) Parallel.setThreads(threads);
@@ -68,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
                 nanos[i] = System.nanoTime() - t0;
             }
             report(out, nanos, in.values().iterator().next().dim(0));
+            if (profile) System.out.print(s.profile(in, repeat));
             if (outputDir != null) {
                 for (Map.Entry<String, Tensor> e : out.entrySet()) Npy.write(outputDir.resolve(fileName(e.getKey())), e.getValue());
             }

@@ -52,6 +52,30 @@ public interface Backend {
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     void conv2dForward(Conv2dDesc d, Tensor x, Tensor w, Tensor bias, Tensor y);
 
+    /**
+     * The forward convolution bound to {@code w} and {@code bias} (copied: later changes to them are not seen),
+     * with {@code clamp} applied to its output. The default runs {@link #conv2dForward}, then the residual add
+     * and the clamp as passes over the output; a backend overrides it to lay the weights out for its kernel once.
+     */
+    default PreparedConv2d prepareConv2dForward(Conv2dDesc d, Tensor w, Tensor bias, Clamp clamp) {
+        OpChecks.conv2dWeights(d, w, bias, clamp);
+        Tensor wc = w.copy(), bc = bias == null ? null : bias.copy();
+        Backend self = this;
+        return new PreparedConv2d() {
+            @Override public Conv2dDesc desc() { return d; }
+
+            @Override public String id() { return self.name(); }
+
+            @Override
+            public void forward(Tensor x, Tensor residual, Tensor y) {
+                OpChecks.preparedConv2d(d, x, residual, y);
+                self.conv2dForward(d, x, wc, bc, y);
+                clamp.apply(y.data(), y.offset(), residual == null ? null : residual.data(),
+                        residual == null ? 0 : residual.offset(), y.size());
+            }
+        };
+    }
+
     /** dx = dL/dx given dy. */
     void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx);
 

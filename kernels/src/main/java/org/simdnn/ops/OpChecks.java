@@ -20,6 +20,26 @@ public final class OpChecks {
         Tensors.requireDisjoint(op, "y", y, "x", x, "w", w, "bias", bias);
     }
 
+    /** The weights of {@link Backend#prepareConv2dForward}. */
+    public static void conv2dWeights(Conv2dDesc d, Tensor w, Tensor bias, Clamp clamp) {
+        String op = "prepareConv2dForward " + d.shapeString();
+        Tensors.requireShape(op, "w", w, d.weightShape());
+        if (bias != null) Tensors.requireSize(op, "bias", bias, d.outC());
+        if (clamp == null) throw new IllegalArgumentException(op + ": clamp is null (use Clamp.NONE)");
+    }
+
+    /** The activations of {@link PreparedConv2d#forward}: residual, when given, of y's shape and apart from y. */
+    public static void preparedConv2d(Conv2dDesc d, Tensor x, Tensor residual, Tensor y) {
+        String op = "prepared conv2d " + d.shapeString();
+        Tensors.requireShape(op, "x", x, d.inputShape());
+        Tensors.requireShape(op, "y", y, d.outputShape());
+        Tensors.requireDisjoint(op, "y", y, "x", x);
+        if (residual != null) {
+            Tensors.requireShape(op, "residual", residual, d.outputShape());
+            Tensors.requireDisjoint(op, "y", y, "residual", residual);
+        }
+    }
+
     public static void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
         String op = "conv2dBackwardData " + d.shapeString();
         Tensors.requireShape(op, "dy", dy, d.outputShape());

@@ -3,7 +3,9 @@ package org.simdnn.onnx;
 import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.conv.ConvPass;
 import org.simdnn.ops.Backend;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
+import org.simdnn.ops.PreparedConv2d;
 import org.simdnn.tensor.Layout;
 import org.simdnn.tensor.Tensor;
 
@@ -51,9 +53,14 @@ final class ConvStep extends Step {
         Tensor r = epilogue.residual() == null ? null : Tensor.wrap(b.data(epilogue.residual()), 0, Layout.NHWC, out);
         Epilogue e = epilogue;
         if (!transposed) {
+            // Weights laid out once per backend; the residual add and a ReLU/Clip run in the kernel's store.
+            PreparedConv2d pc = prepared(be);
+            Unary after = e.clamp() == null ? e.act() : null;
+            float pa = e.a(), pb = e.b();
+            if (after == null) return () -> pc.forward(x, r, y);
             return () -> {
-                be.conv2dForward(d, x, w, bt, y);
-                e.apply(be, y, r);
+                pc.forward(x, r, y);
+                after.apply(be, pa, pb, y, y);
             };
         }
         int c = out[3], pixels = y.size() / c;
@@ -63,6 +70,20 @@ final class ConvStep extends Step {
             if (bt != null) be.biasAdd(bt, yRows);
             e.apply(be, y, r);
         };
+    }
+
+    private Backend preparedFor;
+    private PreparedConv2d prepared;
+
+    /** The forward convolution prepared for {@code be}, made on first use and shared by every session. */
+    private synchronized PreparedConv2d prepared(Backend be) {
+        if (preparedFor != be) {
+            Clamp c = epilogue.clamp();
+            prepared = be.prepareConv2dForward(desc, Tensor.wrap(weight, 0, Layout.ROW_MAJOR, desc.weightShape()),
+                    bias == null ? null : Tensor.wrap(bias, bias.length), c == null ? Clamp.NONE : c);
+            preparedFor = be;
+        }
+        return prepared;
     }
 
     @Override double flops() { return desc.flops(); }
@@ -84,7 +105,8 @@ final class ConvStep extends Step {
     @Override
     String impl() {
         Backend be = org.simdnn.ops.Backends.get();
+        if (!transposed) return prepared(be).id();
         if (!be.name().equals("cpu")) return be.name();
-        return ConvPlanner.plan(desc, transposed ? ConvPass.BACKWARD_DATA : ConvPass.FORWARD).id();
+        return ConvPlanner.plan(desc, ConvPass.BACKWARD_DATA).id();
     }
 }

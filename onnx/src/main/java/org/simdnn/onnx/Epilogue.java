@@ -1,12 +1,14 @@
 package org.simdnn.onnx;
 
 import org.simdnn.ops.Backend;
+import org.simdnn.ops.Clamp;
 import org.simdnn.tensor.Tensor;
 
 /**
  * What a convolution or GEMM step applies to its output before anyone reads it: a residual add of another
- * value of the same shape and storage, then an activation. Bias is the op's own. Today it is a pass over the
- * output right after the op; the place is here so a kernel can take it into its store loop.
+ * value of the same shape and storage, then an activation. Bias is the op's own. A convolution applies a
+ * residual add and a ReLU/Clip in its kernel's store loop ({@link #clamp}); other activations, and GEMM's
+ * epilogue, run as a pass over the output right after the op.
  */
 record Epilogue(Value residual, Unary act, float a, float b) {
     static final Epilogue NONE = new Epilogue(null, null, 0, 0);
@@ -16,6 +18,17 @@ record Epilogue(Value residual, Unary act, float a, float b) {
     Epilogue withResidual(Value r) { return new Epilogue(r, act, a, b); }
 
     Epilogue withActivation(Unary u, float pa, float pb) { return new Epilogue(residual, u, pa, pb); }
+
+    /**
+     * The activation as a {@link Clamp} a kernel applies as it stores (ReLU, Clip), {@link Clamp#NONE} without
+     * one, or null when the activation is another function (applied as a pass after the op).
+     */
+    Clamp clamp() {
+        if (act == null) return Clamp.NONE;
+        if (act == Unary.RELU) return Clamp.RELU;
+        if (act == Unary.CLIP && !Float.isNaN(a) && !Float.isNaN(b) && a <= b) return new Clamp(a, b);
+        return null;
+    }
 
     /** y (residual-added, activated) in place; {@code r} is the residual's view or null. */
     void apply(Backend backend, Tensor y, Tensor r) {

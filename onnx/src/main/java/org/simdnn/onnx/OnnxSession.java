@@ -35,15 +35,58 @@ public final class OnnxSession implements AutoCloseable {
 
     /** As {@link #run(Map)}; rank-4 outputs come back NHWC when {@code outputLayout} is {@link Layout#NHWC}. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Layout outputLayout) {
+        Bound b = load(inputs);
+        for (Runnable r : b.steps) r.run();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Value v : b.plan.outputs) out.put(v.name, copyOut(v, b, outputLayout == Layout.NHWC));
+        return out;
+    }
+
+    /**
+     * Runs the model {@code calls} times, timing each plan step, and returns one line per step: the median
+     * time, its share of the sum of medians, the op, node and implementation. For finding where a call's time
+     * goes; the timer calls are outside the steps, so the steps run as in {@link #run}.
+     */
+    public String profile(Map<String, Tensor> inputs, int calls) {
+        if (calls < 1) throw new IllegalArgumentException("profile needs calls >= 1, got " + calls);
+        Bound b = load(inputs);
+        long[][] nanos = new long[b.steps.length][calls];
+        for (int c = 0; c < calls; c++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < b.steps.length; i++) {
+                b.steps[i].run();
+                long now = System.nanoTime();
+                nanos[i][c] = now - t;
+                t = now;
+            }
+        }
+        double[] median = new double[b.steps.length];
+        double total = 0;
+        for (int i = 0; i < median.length; i++) {
+            long[] s = nanos[i];
+            java.util.Arrays.sort(s);
+            median[i] = (s[(calls - 1) / 2] + s[calls / 2]) / 2e3;
+            total += median[i];
+        }
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%3s %10s %6s  %-18s %-24s %s%n",
+                "#", "median us", "share", "op", "node", "implementation"));
+        for (int i = 0; i < median.length; i++) {
+            Step s = b.plan.steps.get(i);
+            sb.append(String.format(java.util.Locale.ROOT, "%3d %10.1f %5.1f%%  %-18s %-24s %s%n", i, median[i],
+                    100 * median[i] / total, s.op, "'" + s.node + "'", s.impl()));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "    %10.1f   sum of step medians over %d calls%n", total, calls));
+        return sb.toString();
+    }
+
+    /** The bound plan for these inputs' shapes, with the inputs copied into its arena. */
+    private Bound load(Map<String, Tensor> inputs) {
         shapes.clear();
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) shapes.put(e.getKey(), logicalShape(e.getValue()));
         Plan plan = model.plan(model.checkShapes(shapes));
         Bound b = bound.computeIfAbsent(plan, this::bind);
         for (Value v : plan.inputs) copyIn(inputs.get(v.name), v, b.buffers[v.root.buffer]);
-        for (Runnable r : b.steps) r.run();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Value v : plan.outputs) out.put(v.name, copyOut(v, b, outputLayout == Layout.NHWC));
-        return out;
+        return b;
     }
 
     private static int[] logicalShape(Tensor t) {

@@ -1,5 +1,6 @@
 package org.simdnn.kernels.conv;
 
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -13,6 +14,14 @@ interface ConvImpl {
 
     /** Null when this implementation runs {@code pass} of {@code d}, else why not. */
     String rejects(Conv2dDesc d, ConvPass pass);
+
+    /**
+     * The forward pass bound to a copy of {@code w} and {@code bias}, with the epilogue; implementations that
+     * keep weights in their kernel's layout override it.
+     */
+    default PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        return new PreparedConv.Plain(this, d, w, wo, bias, bo, clamp);
+    }
 
     void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo);
 

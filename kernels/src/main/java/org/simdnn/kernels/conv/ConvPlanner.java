@@ -3,7 +3,9 @@ package org.simdnn.kernels.conv;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
+import org.simdnn.ops.PreparedConv2d;
 
 /**
  * NHWC convolution entry points: forward, backward data and backward weights over raw arrays (NHWC
@@ -80,6 +82,22 @@ public final class ConvPlanner {
         if (bias != null) check(op, "bias", bias, bo, d.outC());
         check(op, "y", y, yo, outputSize(d));
         impl(algo, d, ConvPass.FORWARD).forward(d, x, xo, w, wo, bias, bo, y, yo);
+    }
+
+    /**
+     * The forward pass of {@code d} bound to its weights (copied, and laid out for the chosen implementation),
+     * its output clamped by {@code clamp} after the bias and an optional residual add.
+     */
+    public static PreparedConv2d prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        return prepareForward(ConvAlgo.AUTO, d, w, wo, bias, bo, clamp);
+    }
+
+    public static PreparedConv2d prepareForward(ConvAlgo algo, Conv2dDesc d, float[] w, int wo, float[] bias, int bo,
+                                                Clamp clamp) {
+        String op = "conv2d prepare " + d.shapeString();
+        check(op, "w", w, wo, weightSize(d));
+        if (bias != null) check(op, "bias", bias, bo, d.outC());
+        return impl(algo, d, ConvPass.FORWARD).prepareForward(d, w, wo, bias, bo, clamp);
     }
 
     public static void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {

@@ -56,4 +56,21 @@ final class ConvVectors {
         for (; i < n; i++) s = Math.fma(a[ai + i], b[bi + i], s);
         return s;
     }
+
+    /** out[y..y+L) = clamp(v + res[y + rd..], lo, hi), the residual only when {@code res} is not null. */
+    static void store(FloatVector v, float[] out, int y, float[] res, int rd, FloatVector lo, FloatVector hi) {
+        if (res != null) v = v.add(FloatVector.fromArray(F, res, y + rd));
+        v.max(lo).min(hi).intoArray(out, y);
+    }
+
+    /**
+     * y[yo + i] = clamp(y[yo + i] + r[ro + i], lo, hi) for i in [0, n), in place; the residual only when
+     * {@code r} is not null. The fused epilogue of the kernels whose tiles store before it runs.
+     */
+    static void epilogue(float[] y, int yo, float[] r, int ro, int n, float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) store(FloatVector.fromArray(F, y, yo + i), y, yo + i, r, ro - yo, vlo, vhi);
+        for (; i < n; i++) y[yo + i] = Math.min(Math.max(r == null ? y[yo + i] : y[yo + i] + r[ro + i], lo), hi);
+    }
 }

@@ -3,6 +3,7 @@ package org.simdnn.kernels.conv;
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -61,7 +62,8 @@ final class ImplicitGemmConv implements ConvImpl {
         Arrays.fill(bp, 0, Kp, 0f);
         if (bias != null) System.arraycopy(bias, bo, bp, 0, K);
         run(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(), d.strideH(), d.strideW(),
-                d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, bp, K, y, yo);
+                d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, bp, K, y, yo, null, 0, Float.NEGATIVE_INFINITY,
+                Float.POSITIVE_INFINITY);
     }
 
     @Override
@@ -87,18 +89,21 @@ final class ImplicitGemmConv implements ConvImpl {
         Arrays.fill(bp, 0, Cp, 0f);
         int pt = d.dilationH() * (kH - 1) - d.padTop(), pl = d.dilationW() * (kW - 1) - d.padLeft();
         run(dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), kH, kW, 1, 1, d.dilationH(), d.dilationW(),
-                pt, pl, wt, bp, C, dx, dxo);
+                pt, pl, wt, bp, C, dx, dxo, null, 0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
     /**
      * The forward driver on explicit geometry (pads may be negative: rows/columns cropped). Input
      * {@code [N, H, W, C]}, output {@code [N, OH, OW, K]}, weights packed in slivers
-     * {@code [ceil(K/NR)][kH·kW·C][NR]} with zero columns past K, bias {@code ceil(K/NR)·NR} floats.
+     * {@code [ceil(K/NR)][kH·kW·C][NR]} with zero columns past K, bias {@code ceil(K/NR)·NR} floats; then the
+     * epilogue on each block of 8 output pixels while it is in L1: {@code + res} (y's shape at {@code ro}, may be
+     * null), clamped to [lo, hi]. Parallel over images; with fewer images than threads, over blocks of pixels.
      */
     static void run(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw,
-                    int dh, int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo) {
+                    int dh, int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo, float[] res,
+                    int ro, float lo, float hi) {
         int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
-        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, nr = ConvTiles.NR, wRows = taps * C;
+        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, wRows = taps * C;
         int[] base = pixelBases(Mr, M, OW, sh, sw, Wp, C); // tail pixels repeat the last one; never stored
         // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
         boolean flat = C < FLAT_MAX_C;
@@ -111,31 +116,79 @@ final class ImplicitGemmConv implements ConvImpl {
                 for (int c = 0; c < C; c++) off[t * C + c] = o + c;
             }
         }
-        Parallel.forRange(N, 1, (wk, n0, n1) -> {
-            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-            float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
-            for (int n = n0; n < n1; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
-                int yn = yo + n * M * K;
-                for (int p0 = 0; p0 < M; p0 += ConvTiles.MR) {
-                    int rows = Math.min(ConvTiles.MR, M - p0);
-                    for (int j0 = 0; j0 < K; j0 += nr) {
-                        boolean full = rows == ConvTiles.MR && j0 + nr <= K;
-                        float[] dst = full ? y : tile;
-                        int di = full ? yn + p0 * K + j0 : 0, ldd = full ? K : nr;
-                        if (flat) {
-                            ConvTiles.fwdFlat8x2v(xp, base, p0, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
-                        } else {
-                            ConvTiles.fwd8x2v(xp, base, p0, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
-                        }
-                        if (!full) {
-                            int cols = Math.min(nr, K - j0);
-                            for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p0 + i) * K + j0, cols);
-                        }
-                    }
+        boolean epi = res != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
+        int rd = ro - yo;
+        if (N >= Parallel.threads()) {
+            Parallel.forRange(N, 1, (wk, n0, n1) -> {
+                float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+                for (int n = n0; n < n1; n++) {
+                    padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                    pixels(xp, base, off, flat, taps, C, wp, bp, K, 0, M, y, yo + n * M * K, epi, res, rd, lo, hi);
+                }
+            });
+            return;
+        }
+        float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+        int units = Mr / ConvTiles.MR;
+        for (int n = 0; n < N; n++) {
+            padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+            int yn = yo + n * M * K;
+            Parallel.forRange(units, 1, (wk, u0, u1) -> pixels(xp, base, off, flat, taps, C, wp, bp, K,
+                    u0 * ConvTiles.MR, Math.min(M, u1 * ConvTiles.MR), y, yn, epi, res, rd, lo, hi));
+        }
+    }
+
+    /** Output pixels [p0, p1) of one padded image (p0 a multiple of MR), all K columns, then the epilogue. */
+    private static void pixels(float[] xp, int[] base, int[] off, boolean flat, int taps, int C, float[] wp,
+                               float[] bp, int K, int p0, int p1, float[] y, int yn, boolean epi, float[] res, int rd,
+                               float lo, float hi) {
+        int nr = ConvTiles.NR, wRows = taps * C;
+        float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
+        for (int p = p0; p < p1; p += ConvTiles.MR) {
+            int rows = Math.min(ConvTiles.MR, p1 - p);
+            for (int j0 = 0; j0 < K; j0 += nr) {
+                boolean full = rows == ConvTiles.MR && j0 + nr <= K;
+                float[] dst = full ? y : tile;
+                int di = full ? yn + p * K + j0 : 0, ldd = full ? K : nr;
+                if (flat) {
+                    ConvTiles.fwdFlat8x2v(xp, base, p, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
+                } else {
+                    ConvTiles.fwd8x2v(xp, base, p, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
+                }
+                if (!full) {
+                    int cols = Math.min(nr, K - j0);
+                    for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p + i) * K + j0, cols);
                 }
             }
-        });
+            if (epi) ConvVectors.epilogue(y, yn + p * K, res, yn + p * K + rd, rows * K, lo, hi);
+        }
+    }
+
+    /** The forward pass with weights and bias packed once, at construction. */
+    static final class Prepared extends PreparedConv {
+        private final float[] wp, bp;
+
+        Prepared(String id, Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+            super(id, d, bias, bo, clamp);
+            int K = d.outC(), Kp = roundUp(K, nr()), rows = d.kH() * d.kW() * d.inC();
+            wp = new float[rows * Kp];
+            packColumns(w, wo, rows, K, nr(), wp);
+            bp = new float[Kp];
+            if (bias != null) System.arraycopy(bias, bo, bp, 0, K);
+        }
+
+        @Override
+        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+            Conv2dDesc d = desc;
+            ImplicitGemmConv.run(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(),
+                    d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, bp, d.outC(),
+                    y, yo, res, ro, lo, hi);
+        }
+    }
+
+    @Override
+    public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        return new Prepared(id(), d, w, wo, bias, bo, clamp);
     }
 
     @Override

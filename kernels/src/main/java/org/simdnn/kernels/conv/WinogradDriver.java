@@ -5,6 +5,7 @@ import static org.simdnn.kernels.conv.ConvTiles.NR;
 
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -61,7 +62,7 @@ final class WinogradDriver {
         float[] u = Scratch.get(Scratch.WPACK, tf.planes() * Dp * Qp);
         transformWeights(tf, w, wo, C, K, false, u, Dp, Qp);
         run(tf, x, xo, d.batch(), d.inH(), d.inW(), C, d.outH(), d.outW(), d.padTop(), d.padLeft(), u, Dp, Qp, bias,
-                bo, K, y, yo);
+                bo, K, y, yo, null, 0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
     /** Backward data: the forward transform on dY with flipped, I/O-swapped weights and padding {@code 2 − pad}. */
@@ -71,7 +72,33 @@ final class WinogradDriver {
         float[] u = Scratch.get(Scratch.WPACK, tf.planes() * Dp * Qp);
         transformWeights(tf, w, wo, C, K, true, u, Dp, Qp);
         run(tf, dy, dyo, d.batch(), d.outH(), d.outW(), K, d.inH(), d.inW(), 2 - d.padTop(), 2 - d.padLeft(), u, Dp,
-                Qp, null, 0, C, dx, dxo);
+                Qp, null, 0, C, dx, dxo, null, 0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The forward pass with the weights transformed once, at construction: a call runs only the data transforms
+     * and the GEMMs, the bias, residual and clamp applied as the output transform stores.
+     */
+    static final class Prepared extends PreparedConv {
+        private final WinogradTransforms tf;
+        private final float[] u;
+        private final int dp, qp;
+
+        Prepared(String id, WinogradTransforms tf, Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+            super(id, d, bias, bo, clamp);
+            this.tf = tf;
+            dp = roundUp(d.inC(), ConvVectors.L);
+            qp = roundUp(d.outC(), NR);
+            u = new float[tf.planes() * dp * qp];
+            transformWeights(tf, w, wo, d.inC(), d.outC(), false, u, dp, qp);
+        }
+
+        @Override
+        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+            Conv2dDesc d = desc;
+            WinogradDriver.run(tf, x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.padTop(),
+                    d.padLeft(), u, dp, qp, bias, 0, d.outC(), y, yo, res, ro, lo, hi);
+        }
     }
 
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
@@ -109,47 +136,77 @@ final class WinogradDriver {
     /**
      * Input {@code [N, H, W, D]} (depth D), output {@code [N, OH, OW, Q]} with {@code out[oh, ow] = Σ} over the 3x3
      * window at {@code (oh − pt, ow − pl)} (negative pads crop); U {@code [planes][Qp/NR][Dp][NR]} (the variant's
-     * weight transform); bias Q floats or null.
+     * weight transform); bias Q floats or null; then the epilogue: {@code + res} (out's shape, at {@code ro}; may be
+     * null), clamped to [lo, hi]. Parallel over image groups; with fewer groups than threads (batch 1), over runs
+     * of tiles inside each group instead.
      */
     static void run(WinogradTransforms tf, float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt,
-                    int pl, float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo) {
+                    int pl, float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo, float[] res,
+                    int ro, float lo, float hi) {
         final int mt = tf.m(), planes = tf.planes();
         int tH = (OH + mt - 1) / mt, tW = (OW + mt - 1) / mt, T = tH * tW;
         int Hp = mt * tH + 2, Wp = mt * tW + 2, img = Hp * Wp * Dp;
         int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
-        final int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, group * T);
-        final int vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
-        int groups = (N + group - 1) / group;
-        Parallel.forRange(groups, 1, (wk, g0, g1) -> {
-            float[] xp = Scratch.get(Scratch.PAD, group * img);
-            float[] v = Scratch.get(Scratch.TILE, planes * vs);
-            float[] m = Scratch.get(Scratch.ACC, planes * ms);
-            float[] tmp = Scratch.get(Scratch.DY, planes * ConvVectors.L);
-            float[] bp = Scratch.get(Scratch.BIAS, Qp);
-            Arrays.fill(bp, 0, Qp, 0f); // the GEMM tile adds a bias: zero (the real one is added after Aᵀ M A)
-            int[] base = Scratch.ints(Scratch.OFFSETS, TB);
-            for (int p = 0; p < TB; p++) base[p] = p * Dp;
-            int[] plane = Scratch.ints(Scratch.TAPS, 1);
-            for (int gi = g0; gi < g1; gi++) {
-                int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T;
-                for (int i = 0; i < imgs; i++) {
-                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
-                }
-                for (int b0 = 0; b0 < tiles; b0 += TB) {
-                    int nb = Math.min(TB, tiles - b0), rows = (nb + MR - 1) / MR * MR;
-                    tf.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs, tmp);
-                    for (int xi = 0; xi < planes; xi++) {
-                        plane[0] = xi * vs;
-                        for (int p0 = 0; p0 < rows; p0 += MR) {
-                            for (int j = 0; j < Qp; j += NR) {
-                                ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + j) * Dp, bp, 0, m,
-                                        xi * ms + p0 * Qp + j, Qp);
-                            }
-                        }
+        int groups = (N + group - 1) / group, threads = Parallel.threads();
+        final int rd = ro - oo;
+        if (groups >= threads || threads == 1) {
+            final int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, group * T);
+            Parallel.forRange(groups, 1, (wk, g0, g1) -> {
+                float[] xp = Scratch.get(Scratch.PAD, group * img);
+                for (int gi = g0; gi < g1; gi++) {
+                    int n0 = gi * group, imgs = Math.min(group, N - n0);
+                    for (int i = 0; i < imgs; i++) {
+                        ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
                     }
-                    tf.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo + n0 * OH * OW * Q, OH, OW, tmp);
+                    tiles(tf, xp, 0, imgs * T, TB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, oo + n0 * OH * OW * Q,
+                            OH, OW, res, rd, lo, hi);
+                }
+            });
+            return;
+        }
+        // Few images: each group's tiles split in runs of MR between the threads, which share the padded input.
+        float[] xp = Scratch.get(Scratch.PAD, group * img);
+        for (int gi = 0; gi < groups; gi++) {
+            int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T, units = (tiles + MR - 1) / MR;
+            for (int i = 0; i < imgs; i++) {
+                ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+            }
+            int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, (units + threads - 1) / threads * MR);
+            int yo = oo + n0 * OH * OW * Q;
+            Parallel.forRange(units, 1, (wk, u0, u1) -> tiles(tf, xp, u0 * MR, Math.min(tiles, u1 * MR), TB, T, tW,
+                    img, Wp, Dp, u, Qp, bias, bo, Q, out, yo, OH, OW, res, rd, lo, hi));
+        }
+    }
+
+    /**
+     * Tiles [t0, t1) of a group padded into {@code xp}, in blocks of up to {@code TB}: input transform, one GEMM
+     * per plane, output transform with the epilogue. Scratch is the calling thread's.
+     */
+    private static void tiles(WinogradTransforms tf, float[] xp, int t0, int t1, int TB, int T, int tW, int img,
+                              int Wp, int Dp, float[] u, int Qp, float[] bias, int bo, int Q, float[] out, int oo,
+                              int OH, int OW, float[] res, int rd, float lo, float hi) {
+        int planes = tf.planes(), vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
+        float[] v = Scratch.get(Scratch.TILE, planes * vs);
+        float[] m = Scratch.get(Scratch.ACC, planes * ms);
+        float[] tmp = Scratch.get(Scratch.DY, planes * ConvVectors.L);
+        float[] bp = Scratch.get(Scratch.BIAS, Qp);
+        Arrays.fill(bp, 0, Qp, 0f); // the GEMM tile adds a bias: zero (the real one is added after Aᵀ M A)
+        int[] base = Scratch.ints(Scratch.OFFSETS, TB);
+        for (int p = 0; p < TB; p++) base[p] = p * Dp;
+        int[] plane = Scratch.ints(Scratch.TAPS, 1);
+        for (int b0 = t0; b0 < t1; b0 += TB) {
+            int nb = Math.min(TB, t1 - b0), rows = (nb + MR - 1) / MR * MR;
+            tf.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs, tmp);
+            for (int xi = 0; xi < planes; xi++) {
+                plane[0] = xi * vs;
+                for (int p0 = 0; p0 < rows; p0 += MR) {
+                    for (int j = 0; j < Qp; j += NR) {
+                        ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + j) * Dp, bp, 0, m,
+                                xi * ms + p0 * Qp + j, Qp);
+                    }
                 }
             }
-        });
+            tf.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo, OH, OW, tmp, res, rd, lo, hi);
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.simdnn.kernels.conv.ConvTiles.NR;
 
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -37,6 +38,11 @@ final class WinogradF2x3Conv implements ConvImpl {
             return null;
         }
         return WinogradDriver.rejectsChannels(d, pass);
+    }
+
+    @Override
+    public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        return new WinogradDriver.Prepared(id(), WinogradF2x3Transforms.INSTANCE, d, w, wo, bias, bo, clamp);
     }
 
     @Override

@@ -86,7 +86,8 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
      */
     @Override
     public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
-                       float[] out, int oo, int OH, int OW, float[] tmp) {
+                       float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
             int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;
@@ -107,11 +108,11 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
                 FloatVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
                 FloatVector bv = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bo + k);
                 int y = y0 + k;
-                s00.add(s01).add(s02).add(bv).intoArray(out, y);
-                if (right) s01.sub(s02).sub(s03).add(bv).intoArray(out, y + Q);
+                ConvVectors.store(s00.add(s01).add(s02).add(bv), out, y, res, rd, vlo, vhi);
+                if (right) ConvVectors.store(s01.sub(s02).sub(s03).add(bv), out, y + Q, res, rd, vlo, vhi);
                 if (down) {
-                    s10.add(s11).add(s12).add(bv).intoArray(out, y + OW * Q);
-                    if (right) s11.sub(s12).sub(s13).add(bv).intoArray(out, y + OW * Q + Q);
+                    ConvVectors.store(s10.add(s11).add(s12).add(bv), out, y + OW * Q, res, rd, vlo, vhi);
+                    if (right) ConvVectors.store(s11.sub(s12).sub(s13).add(bv), out, y + OW * Q + Q, res, rd, vlo, vhi);
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.simdnn.kernels.conv;
 
 
 import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -38,6 +39,11 @@ final class WinogradF4x3Conv implements ConvImpl {
             return "output " + oh + "x" + ow + " padded to 4x4 blocks is " + padded + " pixels (over 1.2x; F(2x2) wastes less)";
         }
         return WinogradDriver.rejectsChannels(d, pass);
+    }
+
+    @Override
+    public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        return new WinogradDriver.Prepared(id(), WinogradF4x3Transforms.INSTANCE, d, w, wo, bias, bo, clamp);
     }
 
     @Override

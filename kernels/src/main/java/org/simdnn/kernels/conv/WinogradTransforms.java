@@ -24,6 +24,10 @@ interface WinogradTransforms {
 
     void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs, float[] tmp);
 
+    /**
+     * As described above, then the epilogue per stored vector: {@code + res[y + rd]} when {@code res} is not null
+     * (y an index into {@code out}), clamped to [lo, hi].
+     */
     void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q, float[] out,
-                int oo, int OH, int OW, float[] tmp);
+                int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi);
 }

@@ -27,6 +27,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public PreparedConv2d prepareConv2dForward(Conv2dDesc d, Tensor w, Tensor bias, Clamp clamp) {
+        OpChecks.conv2dWeights(d, w, bias, clamp);
+        return ConvPlanner.prepareForward(d, w.data(), w.offset(), bias == null ? null : bias.data(),
+                bias == null ? 0 : bias.offset(), clamp);
+    }
+
+    @Override
     public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
         OpChecks.conv2dBackwardData(d, dy, w, dx);
         ConvPlanner.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());
