@@ -75,4 +75,19 @@ class RealModelTest {
         System.out.printf("%s: relative error vs PyTorch %.2e%n", name, err);
         assertTrue(err <= TOLERANCE, name + ": relative error " + err + " > " + TOLERANCE);
     }
+
+    /** The fused plan (kernel epilogues) against the unfused one (one step per node) on the same input. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "mobilenet_v2"})
+    void fusedPlanMatchesUnfused(String name) throws Exception {
+        Path dir = models();
+        assumeTrue(dir != null, cacheFailure);
+        byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve(name + ".onnx"));
+        OnnxModel fused = OnnxModel.load(bytes, dir, Map.of(), true), plain = OnnxModel.load(bytes, dir, Map.of(), false);
+        assertTrue(fused.describe().contains("fused"), name + ": nothing fused");
+        Tensor x = Npy.read(dir.resolve(name + ".input.npy"));
+        Map<String, Tensor> in = Map.of("input", x.reshape(Layout.NCHW, x.shape()));
+        double err = relativeError(fused.run(in).get("logits").toArray(), plain.run(in).get("logits").toArray());
+        assertTrue(err <= 1e-5, name + ": fused vs unfused relative error " + err);
+    }
 }
