@@ -30,6 +30,38 @@ public interface Backend {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA, int lda,
                float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc);
 
+    /**
+     * The GEMM with B bound: {@code b} holds B {@code [k, n]} row-major, or {@code [n, k]} row-major when
+     * {@code transB} (an ONNX Gemm's weights); B and {@code bias} (n floats, may be null) are copied. The default
+     * runs {@link #sgemm}, then bias, residual and clamp as a pass; a backend overrides it to lay B out for its
+     * kernels once.
+     */
+    default PreparedGemm prepareGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias,
+                                     Clamp clamp) {
+        OpChecks.gemmWeights(transB, k, n, b, offB, bias, offBias, clamp);
+        float[] bc = java.util.Arrays.copyOfRange(b, offB, offB + k * n);
+        float[] biasc = bias == null ? null : java.util.Arrays.copyOfRange(bias, offBias, offBias + n);
+        Backend self = this;
+        return new PreparedGemm() {
+            @Override public int k() { return k; }
+
+            @Override public int n() { return n; }
+
+            @Override public String id(int m) { return self.name() + " sgemm"; }
+
+            @Override
+            public void forward(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
+                OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
+                self.sgemm(false, transB, m, n, k, 1f, a, offA, k, bc, 0, transB ? k : n, 0f, c, offC, n);
+                for (int i = 0; i < m; i++) {
+                    int ci = offC + i * n;
+                    if (biasc != null) for (int j = 0; j < n; j++) c[ci + j] += biasc[j];
+                    clamp.apply(c, ci, residual, residual == null ? 0 : offR + i * n, n);
+                }
+            }
+        };
+    }
+
     /** {@code c = a[m,k] * b[k,n]} (or transposed operands) on contiguous rank-2 tensors. */
     default void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float beta) {
         if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {

@@ -28,6 +28,41 @@ public final class OpChecks {
         if (clamp == null) throw new IllegalArgumentException(op + ": clamp is null (use Clamp.NONE)");
     }
 
+    /** The weights of {@link Backend#prepareGemm}. */
+    public static void gemmWeights(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias,
+                                   Clamp clamp) {
+        String op = "prepareGemm k=" + k + " n=" + n + (transB ? " B^T" : "");
+        if (k < 1 || n < 1) throw new IllegalArgumentException(op + ": k and n must be positive");
+        if ((long) k * n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException(op + ": B has over 2^31 elements");
+        extent(op, "b", b, offB, (long) k * n);
+        if (bias != null) extent(op, "bias", bias, offBias, n);
+        if (clamp == null) throw new IllegalArgumentException(op + ": clamp is null (use Clamp.NONE)");
+    }
+
+    /** The operands of {@link PreparedGemm#forward}: extents, and c apart from a and the residual. */
+    public static void preparedGemm(int m, int k, int n, float[] a, int offA, float[] residual, int offR, float[] c,
+                                    int offC) {
+        String op = "prepared gemm m=" + m + " k=" + k + " n=" + n;
+        if (m < 0) throw new IllegalArgumentException(op + ": m must be >= 0");
+        extent(op, "a", a, offA, (long) m * k);
+        extent(op, "c", c, offC, (long) m * n);
+        if (residual != null) extent(op, "residual", residual, offR, (long) m * n);
+        if (a == c && offA < offC + (long) m * n && offC < offA + (long) m * k) {
+            throw new IllegalArgumentException(op + ": c overlaps a");
+        }
+        if (residual == c && offR < offC + (long) m * n && offC < offR + (long) m * n) {
+            throw new IllegalArgumentException(op + ": c overlaps the residual");
+        }
+    }
+
+    private static void extent(String op, String name, float[] x, int off, long size) {
+        if (x == null) throw new IllegalArgumentException(op + ": " + name + " is null");
+        if (off < 0 || off + size > x.length) {
+            throw new IllegalArgumentException(op + ": " + name + " needs " + size + " floats at offset " + off
+                    + ", array has " + x.length);
+        }
+    }
+
     /** The activations of {@link PreparedConv2d#forward}: residual, when given, of y's shape and apart from y. */
     public static void preparedConv2d(Conv2dDesc d, Tensor x, Tensor residual, Tensor y) {
         String op = "prepared conv2d " + d.shapeString();

@@ -1,6 +1,8 @@
 package org.simdnn.onnx;
 
 import org.simdnn.ops.Backend;
+import org.simdnn.ops.Clamp;
+import org.simdnn.ops.PreparedGemm;
 import org.simdnn.tensor.Tensor;
 
 /**
@@ -63,6 +65,19 @@ final class GemmStep extends Step {
         Tensor r = epilogue.residual() == null ? null
                 : Tensor.wrap(bd.data(epilogue.residual()), 0, org.simdnn.tensor.Layout.ROW_MAJOR, rows, n);
         Epilogue e = epilogue;
+        PreparedGemm pg = prepared(be);
+        if (pg != null) {
+            // Constant B laid out once; rows of every batch matrix in one call; bias, residual, ReLU/Clip fused.
+            int rowsA = m * aOffsets.length, a0 = aOffsets[0], ro = 0;
+            float[] res = r == null ? null : r.data();
+            Unary after = e.clamp() == null ? e.act() : null;
+            float pa = e.a(), pb = e.b();
+            if (after == null) return () -> pg.forward(rowsA, a, a0, res, ro, y, 0);
+            return () -> {
+                pg.forward(rowsA, a, a0, res, ro, y, 0);
+                after.apply(be, pa, pb, yRows, yRows);
+            };
+        }
         int lda = transA ? m : k, ldb = transB ? k : n, mn = m * n;
         float beta = cInit != null ? 1f : 0f;
         return () -> {
@@ -76,6 +91,33 @@ final class GemmStep extends Step {
             if (bias != null) be.biasAdd(bias, yRows);
             e.apply(be, yRows, r);
         };
+    }
+
+    private Backend preparedFor;
+    private PreparedGemm prepared;
+
+    /**
+     * The GEMM with B bound, for {@code be}, when this step is one: constant B (and bias), A not transposed,
+     * alpha 1, no C other than a bias row, and the batch matrices of A consecutive rows sharing one B. Else null.
+     * Made on first use and shared by every session.
+     */
+    private synchronized PreparedGemm prepared(Backend be) {
+        if (preparedFor == be) return prepared;
+        preparedFor = be;
+        prepared = null;
+        Value bv = inputs[1];
+        boolean oneB = true, rowsInOrder = true;
+        for (int i = 0; i < aOffsets.length; i++) {
+            oneB &= bOffsets[i] == bOffsets[0];
+            rowsInOrder &= aOffsets[i] == aOffsets[0] + i * m * k;
+        }
+        Clamp c = epilogue.clamp();
+        if (bv.isConst() && !transA && alpha == 1f && cInit == null && oneB && rowsInOrder
+                && (biasRow == null || biasRow.isConst())) {
+            prepared = be.prepareGemm(transB, k, n, bv.data, bOffsets[0], biasRow == null ? null : biasRow.data, 0,
+                    c == null ? Clamp.NONE : c);
+        }
+        return prepared;
     }
 
     @Override double flops() { return 2.0 * m * n * k * aOffsets.length; }
@@ -92,5 +134,10 @@ final class GemmStep extends Step {
         return s;
     }
 
-    @Override String impl() { return org.simdnn.ops.Backends.get().name() + " sgemm"; }
+    @Override
+    String impl() {
+        Backend be = org.simdnn.ops.Backends.get();
+        PreparedGemm pg = prepared(be);
+        return pg == null ? be.name() + " sgemm" : pg.id(m * aOffsets.length);
+    }
 }

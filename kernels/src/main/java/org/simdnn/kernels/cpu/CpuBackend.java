@@ -2,6 +2,7 @@ package org.simdnn.kernels.cpu;
 
 import org.simdnn.kernels.conv.ConvPlanner;
 import org.simdnn.kernels.gemm.Gemm;
+import org.simdnn.kernels.gemm.PanelGemm;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
 
@@ -24,6 +25,12 @@ public final class CpuBackend implements Backend {
         OpChecks.conv2dForward(d, x, w, bias, y);
         ConvPlanner.forward(d, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(),
                 bias == null ? 0 : bias.offset(), y.data(), y.offset());
+    }
+
+    @Override
+    public PreparedGemm prepareGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias,
+                                    Clamp clamp) {
+        return PanelGemm.of(transB, k, n, b, offB, bias, offBias, clamp);
     }
 
     @Override

@@ -1,0 +1,106 @@
+package org.simdnn.kernels.gemm;
+
+import org.simdnn.kernels.cpu.CpuInfo;
+import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Clamp;
+import org.simdnn.ops.OpChecks;
+import org.simdnn.ops.PreparedGemm;
+
+/**
+ * The CPU backend's {@link PreparedGemm}. B is laid out twice at construction: in column panels of
+ * {@link F32GemmPanel#W} floats, k-major ({@code [ceil(n/W)][k][W]}, zero columns past n), which the small-m
+ * path ({@code m <= }{@link #SMALL_M}: batch-1 and batch-4 fully connected layers) streams once per call,
+ * split between threads by panels; and row-major {@code [k, n]} for {@link Gemm#sgemm} at larger m. The bias,
+ * residual and clamp are applied per panel as it is stored (small m) or per row after the GEMM.
+ */
+public final class PanelGemm implements PreparedGemm {
+    /** Rows up to which the panel path runs (its register tile is at most 4 rows; m = 5..8 runs it twice). */
+    static final int SMALL_M = 8;
+    /** Panel work (k·n) below which one thread runs all panels: the hand-off would cost more than it saves. */
+    static final long PARALLEL_MIN_KN = 64 * 1024;
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
+
+    private final int k, n;
+    private final float[] panels, rowMajor, bias;
+    private final float lo, hi;
+
+    private PanelGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias, Clamp clamp) {
+        this.k = k;
+        this.n = n;
+        rowMajor = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) rowMajor[p * n + j] = transB ? b[offB + j * k + p] : b[offB + p * n + j];
+        }
+        if (VECTOR) {
+            int w = F32GemmPanel.W, np = (n + w - 1) / w;
+            panels = new float[np * k * w];
+            for (int q = 0; q < np; q++) {
+                int cols = Math.min(w, n - q * w);
+                for (int p = 0; p < k; p++) System.arraycopy(rowMajor, p * n + q * w, panels, (q * k + p) * w, cols);
+            }
+        } else {
+            panels = null;
+        }
+        this.bias = bias == null ? null : java.util.Arrays.copyOfRange(bias, offBias, offBias + n);
+        lo = clamp.lo();
+        hi = clamp.hi();
+    }
+
+    /** B {@code [k, n]} row-major, or {@code [n, k]} when {@code transB}; B and bias are copied. */
+    public static PanelGemm of(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias, Clamp clamp) {
+        OpChecks.gemmWeights(transB, k, n, b, offB, bias, offBias, clamp);
+        return new PanelGemm(transB, k, n, b, offB, bias, offBias, clamp);
+    }
+
+    @Override public int k() { return k; }
+
+    @Override public int n() { return n; }
+
+    @Override
+    public String id(int m) {
+        return VECTOR && m <= SMALL_M ? "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS : Gemm.kernelId();
+    }
+
+    @Override
+    public void forward(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
+        OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
+        if (m == 0) return;
+        if (VECTOR && m <= SMALL_M) {
+            int w = F32GemmPanel.W, np = (n + w - 1) / w;
+            int grain = (long) k * n >= PARALLEL_MIN_KN ? 1 : np;
+            Parallel.forRange(np, grain, (wk, q0, q1) -> panels(m, q0, q1, a, offA, residual, offR, c, offC));
+            return;
+        }
+        Gemm.sgemm(false, false, m, n, k, 1f, a, offA, k, rowMajor, 0, n, 0f, c, offC, n);
+        for (int i = 0; i < m; i++) epilogue(c, offC + i * n, residual, offR + i * n, 0, n);
+    }
+
+    /** Panels [q0, q1) for all m rows, in row groups of up to 4. */
+    private void panels(int m, int q0, int q1, float[] a, int offA, float[] res, int offR, float[] c, int offC) {
+        int w = F32GemmPanel.W;
+        float[] tile = GemmWorkspace.get().tile(4 * w);
+        for (int q = q0; q < q1; q++) {
+            int j0 = q * w, cols = Math.min(w, n - j0);
+            for (int i0 = 0; i0 < m; i0 += 4) {
+                int rows = Math.min(4, m - i0);
+                F32GemmPanel.rows(rows, k, a, offA + i0 * k, panels, q * k * w, tile);
+                for (int r = 0; r < rows; r++) {
+                    int ci = offC + (i0 + r) * n + j0;
+                    System.arraycopy(tile, r * w, c, ci, cols);
+                    epilogue(c, ci, res, offR + (i0 + r) * n + j0, j0, cols);
+                }
+            }
+        }
+    }
+
+    /** c[ci..ci+cols) = clamp(c + bias[j0..] + res[ri..]), bias and res when present. */
+    private void epilogue(float[] c, int ci, float[] res, int ri, int j0, int cols) {
+        float[] b = bias;
+        for (int j = 0; j < cols; j++) {
+            float v = c[ci + j];
+            if (b != null) v += b[j0 + j];
+            if (res != null) v += res[ri + j];
+            c[ci + j] = Math.min(Math.max(v, lo), hi);
+        }
+    }
+}
