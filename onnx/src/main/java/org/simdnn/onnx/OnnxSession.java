@@ -79,8 +79,59 @@ public final class OnnxSession implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Runs the model into the caller's output tensors, one per graph output (by name), each contiguous with the
+     * output's logical shape, or NHWC-labelled with the NHWC shape for a rank-4 output. Inputs as in
+     * {@link #run(Map)}. When the input shapes are those of the previous call, the bound plan is reused without
+     * a lookup: a steady-state call allocates nothing here (the serving loop of an edge process).
+     */
+    public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+        Bound b = load(inputs);
+        for (Value v : b.plan.outputs) {
+            Tensor t = outputs.get(v.name);
+            if (t == null) throw new IllegalArgumentException("no tensor for output '" + v.name + "' (outputs: " + outputs.keySet() + ")");
+            int[] s = v.shape;
+            boolean nhwc = s.length == 4 && t.layout() == Layout.NHWC;
+            boolean ok = t.isContiguous() && t.rank() == s.length;
+            for (int d = 0; ok && d < s.length; d++) ok = t.dim(d) == (nhwc ? s[d == 0 ? 0 : d == 3 ? 1 : d + 1] : s[d]);
+            if (!ok) {
+                throw new IllegalArgumentException("output '" + v.name + "' has shape " + Shapes.str(s) + (nhwc ? " (NHWC "
+                        + "wanted)" : "") + ", the tensor given is " + t.shapeString() + (t.isContiguous() ? "" : " strided"));
+            }
+        }
+        for (Runnable r : b.steps) r.run();
+        for (Value v : b.plan.outputs) copyOut(v, b, outputs.get(v.name));
+    }
+
+    private Bound last;
+
     /** The bound plan for these inputs' shapes, with the inputs copied into its arena. */
     private Bound load(Map<String, Tensor> inputs) {
+        if (last != null && sameShapes(last.plan, inputs)) {
+            for (Value v : last.plan.inputs) copyIn(inputs.get(v.name), v, last.buffers[v.root.buffer]);
+            return last;
+        }
+        Bound b = lookUp(inputs);
+        last = b;
+        return b;
+    }
+
+    /** Whether {@code inputs} are exactly the plan's inputs with its shapes (checked without allocating). */
+    private static boolean sameShapes(Plan plan, Map<String, Tensor> inputs) {
+        if (inputs.size() != plan.inputs.size()) return false;
+        for (Value v : plan.inputs) {
+            Tensor t = inputs.get(v.name);
+            if (t == null || t.rank() != v.shape.length) return false;
+            boolean nhwc = t.layout() == Layout.NHWC;
+            for (int d = 0; d < v.shape.length; d++) {
+                int dim = nhwc ? t.dim(d == 0 ? 0 : d == 1 ? 3 : d - 1) : t.dim(d);
+                if (dim != v.shape[d]) return false;
+            }
+        }
+        return true;
+    }
+
+    private Bound lookUp(Map<String, Tensor> inputs) {
         shapes.clear();
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) shapes.put(e.getKey(), logicalShape(e.getValue()));
         Plan plan = model.plan(model.checkShapes(shapes));
@@ -126,26 +177,34 @@ public final class OnnxSession implements AutoCloseable {
     }
 
     private static Tensor copyOut(Value v, Bound b, boolean wantNhwc) {
-        float[] src = v.isConst() ? v.constant.asFloats() : b.buffers[v.root.buffer];
         int[] s = v.shape;
-        Value.Storage st = v.isConst() ? Value.Storage.LOGICAL : v.storage;
-        if (s.length == 4 && wantNhwc) {
-            Tensor t = Tensor.zeros(Layout.NHWC, s[0], s[2], s[3], s[1]);
-            if (st == Value.Storage.CHANNELS_LAST) System.arraycopy(src, 0, t.data(), 0, t.size());
-            else Layouts.nchwToNhwc(src, 0, t.data(), 0, s[0], s[1], s[2], s[3]);
-            return t;
-        }
-        Tensor t = Tensor.zeros(s);
-        if (st == Value.Storage.LOGICAL || v.orderIsLogical()) {
-            System.arraycopy(src, 0, t.data(), 0, t.size());
-        } else if (s.length == 4) {
-            Layouts.nhwcToNchw(src, 0, t.data(), 0, s[0], s[2], s[3], s[1]);
-        } else {
-            IndexMap.permute(s, Shapes.strides(s), v.logicalStrides(), Planner.identity(s.length)).copy(src, 0, t.data(), 0, 0f);
-        }
+        Tensor t = s.length == 4 && wantNhwc ? Tensor.zeros(Layout.NHWC, s[0], s[2], s[3], s[1]) : Tensor.zeros(s);
+        copyOut(v, b, t);
         return t;
     }
 
+    /** v into {@code t}: logical layout, or NHWC when t is a rank-4 NHWC tensor. */
+    private static void copyOut(Value v, Bound b, Tensor t) {
+        float[] src = v.isConst() ? v.constant.asFloats() : b.buffers[v.root.buffer];
+        int[] s = v.shape;
+        Value.Storage st = v.isConst() ? Value.Storage.LOGICAL : v.storage;
+        float[] dst = t.data();
+        int o = t.offset();
+        if (s.length == 4 && t.layout() == Layout.NHWC) {
+            if (st == Value.Storage.CHANNELS_LAST) System.arraycopy(src, 0, dst, o, v.size());
+            else Layouts.nchwToNhwc(src, 0, dst, o, s[0], s[1], s[2], s[3]);
+        } else if (st == Value.Storage.LOGICAL || v.orderIsLogical()) {
+            System.arraycopy(src, 0, dst, o, v.size());
+        } else if (s.length == 4) {
+            Layouts.nhwcToNchw(src, 0, dst, o, s[0], s[2], s[3], s[1]);
+        } else {
+            IndexMap.permute(s, Shapes.strides(s), v.logicalStrides(), Planner.identity(s.length)).copy(src, 0, dst, o, 0f);
+        }
+    }
+
     @Override
-    public void close() { bound.clear(); }
+    public void close() {
+        bound.clear();
+        last = null;
+    }
 }

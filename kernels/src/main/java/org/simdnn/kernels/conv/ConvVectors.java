@@ -57,12 +57,6 @@ final class ConvVectors {
         return s;
     }
 
-    /** out[y..y+L) = clamp(v + res[y + rd..], lo, hi), the residual only when {@code res} is not null. */
-    static void store(FloatVector v, float[] out, int y, float[] res, int rd, FloatVector lo, FloatVector hi) {
-        if (res != null) v = v.add(FloatVector.fromArray(F, res, y + rd));
-        v.max(lo).min(hi).intoArray(out, y);
-    }
-
     /**
      * y[yo + i] = clamp(y[yo + i] + r[ro + i], lo, hi) for i in [0, n), in place; the residual only when
      * {@code r} is not null. The fused epilogue of the kernels whose tiles store before it runs.
@@ -70,7 +64,11 @@ final class ConvVectors {
     static void epilogue(float[] y, int yo, float[] r, int ro, int n, float lo, float hi) {
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         int i = 0;
-        for (int end = n - L; i <= end; i += L) store(FloatVector.fromArray(F, y, yo + i), y, yo + i, r, ro - yo, vlo, vhi);
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector v = FloatVector.fromArray(F, y, yo + i);
+            if (r != null) v = v.add(FloatVector.fromArray(F, r, ro + i));
+            v.max(vlo).min(vhi).intoArray(y, yo + i);
+        }
         for (; i < n; i++) y[yo + i] = Math.min(Math.max(r == null ? y[yo + i] : y[yo + i] + r[ro + i], lo), hi);
     }
 }

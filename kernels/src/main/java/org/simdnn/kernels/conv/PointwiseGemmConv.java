@@ -1,6 +1,8 @@
 package org.simdnn.kernels.conv;
 
 import org.simdnn.kernels.gemm.Gemm;
+import org.simdnn.kernels.gemm.PanelGemm;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -18,6 +20,17 @@ final class PointwiseGemmConv implements ConvImpl {
         if (!d.isPointwise()) return "not 1x1 stride-1 unpadded";
         if (d.groups() != 1) return "groups " + d.groups() + " != 1";
         return null;
+    }
+
+    /** The weights ({@code [inC, outC]} row-major) bound in a {@link PanelGemm}, which applies the epilogue. */
+    @Override
+    public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        PanelGemm g = PanelGemm.of(false, d.inC(), d.outC(), w, wo, bias, bo, clamp);
+        int m = d.batch() * d.outH() * d.outW();
+        return new PreparedConv(id(), d, null, 0, clamp) {
+            @Override
+            void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) { g.forward(m, x, xo, res, ro, y, yo); }
+        };
     }
 
     @Override

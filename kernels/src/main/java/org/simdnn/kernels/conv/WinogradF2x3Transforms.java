@@ -87,6 +87,8 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
     @Override
     public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
                        float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
+        // The epilogue is written out at each store: a helper taking vectors was not always inlined here, and then
+        // boxed every vector it was passed.
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
@@ -108,11 +110,27 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
                 FloatVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
                 FloatVector bv = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, bo + k);
                 int y = y0 + k;
-                ConvVectors.store(s00.add(s01).add(s02).add(bv), out, y, res, rd, vlo, vhi);
-                if (right) ConvVectors.store(s01.sub(s02).sub(s03).add(bv), out, y + Q, res, rd, vlo, vhi);
+                {
+                    FloatVector o = s00.add(s01).add(s02).add(bv);
+                    if (res != null) o = o.add(FloatVector.fromArray(F, res, y + rd));
+                    o.max(vlo).min(vhi).intoArray(out, y);
+                }
+                if (right) {
+                    FloatVector o = s01.sub(s02).sub(s03).add(bv);
+                    if (res != null) o = o.add(FloatVector.fromArray(F, res, y + Q + rd));
+                    o.max(vlo).min(vhi).intoArray(out, y + Q);
+                }
                 if (down) {
-                    ConvVectors.store(s10.add(s11).add(s12).add(bv), out, y + OW * Q, res, rd, vlo, vhi);
-                    if (right) ConvVectors.store(s11.sub(s12).sub(s13).add(bv), out, y + OW * Q + Q, res, rd, vlo, vhi);
+                    {
+                        FloatVector o = s10.add(s11).add(s12).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + OW * Q + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y + OW * Q);
+                    }
+                    if (right) {
+                        FloatVector o = s11.sub(s12).sub(s13).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + OW * Q + Q + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y + OW * Q + Q);
+                    }
                 }
             }
         }

@@ -94,6 +94,8 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
     @Override
     public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
                        float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
+        // The epilogue is written out at each store: a helper taking vectors was not always inlined here, and then
+        // boxed every vector it was passed.
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 4 * th, ow = 4 * tw;
@@ -121,10 +123,26 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
                     FloatVector m4 = FloatVector.fromArray(F, tmp, to + 16 * L), m5 = FloatVector.fromArray(F, tmp, to + 20 * L);
                     FloatVector s = m1.add(m2), d = m1.sub(m2), u = m3.add(m4), w = m3.sub(m4);
                     int y = y0 + b * Q + k;
-                    ConvVectors.store(m0.add(s).add(u).add(bv), out, y, res, rd, vlo, vhi);
-                    if (rowsIn > 1) ConvVectors.store(w.mul(2f).add(d).add(bv), out, y + OW * Q, res, rd, vlo, vhi);
-                    if (rowsIn > 2) ConvVectors.store(u.mul(4f).add(s).add(bv), out, y + 2 * OW * Q, res, rd, vlo, vhi);
-                    if (rowsIn > 3) ConvVectors.store(w.mul(8f).add(d).add(m5).add(bv), out, y + 3 * OW * Q, res, rd, vlo, vhi);
+                    {
+                        FloatVector o = m0.add(s).add(u).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y);
+                    }
+                    if (rowsIn > 1) {
+                        FloatVector o = w.mul(2f).add(d).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + OW * Q + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y + OW * Q);
+                    }
+                    if (rowsIn > 2) {
+                        FloatVector o = u.mul(4f).add(s).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + 2 * OW * Q + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y + 2 * OW * Q);
+                    }
+                    if (rowsIn > 3) {
+                        FloatVector o = w.mul(8f).add(d).add(m5).add(bv);
+                        if (res != null) o = o.add(FloatVector.fromArray(F, res, y + 3 * OW * Q + rd));
+                        o.max(vlo).min(vhi).intoArray(out, y + 3 * OW * Q);
+                    }
                 }
             }
         }

@@ -117,4 +117,25 @@ final class F32GemmPanel {
         f0.intoArray(out, 3 * W);
         f1.intoArray(out, 3 * W + L);
     }
+
+    /**
+     * c[ci + j] = clamp(c[ci + j] + bias[bo + j] + res[ri + j], lo, hi) for j in [0, n): bias and res only when not
+     * null. The prepared GEMM's epilogue, on rows still in cache.
+     */
+    static void epilogue(float[] c, int ci, float[] bias, int bo, float[] res, int ri, int n, float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        int j = 0;
+        for (int end = n - L; j <= end; j += L) {
+            FloatVector v = FloatVector.fromArray(F, c, ci + j);
+            if (bias != null) v = v.add(FloatVector.fromArray(F, bias, bo + j));
+            if (res != null) v = v.add(FloatVector.fromArray(F, res, ri + j));
+            v.max(vlo).min(vhi).intoArray(c, ci + j);
+        }
+        for (; j < n; j++) {
+            float v = c[ci + j];
+            if (bias != null) v += bias[bo + j];
+            if (res != null) v += res[ri + j];
+            c[ci + j] = Math.min(Math.max(v, lo), hi);
+        }
+    }
 }

@@ -18,6 +18,9 @@ public final class PanelGemm implements PreparedGemm {
     static final int SMALL_M = 8;
     /** Panel work (k·n) below which one thread runs all panels: the hand-off would cost more than it saves. */
     static final long PARALLEL_MIN_KN = 64 * 1024;
+    /** B sizes (k·n floats) up to which large m runs in row blocks with the epilogue per block. */
+    static final long BLOCK_MAX_KN = 128 * 1024;
+    static final int BLOCK_ROWS = 96;
     private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
 
     private final int k, n;
@@ -71,8 +74,22 @@ public final class PanelGemm implements PreparedGemm {
             Parallel.forRange(np, grain, (wk, q0, q1) -> panels(m, q0, q1, a, offA, residual, offR, c, offC));
             return;
         }
-        Gemm.sgemm(false, false, m, n, k, 1f, a, offA, k, rowMajor, 0, n, 0f, c, offC, n);
-        for (int i = 0; i < m; i++) epilogue(c, offC + i * n, residual, offR + i * n, 0, n);
+        if ((long) k * n > BLOCK_MAX_KN) {
+            Gemm.sgemm(false, false, m, n, k, 1f, a, offA, k, rowMajor, 0, n, 0f, c, offC, n);
+            for (int i = 0; i < m; i++) epilogue(c, offC + i * n, residual, offR + i * n, 0, n);
+            return;
+        }
+        // Small B (a 1x1 convolution's weights): blocks of rows between the threads, each GEMM'd (B packed again
+        // per block, cheap at this size) and then finished while its rows are in cache.
+        int blocks = (m + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        Parallel.forRange(blocks, 1, (wk, b0, b1) -> {
+            int i0 = b0 * BLOCK_ROWS, i1 = Math.min(m, b1 * BLOCK_ROWS);
+            for (int i = i0; i < i1; i += BLOCK_ROWS) {
+                int rows = Math.min(BLOCK_ROWS, i1 - i);
+                Gemm.sgemm(false, false, rows, n, k, 1f, a, offA + i * k, k, rowMajor, 0, n, 0f, c, offC + i * n, n);
+                for (int r = i; r < i + rows; r++) epilogue(c, offC + r * n, residual, offR + r * n, 0, n);
+            }
+        });
     }
 
     /** Panels [q0, q1) for all m rows, in row groups of up to 4. */
@@ -96,6 +113,11 @@ public final class PanelGemm implements PreparedGemm {
     /** c[ci..ci+cols) = clamp(c + bias[j0..] + res[ri..]), bias and res when present. */
     private void epilogue(float[] c, int ci, float[] res, int ri, int j0, int cols) {
         float[] b = bias;
+        if (b == null && res == null && lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) return;
+        if (VECTOR) {
+            F32GemmPanel.epilogue(c, ci, b, j0, res, ri, cols, lo, hi);
+            return;
+        }
         for (int j = 0; j < cols; j++) {
             float v = c[ci + j];
             if (b != null) v += b[j0 + j];

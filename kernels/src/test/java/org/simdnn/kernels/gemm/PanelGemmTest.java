@@ -38,6 +38,8 @@ class PanelGemmTest {
         for (int m : ms) for (int n : ns) for (int k : ks) out.add(Arguments.of(m, n, k));
         out.add(Arguments.of(1, 256, 3136)); // the reference CNN's first fully connected layer at batch 1
         out.add(Arguments.of(2, 1000, 512));
+        out.add(Arguments.of(205, 33, 17));  // row blocks with the epilogue per block, a partial last block
+        out.add(Arguments.of(20, 300, 500)); // B too large for row blocks: one GEMM, then the epilogue
         return out.stream();
     }
 
