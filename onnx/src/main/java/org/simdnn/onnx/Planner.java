@@ -65,6 +65,7 @@ final class Planner {
                 throw new OnnxException(n.where() + ": " + e.getMessage() + " (inputs " + describeInputs(n) + ")", e);
             }
         }
+        requireFloatConstants();
         List<Value> outputs = new ArrayList<>();
         for (ValueInfo o : graph.outputs()) {
             Value v = values.get(o.name());
@@ -81,6 +82,21 @@ final class Planner {
         }
         if (converted > 0) notes.add(converted + " layout conversion(s) inserted");
         return new Plan(steps, buffers, inputs, outputs, notes);
+    }
+
+    /**
+     * A step computes in float and reads a constant input's float data; an integer constant there (a weight whose
+     * data type the file gives as int32, say) has none and would fail at the first run: refused at load by name.
+     */
+    private void requireFloatConstants() {
+        for (Step s : steps) {
+            for (Value v : s.inputs) {
+                if (v != null && v.isConst() && v.data == null) {
+                    throw new OnnxException(s.op + " node '" + s.node + "': input '" + v.name + "' is a "
+                            + v.constant.typeName() + " constant; this operator computes in float");
+                }
+            }
+        }
     }
 
     private static String describe(Map<String, int[]> shapes) {

@@ -104,6 +104,16 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void anIntegerWeightOfAFloatOperatorIsRefusedAtLoad() {
+        // found by OnnxFuzzTest: a Gemm weight typed uint32 loaded, and the first run failed inside sgemm (b=null)
+        ModelProto m = new ModelBuilder(5).input("x", -1, 6).weight("w", -1, 1, 6, 3)
+                .node("Gemm", "x,w", "y").output("y").model();
+        TensorProto w = m.getGraph().getInitializer(0).toBuilder().setDataType(TensorProto.DataType.UINT32_VALUE).build();
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(withInit(m, 0, w).toByteArray(), null));
+        assertTrue(e.getMessage().contains("input 'w' is a uint32 constant; this operator computes in float"), e.getMessage());
+    }
+
+    @Test
     void namesFromTheFileAreClippedAndEscapedInMessages() {
         // found by OnnxFuzzTest: a mutated field made 2,400 bytes of weights a tensor's name, all of it in the message
         String name = "w\n\u0001" + "x".repeat(2000);
