@@ -97,7 +97,7 @@ final class Simplifier {
     private static Node foldIntoConv(Node conv, float[] s, float[] t, Map<String, Const> constants) {
         Const w = constants.get(conv.input(1));
         Const b = conv.hasInput(2) ? constants.get(conv.input(2)) : null;
-        if (w == null || !w.isFloat() || w.rank() < 3 || w.shape()[0] != s.length || conv.hasInput(2) && (b == null || b.size() != s.length)) {
+        if (w == null || !w.isFloat() || w.rank() < 3 || w.shape()[0] != s.length || conv.hasInput(2) && (b == null || !b.isFloat() || b.size() != s.length)) {
             return null;
         }
         int per = w.size() / s.length;

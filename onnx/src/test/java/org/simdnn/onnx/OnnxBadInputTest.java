@@ -114,6 +114,17 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void aConvWithAnIntegerBiasIsNotFoldedWithItsBatchNorm() {
+        // found by OnnxFuzzTest: batch-norm folding read the float data of a uint32 conv bias (NullPointerException)
+        ModelProto valid = OnnxRuntimeTest.residualCnn(24, false).model();
+        int b1 = 1; // w1, b1, g1, ...
+        assertTrue(valid.getGraph().getInitializer(b1).getName().equals("b1"));
+        TensorProto bias = valid.getGraph().getInitializer(b1).toBuilder().setDataType(TensorProto.DataType.UINT32_VALUE).build();
+        OnnxModel m = OnnxModel.load(withInit(valid, b1, bias).toByteArray(), null);
+        runOnZeros(m, 1 << 20, "integer conv bias");
+    }
+
+    @Test
     void namesFromTheFileAreClippedAndEscapedInMessages() {
         // found by OnnxFuzzTest: a mutated field made 2,400 bytes of weights a tensor's name, all of it in the message
         String name = "w\n\u0001" + "x".repeat(2000);
