@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./simdnn bench gemm|microkernel|conv|ops|calls|storage|all}: runs the JMH suites, prints a table (GFLOPS, ratio to
- * the best OpenBLAS impl, % of the measured FMA peak) and writes JSON, CSV, Markdown and PNG charts.
+ * {@code ./simdnn bench gemm|microkernel|conv|ops|calls|storage|infer|all}: runs the JMH suites, prints a table (GFLOPS,
+ * ratio to the best OpenBLAS impl, % of the measured FMA peak; for {@code infer} images/s, median and p99 latency,
+ * bytes allocated per call and the ratios to ONNX Runtime) and writes JSON, CSV, Markdown and PNG charts.
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run the JMH benchmark suites and report GFLOPS, the ratio to OpenBLAS and %% of the FMA peak.",
@@ -33,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", description = "gemm, microkernel, conv, ops, calls, storage or all")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", description = "gemm, microkernel, conv, ops, calls, storage, infer (whole ONNX models vs ONNX Runtime) or all")
     String suite;
 
     @Option(names = "--from", paramLabel = "DIR",
@@ -78,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (suite == null) {
-            throw new IllegalArgumentException("name a suite (gemm, microkernel, conv, ops, calls, storage, all) or --from DIR");
+            throw new IllegalArgumentException("name a suite (gemm, microkernel, conv, ops, calls, storage, infer, all) or --from DIR");
         }
         List<Suite> suites = Suite.parse(suite); // an unknown name: an IllegalArgumentException naming it
         Map<String, List<String>> overrides = new LinkedHashMap<>();
@@ -112,6 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("GFLOPS = ops/s x flops(shape); vs OpenBLAS = ratio to the best OpenBLAS impl (same shape, threads);"
                     + " % peak = of the measured FMA peak");
+            if (o.table().rows().stream().anyMatch(r -> r.result().latency() != null)) System.out.println("infer: images/s = ops/s x batch; vs onnxruntime = throughput ratio; p50 vs, p99 vs = ONNX Runtime's"
+                    + " latency / simdnn's (>1: simdnn faster); B/op = bytes allocated per call");
             System.out.println();
             System.out.print(o.table().toText());
             for (String n : o.notes()) System.out.println("note: " + n);

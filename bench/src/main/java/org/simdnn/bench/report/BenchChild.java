@@ -38,7 +38,7 @@ public final class BenchChild {
         }
         Class<?> cls = s.benchClass().orElseThrow(() -> new IllegalStateException(s.className() + " not in this build"));
         ProgressFormat pf = new ProgressFormat(System.err, new PrintStream(System.out, true), "  [auto] ");
-        BenchRunner.runJmh(cls, p, params, json, pf);
+        BenchRunner.runJmh(s, cls, p, params, json, pf);
         System.exit(pf.failures().isEmpty() ? 0 : 1);
     }
 }

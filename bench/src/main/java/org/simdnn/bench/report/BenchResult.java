@@ -17,9 +17,14 @@ import java.util.Map;
  * @param params    all JMH parameters, as measured
  * @param spread    slowest over fastest measurement iteration (≥ 1; NaN when unknown). Far above 1 means the
  *                  iterations disagree, e.g. C2 finished compiling only during measurement on a busy machine.
+ * @param items     items (images) per operation, from the suite's {@code items(String shape)}; 1 when it has none
+ * @param latency   median and p99 seconds per operation in JMH's sample-time mode; null in other modes
+ * @param allocBytesPerOp bytes allocated per operation (JMH's GC profiler, {@code gc.alloc.rate.norm}); NaN
+ *                  when not profiled
  */
 public record BenchResult(String bench, String benchmark, String method, String shape, String impl, int threads,
-                          double opsPerSec, double opsError, double gflops, Map<String, String> params, double spread) {
+                          double opsPerSec, double opsError, double gflops, Map<String, String> params, double spread,
+                          int items, Latency latency, double allocBytesPerOp) {
     /** Iterations further apart than this (max/min) mark a row as unstable in the report. */
     public static final double UNSTABLE_SPREAD = 1.5;
 
@@ -29,12 +34,28 @@ public record BenchResult(String bench, String benchmark, String method, String 
                     + bench + ", " + benchmark + ", " + method + ", " + shape + ", " + impl);
         }
         if (threads < 1) throw new IllegalArgumentException("bench result threads must be >= 1, got " + threads);
+        if (items < 1) throw new IllegalArgumentException("bench result items per operation must be >= 1, got " + items);
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
 
+    /** A result without the sample-time and allocation fields (throughput and average-time modes). */
+    public BenchResult(String bench, String benchmark, String method, String shape, String impl, int threads,
+                       double opsPerSec, double opsError, double gflops, Map<String, String> params, double spread) {
+        this(bench, benchmark, method, shape, impl, threads, opsPerSec, opsError, gflops, params, spread, 1, null, Double.NaN);
+    }
+
+    /** Median and 99th-percentile time of one operation, in seconds. */
+    public record Latency(double p50, double p99) {}
+
     /** The same result under another impl label (e.g. {@code openblas-jni[auto]}). */
     public BenchResult withImpl(String newImpl) {
-        return new BenchResult(bench, benchmark, method, shape, newImpl, threads, opsPerSec, opsError, gflops, params, spread);
+        return new BenchResult(bench, benchmark, method, shape, newImpl, threads, opsPerSec, opsError, gflops, params, spread,
+                items, latency, allocBytesPerOp);
+    }
+
+    /** Items (images) per second: {@code opsPerSec × items}. */
+    public double itemsPerSec() {
+        return opsPerSec * items;
     }
 
     /**
@@ -70,5 +91,10 @@ public record BenchResult(String bench, String benchmark, String method, String 
     /** True for every OpenBLAS-based baseline ({@code openblas-ffm}, {@code openblas-jni[auto]}, {@code im2col-openblas}). */
     public boolean isOpenBlas() {
         return impl.contains("openblas");
+    }
+
+    /** True for the impls the suite's ratios are taken against ({@link Suite#baselineOf}). */
+    public boolean isBaseline() {
+        return impl.contains(Suite.baselineOf(bench));
     }
 }

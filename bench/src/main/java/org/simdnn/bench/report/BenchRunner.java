@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -86,7 +87,7 @@ public final class BenchRunner {
                 progress.println("simdnn bench: " + s.id() + " (" + e.getValue().getSimpleName() + ", " + describe(params) + ")");
                 Path json = plan.outDir().resolve("jmh-" + s.id() + ".json");
                 ProgressFormat pf = new ProgressFormat(progress, log, "  ");
-                runJmh(e.getValue(), plan.preset(), params, json, pf);
+                runJmh(s, e.getValue(), plan.preset(), params, json, pf);
                 files.add(json);
                 List<BenchResult> got = JmhJson.read(json);
                 failures.addAll(pf.failures());
@@ -115,8 +116,7 @@ public final class BenchRunner {
                 if (plan.fmaPeak()) measurePeak(peak);
             }
         }
-        Environment env = Environment.current(plan.preset().name().toLowerCase(Locale.ROOT) + " (" + plan.preset().jmhFlags()
-                + ")", plan.command(), peak);
+        Environment env = Environment.current(presetDescription(plan), plan.command(), peak);
 
         return writeReport(plan.outDir(), plan.charts(), env, results, files, notes, failures, missing);
     }
@@ -179,6 +179,16 @@ public final class BenchRunner {
         return new Outcome(env, table, files, notes, failures, missing);
     }
 
+    /** "full (-f 1 -wi 3 -w 2s -i 5 -r 2s)", with the suites that run other lengths named: "; infer: -f 1 ...". */
+    static String presetDescription(BenchPlan plan) {
+        Preset p = plan.preset();
+        StringBuilder sb = new StringBuilder(p.name().toLowerCase(Locale.ROOT)).append(" (").append(p.jmhFlags());
+        for (Suite s : plan.suites()) {
+            if (!p.lengths(s).equals(p.lengths())) sb.append("; ").append(s.id()).append(": ").append(p.lengths(s).jmhFlags());
+        }
+        return sb.append(')').toString();
+    }
+
     private static String describe(Map<String, List<String>> params) {
         StringBuilder sb = new StringBuilder();
         int configs = 1;
@@ -224,16 +234,21 @@ public final class BenchRunner {
         return out;
     }
 
-    /** One JMH run of {@code cls} in this JVM; results go to {@code json}. */
-    static void runJmh(Class<?> cls, Preset preset, Map<String, List<String>> params, Path json, ProgressFormat out) {
+    /**
+     * One JMH run of suite {@code s} (class {@code cls}) in this JVM; results go to {@code json}. Suites that
+     * {@linkplain Suite#profilesAllocation profile allocation} run with JMH's GC profiler (B/op in the report).
+     */
+    static void runJmh(Suite s, Class<?> cls, Preset preset, Map<String, List<String>> params, Path json, ProgressFormat out) {
+        Preset.RunLengths len = preset.lengths(s);
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + Pattern.quote(cls.getName()) + "\\.")
-                .forks(preset.forks)
-                .warmupIterations(preset.warmupIterations).warmupTime(TimeValue.seconds(preset.warmupSeconds))
-                .measurementIterations(preset.measurementIterations).measurementTime(TimeValue.seconds(preset.measurementSeconds))
+                .forks(len.forks())
+                .warmupIterations(len.warmupIterations()).warmupTime(TimeValue.seconds(len.warmupSeconds()))
+                .measurementIterations(len.measurementIterations()).measurementTime(TimeValue.seconds(len.measurementSeconds()))
                 .timeout(TimeValue.minutes(5))
                 .shouldFailOnError(false)
                 .result(json.toString()).resultFormat(ResultFormatType.JSON);
+        if (s.profilesAllocation()) b.addProfiler(GCProfiler.class);
         List<String> missingFlags = missingJvmFlags();
         if (!missingFlags.isEmpty()) b.jvmArgsAppend(missingFlags.toArray(String[]::new));
         for (var e : params.entrySet()) b.param(e.getKey(), e.getValue().toArray(String[]::new));

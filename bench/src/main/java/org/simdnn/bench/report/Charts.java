@@ -19,7 +19,9 @@ import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 /**
  * PNG charts of a run, one per bench · method · thread count: x = shapes in declared order (small to large for
  * GEMM, network order for conv layers), one series per impl, y = GFLOPS (ops/s when the suite has no FLOP
- * count). Sweeps over sizes (gemm, storage, calls) are drawn as lines, per-layer suites as grouped bars.
+ * count; images/s for whole models, on a log axis since a batch of 256 28x28 images and one 224x224 image are
+ * orders of magnitude apart). Sweeps over sizes (gemm, storage, calls) are drawn as lines, per-layer suites as
+ * grouped bars.
  */
 public final class Charts {
     private Charts() {}
@@ -62,6 +64,7 @@ public final class Charts {
     static CategoryChart chart(List<ReportRow> rows) {
         BenchResult first = rows.get(0).result();
         boolean gflops = rows.stream().allMatch(r -> !Double.isNaN(r.result().gflops()));
+        boolean items = !gflops && Suite.countsItems(first.bench());
         boolean sweep = switch (first.bench()) {
             case "gemm", "storage", "calls" -> true;
             default -> false;
@@ -72,13 +75,13 @@ public final class Charts {
             BenchResult b = r.result();
             String x = b.shape().isEmpty() ? b.method() : b.shape();
             if (!shapes.contains(x)) shapes.add(x);
-            byImpl.computeIfAbsent(b.impl(), k -> new LinkedHashMap<>()).put(x, gflops ? b.gflops() : b.opsPerSec());
+            byImpl.computeIfAbsent(b.impl(), k -> new LinkedHashMap<>()).put(x, gflops ? b.gflops() : b.itemsPerSec());
         }
         CategoryChart c = new CategoryChartBuilder().width(Math.max(900, 60 * shapes.size() * Math.max(1, sweep ? 1 : byImpl.size() / 2)))
                 .height(shapes.stream().anyMatch(x -> x.length() > 14) ? 720 : 560)
                 .title("simdnn " + first.section() + " · " + first.threads() + " thread"
                         + (first.threads() == 1 ? "" : "s"))
-                .xAxisTitle(sweep ? "size" : "shape / layer").yAxisTitle(gflops ? "GFLOPS" : "ops/s").build();
+                .xAxisTitle(sweep ? "size" : "shape / layer").yAxisTitle(gflops ? "GFLOPS" : items ? Suite.itemsOf(first.bench()) + "/s (log)" : "ops/s").build();
         CategoryStyler st = c.getStyler();
         st.setDefaultSeriesRenderStyle(sweep ? CategorySeriesRenderStyle.Line : CategorySeriesRenderStyle.Bar);
         st.setOverlapped(sweep); // lines share the x positions; bars stand side by side
@@ -89,13 +92,22 @@ public final class Charts {
         st.setXAxisLabelRotation(longLabels ? 20 : shapes.size() > 4 ? 30 : 0);
         st.setChartBackgroundColor(java.awt.Color.WHITE);
         st.setPlotGridVerticalLinesVisible(false);
-        st.setYAxisMin(0.0);
+        if (items) {
+            // bars start at the axis minimum, which must be positive on a log axis: the decade below the smallest bar
+            double min = byImpl.values().stream().flatMap(m -> m.values().stream())
+                    .filter(v -> v != null && Double.isFinite(v) && v > 0).min(Double::compare).orElse(1.0);
+            st.setYAxisLogarithmic(true);
+            st.setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+        } else {
+            st.setYAxisMin(0.0);
+        }
         st.setAvailableSpaceFill(0.8);
         for (var e : byImpl.entrySet()) {
             List<Double> ys = new ArrayList<>();
             for (String x : shapes) {
                 Double v = e.getValue().get(x);
-                ys.add(v == null || !Double.isFinite(v) ? (sweep ? null : 0.0) : v); // a gap in a line, an empty bar
+                // a gap in a line, an empty bar (none on a log axis, where 0 cannot be drawn)
+                ys.add(v == null || !Double.isFinite(v) ? (sweep || items ? null : 0.0) : v);
             }
             c.addSeries(e.getKey(), new ArrayList<>(shapes), ys);
         }

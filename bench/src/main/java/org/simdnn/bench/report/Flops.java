@@ -8,10 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * FLOPs of one benchmark operation, from the suite class's {@code public static double flops(String shape)}
  * (the benchmark convention; 2·M·N·K for GEMM). NaN when the class or the method is absent or rejects the
- * shape, so the report falls back to operations per second instead of inventing a number.
+ * shape, so the report falls back to operations per second instead of inventing a number. Likewise
+ * {@link #items}: images per operation from {@code public static int items(String shape)}, 1 without it.
  */
 public final class Flops {
     private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+    private static final Map<String, Method> ITEMS = new ConcurrentHashMap<>();
     private static final Method NONE;
 
     static {
@@ -28,7 +30,16 @@ public final class Flops {
     private static void none() {}
 
     public static double of(String className, String shape) {
-        Method m = METHODS.computeIfAbsent(className, Flops::find);
+        return call(METHODS.computeIfAbsent(className, c -> find(c, "flops")), shape);
+    }
+
+    /** Items (images) one operation of {@code shape} processes; 1 when the suite does not say. */
+    public static int items(String className, String shape) {
+        double n = call(ITEMS.computeIfAbsent(className, c -> find(c, "items")), shape);
+        return Double.isNaN(n) || n < 1 ? 1 : (int) n;
+    }
+
+    private static double call(Method m, String shape) {
         if (m == NONE) return Double.NaN;
         try {
             Object v = m.invoke(null, shape);
@@ -39,10 +50,10 @@ public final class Flops {
         }
     }
 
-    private static Method find(String className) {
+    private static Method find(String className, String name) {
         try {
             Class<?> c = Class.forName(className, false, Flops.class.getClassLoader());
-            Method m = c.getMethod("flops", String.class);
+            Method m = c.getMethod(name, String.class);
             if (!Modifier.isStatic(m.getModifiers())) return NONE;
             Class<?> r = m.getReturnType();
             if (r != double.class && r != long.class && r != int.class && r != float.class) return NONE;

@@ -62,7 +62,28 @@ public final class JmhJson {
         double f = flops.applyAsDouble(className, shape);
         double gflops = Double.isNaN(f) ? Double.NaN : ops * f / 1e9;
         return new BenchResult(Suite.idOf(className), benchmark, method, shape, impl, threads, ops, opsErr, gflops, params,
-                spread(pm));
+                spread(pm), Flops.items(className, shape), mode.equals("sample") ? latency(pm, unit) : null, allocation(o));
+    }
+
+    /**
+     * Median and p99 in seconds from sample-time mode's {@code scorePercentiles} (over every sampled call; in the
+     * other modes they are over iterations, not calls); null without them.
+     */
+    private static BenchResult.Latency latency(JsonObject pm, String unit) {
+        if (!pm.has("scorePercentiles") || !unit.endsWith("/op")) return null;
+        JsonObject p = pm.getAsJsonObject("scorePercentiles");
+        double s = seconds(unit.substring(0, unit.indexOf('/')));
+        double p50 = number(p.get("50.0")), p99 = number(p.get("99.0"));
+        return Double.isNaN(p50) || Double.isNaN(p99) ? null : new BenchResult.Latency(p50 * s, p99 * s);
+    }
+
+    /** {@code gc.alloc.rate.norm} (bytes per operation) from JMH's GC profiler; NaN without it. */
+    private static double allocation(JsonObject o) {
+        if (!o.has("secondaryMetrics")) return Double.NaN;
+        JsonObject sm = o.getAsJsonObject("secondaryMetrics");
+        if (!sm.has("gc.alloc.rate.norm")) return Double.NaN;
+        JsonObject m = sm.getAsJsonObject("gc.alloc.rate.norm");
+        return m.has("scoreUnit") && m.get("scoreUnit").getAsString().equals("B/op") ? number(m.get("score")) : Double.NaN;
     }
 
     /** max/min over all measurement iterations of all forks (units cancel); NaN without raw data. */

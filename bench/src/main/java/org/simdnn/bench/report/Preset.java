@@ -24,7 +24,28 @@ public enum Preset {
 
     /** The same settings as JMH command-line flags, for the report ("-f 1 -wi 1 -w 1s -i 2 -r 1s"). */
     public String jmhFlags() {
-        return "-f " + forks + " -wi " + warmupIterations + " -w " + warmupSeconds + "s -i " + measurementIterations
-                + " -r " + measurementSeconds + "s";
+        return lengths().jmhFlags();
+    }
+
+    public RunLengths lengths() {
+        return new RunLengths(forks, warmupIterations, warmupSeconds, measurementIterations, measurementSeconds);
+    }
+
+    /**
+     * The run lengths for {@code suite}. Whole-model inference samples every call, so fewer, longer iterations do:
+     * its full run (24 configurations, ResNet-18 at batch 32 among them) stays within about ten minutes.
+     */
+    public RunLengths lengths(Suite suite) {
+        if (suite != Suite.INFER) return lengths();
+        return this == QUICK ? new RunLengths(1, 1, 1, 2, 1) : new RunLengths(1, 2, 1, 3, 2);
+    }
+
+    /** Forks, warm-up and measurement iterations and their seconds of one JMH run. */
+    public record RunLengths(int forks, int warmupIterations, int warmupSeconds, int measurementIterations,
+                             int measurementSeconds) {
+        public String jmhFlags() {
+            return "-f " + forks + " -wi " + warmupIterations + " -w " + warmupSeconds + "s -i " + measurementIterations
+                    + " -r " + measurementSeconds + "s";
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Turns results into report rows (ratio to the best OpenBLAS impl, % of the FMA peak) and renders them as a
+ * Turns results into report rows (ratio to the best baseline impl, % of the FMA peak, latency speed-ups) and renders them as a
  * plain-text table for the terminal and a Markdown table for docs. Rows keep the order the suite declares its
  * {@code @Param} values in (small to large, network layer order), so no shape-string parsing is needed.
  */
@@ -27,17 +27,25 @@ public final class ReportTable {
      * @param order position of a (param name, value) pair in its suite's declaration, for sorting; unknown → last
      */
     public static ReportTable of(List<BenchResult> results, Environment env, ParamOrder order) {
-        Map<String, Double> bestBlas = new HashMap<>();
+        Map<String, Double> best = new HashMap<>(), bestP50 = new HashMap<>(), bestP99 = new HashMap<>();
         for (BenchResult r : results) {
-            if (r.isOpenBlas() && !Double.isNaN(r.gflops())) bestBlas.merge(groupKey(r), r.gflops(), Math::max);
+            if (!r.isBaseline()) continue;
+            if (r.opsPerSec() > 0) best.merge(groupKey(r), r.opsPerSec(), Math::max);
+            if (r.latency() != null) {
+                bestP50.merge(groupKey(r), r.latency().p50(), Math::min);
+                bestP99.merge(groupKey(r), r.latency().p99(), Math::min);
+            }
         }
         List<ReportRow> rows = new ArrayList<>();
         for (BenchResult r : results) {
-            Double best = bestBlas.get(groupKey(r));
-            double ratio = best == null || Double.isNaN(r.gflops()) ? Double.NaN : r.gflops() / best;
+            String g = groupKey(r);
+            double ratio = best.containsKey(g) && r.opsPerSec() > 0 ? r.opsPerSec() / best.get(g) : Double.NaN;
             double peak = env.peakFor(r.threads());
             double pct = Double.isNaN(peak) || Double.isNaN(r.gflops()) ? Double.NaN : 100 * r.gflops() / peak;
-            rows.add(new ReportRow(r, ratio, pct));
+            BenchResult.Latency l = r.latency();
+            double p50 = l != null && bestP50.containsKey(g) ? bestP50.get(g) / l.p50() : Double.NaN;
+            double p99 = l != null && bestP99.containsKey(g) ? bestP99.get(g) / l.p99() : Double.NaN;
+            rows.add(new ReportRow(r, ratio, pct, p50, p99));
         }
         rows.sort(Comparator.<ReportRow, String>comparing(x -> x.result().bench())
                 .thenComparing(x -> x.result().method())
@@ -81,18 +89,55 @@ public final class ReportTable {
         return s;
     }
 
-    private static final String[] HEADER = {"shape", "impl", "T", "GFLOPS", "±", "ops/s", "vs OpenBLAS", "% peak", "note"};
+    /** "vs OpenBLAS" / "vs onnxruntime": the ratio column of a section of suite {@code bench}. */
+    static String ratioTitle(String bench) {
+        String b = Suite.baselineOf(bench);
+        return "vs " + (b.equals("openblas") ? "OpenBLAS" : b);
+    }
 
-    private static String[] cells(ReportRow row) {
+    private static String[] header(List<ReportRow> section) {
+        String bench = section.get(0).result().bench();
+        if (hasLatency(section)) {
+            return new String[] {"shape", "impl", "T", Suite.itemsOf(bench) + "/s", "±", "p50 ms", "p99 ms", ratioTitle(bench),
+                    "p50 vs", "p99 vs", "B/op", "note"};
+        }
+        return new String[] {"shape", "impl", "T", "GFLOPS", "±", "ops/s", ratioTitle(bench), "% peak", "note"};
+    }
+
+    /** A section measured in sample-time mode: throughput, median and p99 latency, allocation. */
+    private static boolean hasLatency(List<ReportRow> section) {
+        return section.stream().anyMatch(r -> r.result().latency() != null);
+    }
+
+    private static String[] cells(ReportRow row, boolean latency) {
         BenchResult r = row.result();
+        String shape = r.shape().isEmpty() ? "-" : r.shape();
+        String note = r.unstable() ? String.format(Locale.ROOT, "unstable: iterations %.1fx apart", r.spread()) : "";
+        if (latency) {
+            BenchResult.Latency l = r.latency();
+            double err = r.opsError() * r.items();
+            return new String[] {shape, r.impl(), Integer.toString(r.threads()), fmt(r.itemsPerSec()),
+                    Double.isNaN(err) ? "" : fmt(err), l == null ? "-" : millis(l.p50()), l == null ? "-" : millis(l.p99()),
+                    times(row.ratioToBaseline()), times(row.p50Speedup()), times(row.p99Speedup()),
+                    Double.isNaN(r.allocBytesPerOp()) ? "-" : String.format(Locale.ROOT, "%.0f", r.allocBytesPerOp()), note};
+        }
         boolean hasG = !Double.isNaN(r.gflops());
         double errG = hasG && !Double.isNaN(r.opsError()) && r.opsPerSec() > 0 ? r.gflops() * r.opsError() / r.opsPerSec()
                 : Double.NaN;
-        return new String[] {r.shape().isEmpty() ? "-" : r.shape(), r.impl(), Integer.toString(r.threads()),
+        return new String[] {shape, r.impl(), Integer.toString(r.threads()),
                 hasG ? fmt(r.gflops()) : "-", Double.isNaN(errG) ? "" : fmt(errG), sci(r.opsPerSec()),
-                Double.isNaN(row.ratioToOpenBlas()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratioToOpenBlas()),
-                Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak()),
-                r.unstable() ? String.format(Locale.ROOT, "unstable: iterations %.1fx apart", r.spread()) : ""};
+                times(row.ratioToBaseline()),
+                Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak()), note};
+    }
+
+    private static String times(double ratio) {
+        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+
+    /** Seconds as milliseconds with three significant digits (0.113, 4.52, 37.1). */
+    static String millis(double seconds) {
+        double ms = seconds * 1e3;
+        return ms >= 100 ? String.format(Locale.ROOT, "%.0f", ms) : String.format(Locale.ROOT, "%.3g", ms);
     }
 
     static String fmt(double g) {
@@ -119,24 +164,26 @@ public final class ReportTable {
         StringBuilder sb = new StringBuilder();
         for (var sec : sections().entrySet()) {
             List<String[]> body = new ArrayList<>();
-            for (ReportRow r : sec.getValue()) body.add(cells(r));
+            boolean latency = hasLatency(sec.getValue());
+            String[] header = header(sec.getValue());
+            for (ReportRow r : sec.getValue()) body.add(cells(r, latency));
             if (md) {
                 sb.append("#### ").append(sec.getKey()).append("\n\n");
-                sb.append('|').append(String.join("|", HEADER)).append("|\n|");
-                for (int i = 0; i < HEADER.length; i++) sb.append(i < 2 ? "---|" : "---:|");
+                sb.append('|').append(String.join("|", header)).append("|\n|");
+                for (int i = 0; i < header.length; i++) sb.append(i < 2 ? "---|" : "---:|");
                 sb.append('\n');
                 for (String[] c : body) sb.append('|').append(String.join("|", c)).append("|\n");
                 sb.append('\n');
             } else {
-                int[] w = new int[HEADER.length];
+                int[] w = new int[header.length];
                 Function<String[], Void> widen = c -> {
                     for (int i = 0; i < c.length; i++) w[i] = Math.max(w[i], c[i].length());
                     return null;
                 };
-                widen.apply(HEADER);
+                widen.apply(header);
                 body.forEach(widen::apply);
                 sb.append("== ").append(sec.getKey()).append('\n');
-                line(sb, HEADER, w);
+                line(sb, header, w);
                 for (String[] c : body) line(sb, c, w);
                 sb.append('\n');
             }

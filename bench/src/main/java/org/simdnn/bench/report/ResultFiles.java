@@ -20,7 +20,10 @@ public final class ResultFiles {
 
     /**
      * One JSON object per row: {@code {"bench","shape","impl","threads","gflops", "method", "variant", "ops_per_s",
-     * "ops_per_s_error", "ratio_to_openblas", "pct_of_fma_peak", "params"}}; unknown numbers are {@code null}.
+     * "ops_per_s_error", "ratio_to_openblas", "pct_of_fma_peak", "params"}}; unknown numbers are {@code null}. The
+     * ratio is named after the suite's baseline ({@code ratio_to_onnxruntime} for {@code infer}). Sample-time rows
+     * add {@code items_per_s}, {@code p50_ms}, {@code p99_ms}, {@code p50_vs_<baseline>}, {@code p99_vs_<baseline>}
+     * (the baseline's latency over this row's); profiled rows add {@code alloc_bytes_per_op}.
      */
     public static String jsonLine(ReportRow row) {
         BenchResult r = row.result();
@@ -34,9 +37,18 @@ public final class ResultFiles {
         o.addProperty("variant", r.variant());
         o.addProperty("ops_per_s", finite(r.opsPerSec()));
         o.addProperty("ops_per_s_error", finite(r.opsError()));
-        o.addProperty("ratio_to_openblas", finite(row.ratioToOpenBlas()));
+        String baseline = Suite.baselineOf(r.bench());
+        o.addProperty("ratio_to_" + baseline, finite(row.ratioToBaseline()));
         o.addProperty("pct_of_fma_peak", finite(row.pctOfPeak()));
         o.addProperty("iteration_spread", finite(r.spread()));
+        if (r.latency() != null) {
+            o.addProperty("items_per_s", finite(r.itemsPerSec()));
+            o.addProperty("p50_ms", finite(r.latency().p50() * 1e3));
+            o.addProperty("p99_ms", finite(r.latency().p99() * 1e3));
+            o.addProperty("p50_vs_" + baseline, finite(row.p50Speedup()));
+            o.addProperty("p99_vs_" + baseline, finite(row.p99Speedup()));
+        }
+        if (!Double.isNaN(r.allocBytesPerOp())) o.addProperty("alloc_bytes_per_op", finite(r.allocBytesPerOp()));
         o.add("params", GSON.toJsonTree(r.params()));
         return GSON.toJson(o);
     }
@@ -52,12 +64,15 @@ public final class ResultFiles {
     }
 
     public static String csv(ReportTable t) {
-        StringBuilder sb = new StringBuilder("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak\n");
+        StringBuilder sb = new StringBuilder("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,"
+                + "baseline,ratio_to_baseline,pct_of_fma_peak,items_per_s,p50_s,p99_s,alloc_bytes_per_op\n");
         for (ReportRow row : t.rows()) {
             BenchResult r = row.result();
+            BenchResult.Latency l = r.latency();
             sb.append(String.join(",", r.bench(), r.method(), quote(r.variant()), quote(r.shape()), quote(r.impl()),
                     Integer.toString(r.threads()), num(r.gflops()), num(r.opsPerSec()), num(r.opsError()),
-                    num(row.ratioToOpenBlas()), num(row.pctOfPeak()))).append('\n');
+                    Suite.baselineOf(r.bench()), num(row.ratioToBaseline()), num(row.pctOfPeak()), num(r.itemsPerSec()),
+                    l == null ? "" : num(l.p50()), l == null ? "" : num(l.p99()), num(r.allocBytesPerOp()))).append('\n');
         }
         return sb.toString();
     }
@@ -89,6 +104,9 @@ public final class ResultFiles {
         sb.append("GFLOPS = JMH ops/s × the suite's `flops(shape)` / 1e9; ± = JMH's 99.9% error; ")
                 .append("\"vs OpenBLAS\" = ratio to the best OpenBLAS-based impl for the same shape and threads ")
                 .append("(>1 means faster); \"% peak\" = share of the measured FMA peak at that thread count; ")
+                .append("infer: images/s = ops/s × batch, p50/p99 = median and 99th-percentile call latency, ")
+                .append("\"vs onnxruntime\" = throughput ratio and \"p50 vs\"/\"p99 vs\" = ONNX Runtime's latency over ")
+                .append("simdnn's (both >1 when simdnn is faster), B/op = bytes allocated per call (JMH -prof gc); ")
                 .append("\"unstable\" = the slowest and fastest measurement iterations are more than ")
                 .append(BenchResult.UNSTABLE_SPREAD).append("x apart (on a busy machine: JIT still compiling, or load changed).\n\n");
         for (String n : notes) sb.append("> ").append(n).append("\n\n");

@@ -15,7 +15,8 @@ public enum Suite {
     CONV("conv", "ConvBench"),
     OPS("ops", "OpsBench"),
     CALLS("calls", "OpenBlasCallBench"),
-    STORAGE("storage", "StorageBench");
+    STORAGE("storage", "StorageBench"),
+    INFER("infer", "InferBench");
 
     public static final String PACKAGE = "org.simdnn.bench.";
 
@@ -28,6 +29,27 @@ public enum Suite {
     }
 
     public String id() { return id; }
+
+    /** The impl the suite's ratios are taken against: ONNX Runtime for whole models, OpenBLAS for kernels. */
+    public String baseline() { return baselineOf(id); }
+
+    /** {@link #baseline()} of a suite id; unknown suites (canned results) compare with OpenBLAS. */
+    public static String baselineOf(String id) {
+        return id.equals(INFER.id) ? "onnxruntime" : "openblas";
+    }
+
+    /** The suite also reports allocation per operation (JMH's GC profiler, B/op). */
+    public boolean profilesAllocation() { return this == INFER; }
+
+    /** The suite measures whole models, reported in items (images) per second rather than GFLOPS. */
+    public static boolean countsItems(String id) {
+        return id.equals(INFER.id);
+    }
+
+    /** What one item of {@code ops/s × items(shape)} is, for column and axis titles. */
+    public static String itemsOf(String id) {
+        return countsItems(id) ? "images" : "items";
+    }
     public String className() { return PACKAGE + simpleName; }
 
     /** The JMH class, if it is in this build. */

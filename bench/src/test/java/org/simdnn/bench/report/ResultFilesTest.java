@@ -46,11 +46,12 @@ class ResultFilesTest {
     void csvHasAHeaderAndOneLinePerRow() throws Exception {
         List<String> lines = ResultFiles.csv(CannedResults.table()).lines().toList();
         assertEquals(14, lines.size());
-        assertEquals("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,ratio_to_openblas,pct_of_fma_peak",
+        assertEquals("bench,method,variant,shape,impl,threads,gflops,ops_per_s,ops_per_s_error,baseline,ratio_to_baseline,pct_of_fma_peak,"
+                + "items_per_s,p50_s,p99_s,alloc_bytes_per_op",
                 lines.get(0));
-        assertTrue(lines.contains("fakegemm,sgemm,,m64n64k64,simdnn,1,52.4288,100000,5000.00,0.800000,52.4288"),
+        assertTrue(lines.contains("fakegemm,sgemm,,m64n64k64,simdnn,1,52.4288,100000,5000.00,openblas,0.800000,52.4288,100000,,,"),
                 String.join("\n", lines));
-        assertTrue(lines.contains("fakeconv,run,pass=fwd,mb1_ih8,simdnn,2,10.0000,10.0000,1.00000,0.500000,6.66667"),
+        assertTrue(lines.contains("fakeconv,run,pass=fwd,mb1_ih8,simdnn,2,10.0000,10.0000,1.00000,openblas,0.500000,6.66667,10.0000,,,"),
                 String.join("\n", lines));
     }
 
