@@ -29,6 +29,21 @@ class ExportCommandTest {
         assertTrue(r.out().contains("[batch, 784]"), r.out());
     }
 
+    /** --model: a freshly initialised built-in network, the same bytes for the same seed. */
+    @Test
+    void exportsAFreshBuiltInModel() throws Exception {
+        TrainCommandTest.Run r = TrainCommandTest.run("export", "--model", "cnn", "--seed", "7", "--onnx", dir.resolve("a.onnx").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("input 'input' [batch, 1, 28, 28]"), r.out());
+        TrainCommandTest.run("export", "--model", "cnn", "--seed", "7", "--onnx", dir.resolve("b.onnx").toString());
+        assertEquals(-1, Files.mismatch(dir.resolve("a.onnx"), dir.resolve("b.onnx")));
+        r = TrainCommandTest.run("export", "--model", "resnet", "--onnx", dir.resolve("c.onnx").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown model 'resnet'"), r.err());
+        r = TrainCommandTest.run("export", "--model", "cnn", "--model-file", "x", "--onnx", dir.resolve("c.onnx").toString());
+        assertEquals(2, r.code(), "--model and --model-file exclude each other");
+    }
+
     @Test
     void userErrorsAreOneLineWithExitCode2() throws Exception {
         TrainCommandTest.Run r = TrainCommandTest.run("export", "--model-file", dir.resolve("missing.safetensors").toString(), "--onnx", dir.resolve("x.onnx").toString());

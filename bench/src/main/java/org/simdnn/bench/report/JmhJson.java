@@ -86,8 +86,12 @@ public final class JmhJson {
         return m.has("scoreUnit") && m.get("scoreUnit").getAsString().equals("B/op") ? number(m.get("score")) : Double.NaN;
     }
 
-    /** max/min over all measurement iterations of all forks (units cancel); NaN without raw data. */
+    /**
+     * max/min over all measurement iterations of all forks (units cancel); NaN without raw data. Sample-time mode
+     * has a histogram per iteration ({@code [[value, count], ...]}) instead: its mean is the iteration's score.
+     */
     private static double spread(JsonObject pm) {
+        if (pm.has("rawDataHistogram") && pm.get("rawDataHistogram").isJsonArray()) return histogramSpread(pm);
         if (!pm.has("rawData") || !pm.get("rawData").isJsonArray()) return Double.NaN;
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (JsonElement fork : pm.getAsJsonArray("rawData")) {
@@ -97,6 +101,28 @@ public final class JmhJson {
                 if (d > 0) {
                     min = Math.min(min, d);
                     max = Math.max(max, d);
+                }
+            }
+        }
+        return max > 0 ? max / min : Double.NaN;
+    }
+
+    private static double histogramSpread(JsonObject pm) {
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (JsonElement fork : pm.getAsJsonArray("rawDataHistogram")) {
+            if (!fork.isJsonArray()) continue;
+            for (JsonElement iteration : fork.getAsJsonArray()) {
+                if (!iteration.isJsonArray()) continue;
+                double sum = 0, n = 0;
+                for (JsonElement bin : iteration.getAsJsonArray()) {
+                    JsonArray vc = bin.getAsJsonArray();
+                    double c = number(vc.get(1));
+                    sum += number(vc.get(0)) * c;
+                    n += c;
+                }
+                if (n > 0 && sum > 0) {
+                    min = Math.min(min, sum / n);
+                    max = Math.max(max, sum / n);
                 }
             }
         }

@@ -32,12 +32,14 @@ public enum Preset {
     }
 
     /**
-     * The run lengths for {@code suite}. Whole-model inference samples every call, so fewer, longer iterations do:
-     * its full run (24 configurations, ResNet-18 at batch 32 among them) stays within about ten minutes.
+     * The run lengths for {@code suite}. Whole-model inference samples every call, so three measured iterations
+     * give thousands of samples at batch 1; the warm-up is long enough for C2 to compile the Vector API kernels
+     * (before that they allocate a boxed vector per operation and run 100x slower). Its full run (24
+     * configurations, ResNet-18 at batch 32 among them) stays within about ten minutes.
      */
     public RunLengths lengths(Suite suite) {
         if (suite != Suite.INFER) return lengths();
-        return this == QUICK ? new RunLengths(1, 1, 1, 2, 1) : new RunLengths(1, 2, 1, 3, 2);
+        return this == QUICK ? new RunLengths(1, 2, 1, 2, 1) : new RunLengths(1, 3, 2, 3, 2);
     }
 
     /** Forks, warm-up and measurement iterations and their seconds of one JMH run. */

@@ -77,8 +77,16 @@ final class ProgressFormat implements OutputFormat {
         String text;
         try {
             double ops = JmhJson.toOpsPerSecond(score, unit, p.getMode().shortLabel());
-            text = Double.isNaN(flops) ? String.format(Locale.ROOT, "%.4g ops/s", ops)
-                    : String.format(Locale.ROOT, "%s GFLOPS", ReportTable.fmt(ops * flops / 1e9));
+            if (Suite.countsItems(Suite.idOf(cls))) {
+                // sample-time mode: every call's time, so the median is there too
+                double p50 = JmhJson.toOpsPerSecond(r.getPrimaryResult().getStatistics().getPercentile(50), unit,
+                        p.getMode().shortLabel());
+                text = String.format(Locale.ROOT, "%.4g %s/s, p50 %s ms", ops * Flops.items(cls, shape),
+                        Suite.itemsOf(Suite.idOf(cls)), ReportTable.millis(1 / p50));
+            } else {
+                text = Double.isNaN(flops) ? String.format(Locale.ROOT, "%.4g ops/s", ops)
+                        : String.format(Locale.ROOT, "%s GFLOPS", ReportTable.fmt(ops * flops / 1e9));
+            }
         } catch (IllegalArgumentException e) {
             text = score + " " + unit;
         }

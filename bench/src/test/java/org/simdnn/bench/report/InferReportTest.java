@@ -23,10 +23,11 @@ class InferReportTest {
                 {"benchmark":"org.simdnn.bench.InferBench.infer","mode":"sample","threads":1,"forks":1,
                  "params":{"shape":"%s","impl":"%s","threads":"%d"},
                  "primaryMetric":{"score":%s,"scoreError":0.01,"scoreUnit":"ms/op",
-                   "scorePercentiles":{"0.0":0.1,"50.0":%s,"90.0":%s,"99.0":%s,"100.0":99.0}},
+                   "scorePercentiles":{"0.0":0.1,"50.0":%s,"90.0":%s,"99.0":%s,"100.0":99.0},
+                   "rawDataHistogram":[[[[%s,1],[%s,3]],[[%s,2]]]]},
                  "secondaryMetrics":{"gc.alloc.rate":{"score":1.5,"scoreUnit":"MB/sec"},
                    "gc.alloc.rate.norm":{"score":%s,"scoreUnit":"B/op"}}}
-                """.formatted(shape, impl, threads, meanMs, p50Ms, p50Ms, p99Ms, bytes);
+                """.formatted(shape, impl, threads, meanMs, p50Ms, p50Ms, p99Ms, meanMs / 2, meanMs, meanMs * 1.7, bytes);
     }
 
     static List<BenchResult> results() {
@@ -47,6 +48,9 @@ class InferReportTest {
         assertEquals(0.390, r.latency().p50(), 1e-12);
         assertEquals(0.450, r.latency().p99(), 1e-12);
         assertEquals(0.0, r.allocBytesPerOp());
+        // iterations: mean of (x/2 once, x three times) = 0.875x, then 1.7x: spread 1.7 / 0.875 from the histograms
+        assertEquals(1.7 / 0.875, r.spread(), 1e-9);
+        assertTrue(r.unstable());
         assertTrue(Double.isNaN(r.gflops()));
         assertTrue(r.isBaseline() == false && results().get(1).isBaseline());
     }
