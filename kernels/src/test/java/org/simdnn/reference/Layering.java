@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 
 /**
  * Enforces the dependency direction between modules by reading compiled classes: a class file names every
- * class it references in its constant pool, so a forbidden package shows up as its internal name. (kernels and
- * nn also have a module-info, in src/main/module, whose exports say the same at compile time; the other modules
- * run on the class path, so this check runs in every module's tests.)
+ * class it references in its constant pool, so a forbidden package shows up as its internal name. (kernels, nn
+ * and onnx also have a module-info, in src/main/module, whose exports say the same at compile time; the other
+ * modules run on the class path, so this check runs in every module's tests.)
  */
 public final class Layering {
     private Layering() {}

@@ -55,14 +55,17 @@ public final class InferenceSession {
             int best = 0;
             for (int j = 0; j < cols; j++) {
                 float v = d[o + j];
-                if (v != v) {
-                    throw new ArithmeticException("output row " + r + " is NaN at position " + j + " of " + cols
-                            + ": no class can be reported for it (a non-finite input, or corrupt weights)");
-                }
+                if (v != v) throw nanRow(r, j, cols);
                 if (v > d[o + best]) best = j;
             }
             out[r] = best;
         }
         return out;
+    }
+
+    /** Why output row {@code r} (NaN at position {@code j} of {@code cols}) gets no class. */
+    static ArithmeticException nanRow(int r, int j, int cols) {
+        return new ArithmeticException("output row " + r + " is NaN at position " + j + " of " + cols
+                + ": no class can be reported for it (a non-finite input, or corrupt weights)");
     }
 }

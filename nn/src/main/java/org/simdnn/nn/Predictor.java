@@ -64,10 +64,7 @@ public final class Predictor {
             int filled = 0;
             for (int j = 0; j < cols; j++) {
                 float v = d[o + j];
-                if (v != v) {
-                    throw new ArithmeticException("output row " + r + " is NaN at position " + j + " of " + cols
-                            + ": no class can be reported for it (a non-finite input, or corrupt weights)");
-                }
+                if (v != v) throw InferenceSession.nanRow(r, j, cols);
                 if (filled == k && !(v > d[o + best[k - 1]])) continue;
                 int at = Math.min(filled, k - 1);                     // insertion into the sorted prefix
                 while (at > 0 && v > d[o + best[at - 1]]) {

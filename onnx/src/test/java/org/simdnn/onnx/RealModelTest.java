@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.simdnn.nn.io.Npy;
-import org.simdnn.onnx.export.PythonProbe;
+import org.simdnn.reference.PythonProbe;
 import org.simdnn.tensor.Layout;
 import org.simdnn.tensor.Tensor;
 

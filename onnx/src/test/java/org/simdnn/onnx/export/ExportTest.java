@@ -46,6 +46,7 @@ import org.simdnn.nn.train.PerceptronTrainer;
 import org.simdnn.onnx.proto.OnnxProto.ModelProto;
 import org.simdnn.onnx.proto.OnnxProto.NodeProto;
 import org.simdnn.onnx.proto.OnnxProto.ValueInfoProto;
+import org.simdnn.reference.PythonProbe;
 import org.simdnn.tensor.Layout;
 import org.simdnn.tensor.Tensor;
 

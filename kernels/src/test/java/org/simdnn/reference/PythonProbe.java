@@ -1,4 +1,4 @@
-package org.simdnn.onnx.export;
+package org.simdnn.reference;
 
 import java.io.IOException;
 import java.util.List;
