@@ -22,9 +22,9 @@ import org.simdnn.onnx.proto.OnnxProto.ValueInfoProto;
 
 /**
  * ModelProto bytes to a checked {@link Graph}: the protobuf parse (bounded recursion and size, so a hostile
- * file ends in an error, not a StackOverflowError or an OutOfMemoryError), the opset, every node's op type and
- * attributes against {@link OpSupport}, the tensors ({@link TensorProtos}), and a topological order (Kahn),
- * rejecting cycles and inputs nobody produces.
+ * file ends in an error, not a StackOverflowError or an OutOfMemoryError), the opset, every node's op type,
+ * input and output counts and attributes against {@link OpSupport}, the tensors ({@link TensorProtos}), and a
+ * topological order (Kahn), rejecting cycles and inputs nobody produces.
  */
 final class ModelReader {
     /** Nested messages are at most a few levels deep in a supported model (no subgraphs). */
@@ -98,9 +98,8 @@ final class ModelReader {
             }
             Node n = new Node(np.getOpType(), name, np.getInputList(), np.getOutputList(),
                     new Attrs(attrs, np.getOpType() + " node '" + name + "'"), null);
-            OpSupport.check(np.getDomain(), n);
+            OpSupport.check(np.getDomain(), n, opset);
             if (n.op().equals("Constant")) {
-                if (n.outputs().size() != 1) throw new OnnxException(n.where() + ": needs exactly one output");
                 constants.put(n.outputs().get(0), constantValue(n, baseDir));
             } else {
                 nodes.add(n);

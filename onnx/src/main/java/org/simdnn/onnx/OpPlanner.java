@@ -484,7 +484,6 @@ final class OpPlanner {
         } else {
             pads = p.constant(n, 1, "pads").asLongs();
             value = n.hasInput(2) ? scalar(n, 2, "constant_value") : 0f;
-            if (n.hasInput(3)) throw new OnnxException(n.where() + ": the axes input is not supported");
         }
         int r = x.rank();
         if (pads == null || pads.length != 2 * r) {

@@ -1,5 +1,6 @@
 package org.simdnn.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,6 +149,56 @@ class OnnxBadInputTest {
                 .node("Tanh", "s", "t").output("r").output("s").output("t");
         e = assertThrows(OnnxException.class, () -> OnnxModel.load(big.bytes(), null));
         assertTrue(e.getMessage().contains("more than the JVM's heap") && e.getMessage().contains("'x' [536870912, 3]"), e.getMessage());
+    }
+
+    @Test
+    void aConcatWithNoInputsIsRefusedAtLoad() {
+        // found by OnnxFuzzTest: ArrayIndexOutOfBoundsException in the planner
+        ModelBuilder b = new ModelBuilder(6).input("x", 2, 3).node("Concat", new String[0], new String[] {"y"}, "axis", 0L)
+                .output("y");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(b.bytes(), null));
+        assertEquals("Concat node 'concat0': 0 inputs, but Concat at opset 13 takes at least 1", e.getMessage());
+    }
+
+    /**
+     * Every supported operator, at every opset where its arity changes: one input too few and one too many (where
+     * there is a maximum), no output and one output too many, each refused at load naming the node and the counts.
+     */
+    @Test
+    void everyOperatorChecksItsInputAndOutputCountsAtLoad() {
+        int cases = 0;
+        for (var op : OpSupport.OPS.entrySet()) {
+            for (var since : op.getValue().aritySince().entrySet()) {
+                OpSupport.Arity a = since.getValue();
+                int opset = since.getKey();
+                String takes = OpSupport.Arity.range(a.minInputs(), a.maxInputs());
+                String produces = OpSupport.Arity.range(a.minOutputs(), a.maxOutputs());
+                if (a.minInputs() > 0) {
+                    expectCountError(op.getKey(), opset, a.minInputs() - 1, 1, (a.minInputs() - 1) + " inputs", "takes " + takes);
+                }
+                if (a.maxInputs() != OpSupport.MANY) {
+                    expectCountError(op.getKey(), opset, a.maxInputs() + 1, 1, (a.maxInputs() + 1) + " inputs", "takes " + takes);
+                }
+                expectCountError(op.getKey(), opset, a.minInputs(), 0, "0 outputs", "produces " + produces);
+                expectCountError(op.getKey(), opset, a.minInputs(), a.maxOutputs() + 1, (a.maxOutputs() + 1) + " outputs",
+                        "produces " + produces);
+                cases += 4;
+            }
+        }
+        assertTrue(cases >= 4 * OpSupport.OPS.size(), "cases " + cases);
+    }
+
+    /** A lone {@code op} node with {@code ins} inputs (all the graph input) and {@code outs} outputs must fail to load. */
+    private static void expectCountError(String op, int opset, int ins, int outs, String count, String allowed) {
+        String[] in = new String[ins], out = new String[outs];
+        Arrays.fill(in, "x");
+        for (int i = 0; i < outs; i++) out[i] = "y" + i;
+        ModelBuilder b = new ModelBuilder(7).opset(opset).input("x", 2, 3).node(op, in, out).output(outs > 0 ? "y0" : "x");
+        String what = op + " at opset " + opset + " with " + ins + " inputs, " + outs + " outputs";
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(b.bytes(), null), what);
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith(op + " node '" + op.toLowerCase() + "0': ") && msg.contains(count)
+                && msg.contains("at opset " + opset) && msg.contains(allowed), what + ": " + msg);
     }
 
     @Test
