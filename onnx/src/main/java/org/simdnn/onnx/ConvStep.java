@@ -93,13 +93,10 @@ final class ConvStep extends Step {
     @Override
     String detail() {
         Conv2dDesc d = desc;
-        String s = "k" + d.kH() + "x" + d.kW() + " s" + d.strideH() + "x" + d.strideW() + " p" + d.padTop() + ","
-                + d.padLeft() + "," + d.padBottom() + "," + d.padRight()
+        return epilogue.detail("k" + d.kH() + "x" + d.kW() + " s" + d.strideH() + "x" + d.strideW() + " p" + d.padTop()
+                + "," + d.padLeft() + "," + d.padBottom() + "," + d.padRight()
                 + (d.dilationH() * d.dilationW() > 1 ? " d" + d.dilationH() + "x" + d.dilationW() : "")
-                + (d.groups() > 1 ? " g" + d.groups() : "") + (bias != null ? " +bias" : "");
-        if (note != null) s += "; " + note;
-        if (!epilogue.isNone()) s += "; " + epilogue.describe();
-        return s;
+                + (d.groups() > 1 ? " g" + d.groups() : "") + (bias != null ? " +bias" : ""), note);
     }
 
     @Override

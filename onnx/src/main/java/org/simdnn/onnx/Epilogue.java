@@ -36,6 +36,15 @@ record Epilogue(Value residual, Unary act, float a, float b) {
         if (act != null) act.apply(backend, a, b, y, y);
     }
 
+    /**
+     * A fusing step's {@link Step#detail}: its own attributes, then what load-time rewrites did to it ({@code note},
+     * may be null), then this epilogue.
+     */
+    String detail(String attributes, String note) {
+        String s = note == null ? attributes : attributes + "; " + note;
+        return isNone() ? s : s + "; " + describe();
+    }
+
     String describe() {
         if (isNone()) return "";
         String s = residual != null ? "+" + residual.name : "";

@@ -126,12 +126,9 @@ final class GemmStep extends Step {
 
     @Override
     String detail() {
-        String s = "m" + m + " n" + n + " k" + k + (aOffsets.length > 1 ? " batch" + aOffsets.length : "")
+        return epilogue.detail("m" + m + " n" + n + " k" + k + (aOffsets.length > 1 ? " batch" + aOffsets.length : "")
                 + (transA ? " A^T" : "") + (transB ? " B^T" : "") + (alpha != 1f ? " alpha=" + alpha : "")
-                + (biasRow != null ? " +bias" : cInit != null ? " +C" : "");
-        if (note != null) s += "; " + note;
-        if (!epilogue.isNone()) s += "; " + epilogue.describe();
-        return s;
+                + (biasRow != null ? " +bias" : cInit != null ? " +C" : ""), note);
     }
 
     @Override
