@@ -22,6 +22,11 @@ final class GemmDriver {
             scale(c, offC, ldc, m, n, beta);
             return;
         }
+        if (!runsDirect(cfg, m, n, k)) {
+            GemmWorkspace ws = GemmWorkspace.get();
+            ws.task.run(cfg, threads, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, ws);
+            return;
+        }
         F32GemmDirect direct = cfg.direct();
         if (n == 1 && !transA) {
             // C(:,0) = A B(:,0): each element a dot product of a row of A with B's column.
@@ -43,9 +48,7 @@ final class GemmDriver {
                 int o = offC + i * ldc;
                 c[o] = beta == 0f ? row[i] : Math.fma(beta, c[o], row[i]);
             }
-        } else if ((long) m * n * k <= cfg.directMaxMnk() || m <= 2 || 2 * n <= cfg.nr()) {
-            // Narrow C (n <= NR/2, e.g. a 10-class output layer): the blocked kernel would pad each B sliver to
-            // NR columns and waste more than half its FMAs; the direct kernel uses narrower vectors instead.
+        } else {
             int rsA = transA ? 1 : lda, csA = transA ? lda : 1;
             float[] bb = b;
             int bi = offB, lb = ldb;
@@ -64,10 +67,22 @@ final class GemmDriver {
             } else {
                 direct.gemm(m, n, k, alpha, a, offA, rsA, csA, bb, bi, lb, beta, c, offC, ldc);
             }
-        } else {
-            GemmWorkspace ws = GemmWorkspace.get();
-            ws.task.run(cfg, threads, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, ws);
         }
+    }
+
+    /** The id of the kernel that runs an {@code m x n x k} product (alpha != 0, m, n, k > 0). */
+    static String kernelId(KernelConfig cfg, int m, int n, int k) {
+        return runsDirect(cfg, m, n, k) ? cfg.direct().id() : cfg.kernel().id();
+    }
+
+    /**
+     * Whether the direct kernel runs the product rather than the blocked driver: GEMV shapes (n = 1; m = 1 is in
+     * m <= 2); tiny problems, where packing costs more than it saves; and narrow C (n <= NR/2, e.g. a 10-class
+     * output layer), where the blocked kernel would pad each B sliver to NR columns and waste more than half its
+     * FMAs while the direct kernel uses narrower vectors.
+     */
+    private static boolean runsDirect(KernelConfig cfg, int m, int n, int k) {
+        return n == 1 || m <= 2 || (long) m * n * k <= cfg.directMaxMnk() || 2 * n <= cfg.nr();
     }
 
     /** out[i*os] = alpha * dot(u, V row i) + beta * out[i*os] for rows [0, rows) of V (row stride ldv). */

@@ -59,9 +59,16 @@ public final class PanelGemm implements PreparedGemm {
 
     @Override public int n() { return n; }
 
+    /**
+     * The panel kernel for small m; above it (and at every m on the scalar path) the kernel {@link Gemm#sgemm}
+     * chooses for the rows it is given: all m rows when B is large, else a block of up to {@link #BLOCK_ROWS} rows
+     * (a short last block may run the direct kernel where the full ones run the blocked one).
+     */
     @Override
     public String id(int m) {
-        return VECTOR && m <= SMALL_M ? "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS : Gemm.kernelId();
+        if (VECTOR && m <= SMALL_M) return "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS;
+        int rows = (long) k * n > BLOCK_MAX_KN ? m : Math.min(m, BLOCK_ROWS);
+        return GemmDriver.kernelId(KernelConfig.DEFAULT, Math.max(rows, 1), n, k);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.simdnn.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,11 +89,22 @@ class PanelGemmTest {
         }
     }
 
+    /**
+     * The id names the kernel that runs: the panel kernel for small m (with vectors), the direct kernel for tiny,
+     * narrow and one-row products, the blocked micro-kernel for the rest (GemmDriver's rules, with this JVM's table).
+     */
     @Test
-    void smallBatchesTakeThePanelPath() {
-        PreparedGemm g = PanelGemm.of(true, 8, 8, new float[64], 0, null, 0, Clamp.NONE);
-        if (CpuInfo.VECTOR_BITS > 0) assertEquals("f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS, g.id(1));
-        assertEquals(Gemm.kernelId(), g.id(PanelGemm.SMALL_M + 1));
+    void idNamesTheKernelThatRuns() {
+        KernelConfig cfg = KernelConfig.DEFAULT;
+        String panel = "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS, direct = cfg.direct().id(), blocked = cfg.kernel().id();
+        PreparedGemm tiny = PanelGemm.of(true, 8, 8, new float[64], 0, null, 0, Clamp.NONE);
+        assertEquals(CpuInfo.VECTOR_BITS > 0 ? panel : direct, tiny.id(1));
+        assertEquals(direct, tiny.id(PanelGemm.SMALL_M + 1)); // 9 x 8 x 8 is below the direct kernel's m*n*k bound
+        int k = 1024, n = 2; // n <= NR/2 in every row of the table, m*n*k above the bound
+        assertTrue(2 * n <= cfg.nr() && 64L * n * k > cfg.directMaxMnk());
+        assertEquals(direct, PanelGemm.of(false, k, n, new float[k * n], 0, null, 0, Clamp.NONE).id(64));
+        PreparedGemm square = PanelGemm.of(false, 64, 64, new float[64 * 64], 0, null, 0, Clamp.NONE);
+        assertEquals(blocked, square.id(200)); // blocks of 96 rows: 96 x 64 x 64
     }
 
     @Test
