@@ -2,6 +2,7 @@
 // within a few ulp of the double reference.
 #include <cmath>
 #include "common.cuh"
+#include "indexing.cuh"
 
 namespace sd {
 
@@ -28,15 +29,13 @@ __device__ inline float act_backward(int act, float alpha, const float* x, const
 }
 
 __global__ void activation_forward(int act, float alpha, long long count, const float* x, float* y) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x)
+    for (long long i : grid_stride(count))
         y[i] = act_forward(act, alpha, x[i]);
 }
 
 __global__ void activation_backward(int act, float alpha, long long count, const float* x, const float* y,
                                     const float* dy, float* dx) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x)
+    for (long long i : grid_stride(count))
         dx[i] = act_backward(act, alpha, x, y, dy[i], i);
 }
 

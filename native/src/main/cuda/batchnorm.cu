@@ -3,6 +3,7 @@
 // normalisation, so no per-channel scratch crosses kernels. Simple and exact; the strided row walk is
 // not coalesced, which costs bandwidth on wide layers.
 #include <cmath>
+#include "indexing.cuh"
 #include "reduce.cuh"
 
 namespace sd {
@@ -40,8 +41,7 @@ __global__ void bn_train(int rows, int channels, float eps, float momentum, int 
 
 __global__ void bn_inference(long long count, int channels, float eps, int relu, const float* x, const float* gamma,
                              const float* beta, const float* mean, const float* var, float* y) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x) {
+    for (long long i : grid_stride(count)) {
         int j = (int) (i % channels);
         float scale = (float) (gamma[j] / sqrt((double) var[j] + (double) eps));
         float v = (x[i] - mean[j]) * scale + beta[j];

@@ -6,6 +6,7 @@
 // Backward data as a gather (each input pixel collects the outputs it fed) needs no atomics and gives
 // the same bits on every run; with stride > 1 it multiplies by some zeros, which costs time, not accuracy.
 #include "gemm_tile.cuh"
+#include "indexing.cuh"
 #include "reduce.cuh"
 
 namespace sd {
@@ -20,10 +21,10 @@ struct Im2col {
     ConvShape s;
     __device__ float operator()(int m, int q) const {
         int ci = q % s.c, t = q / s.c, fs = t % s.kw, fr = t / s.kw;
-        int ow = m % s.ow, t2 = m / s.ow, oh = t2 % s.oh, img = t2 / s.oh;
+        auto [img, oh, ow] = pixel_of(m, s.oh, s.ow);
         int ih = oh * s.sh - s.pt + fr * s.dh, iw = ow * s.sw - s.pl + fs * s.dw;
         if (ih < 0 || ih >= s.h || iw < 0 || iw >= s.w) return 0.f;
-        return x[(((long long) img * s.h + ih) * s.w + iw) * s.c + ci];
+        return x[nhwc_offset(img, ih, iw, ci, s.h, s.w, s.c)];
     }
 };
 
@@ -39,12 +40,12 @@ struct DyGather {
     ConvShape s;
     __device__ float operator()(int m, int q) const {
         int ko = q % s.k, t = q / s.k, fs = t % s.kw, fr = t / s.kw;
-        int iw = m % s.w, t2 = m / s.w, ih = t2 % s.h, img = t2 / s.h;
+        auto [img, ih, iw] = pixel_of(m, s.h, s.w);
         int y = ih + s.pt - fr * s.dh, x = iw + s.pl - fs * s.dw;
         if (y < 0 || x < 0 || y % s.sh != 0 || x % s.sw != 0) return 0.f;
         int oh = y / s.sh, ow = x / s.sw;
         if (oh >= s.oh || ow >= s.ow) return 0.f;
-        return dy[(((long long) img * s.oh + oh) * s.ow + ow) * s.k + ko];
+        return dy[nhwc_offset(img, oh, ow, ko, s.oh, s.ow, s.k)];
     }
 };
 

@@ -2,13 +2,13 @@
 // intrinsics where the CPU rounds a product before adding it, so nvcc cannot fuse it into an FMA).
 #include <cmath>
 #include "common.cuh"
+#include "indexing.cuh"
 
 namespace sd {
 
 __global__ void sgd(long long count, float lr, float momentum, float undamp, int nesterov, float l2, float keep,
                     int first, float* w, const float* grad, float* buf) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x) {
+    for (long long i : grid_stride(count)) {
         float wv = w[i];
         float g = fmaf(wv, l2, grad[i]);
         float d = g;
@@ -24,8 +24,7 @@ __global__ void sgd(long long count, float lr, float momentum, float undamp, int
 __global__ void adam(long long count, float b1, float b2, float eps, float l2, float keep, float step_size,
                      float v_scale, float* w, const float* grad, float* m, float* v) {
     float nb1 = 1.f - b1, nb2 = 1.f - b2;
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x) {
+    for (long long i : grid_stride(count)) {
         float wv = w[i];
         float g = fmaf(wv, l2, grad[i]);
         float mv = __fadd_rn(__fmul_rn(m[i], b1), __fmul_rn(g, nb1));

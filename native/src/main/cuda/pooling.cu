@@ -3,6 +3,7 @@
 // are needed and every run gives the same bits.
 #include <cmath>
 #include "common.cuh"
+#include "indexing.cuh"
 
 namespace sd {
 
@@ -25,11 +26,8 @@ __device__ inline int valid_count(const PoolShape& s, int oh, int ow) {
 
 __global__ void max_forward(PoolShape s, const float* x, float* y, int* argmax) {
     long long count = (long long) s.n * s.oh * s.ow * s.c;
-    for (long long o = blockIdx.x * (long long) blockDim.x + threadIdx.x; o < count;
-         o += (long long) gridDim.x * blockDim.x) {
-        int ch = (int) (o % s.c);
-        long long t = o / s.c;
-        int ow = (int) (t % s.ow), oh = (int) (t / s.ow % s.oh), img = (int) (t / ((long long) s.ow * s.oh));
+    for (long long o : grid_stride(count)) {
+        auto [img, oh, ow, ch] = nhwc_index(o, s.oh, s.ow, s.c);
         float best = 0.f;
         int arg = -1;
         for (int a = 0; a < s.kh; a++) {
@@ -38,7 +36,7 @@ __global__ void max_forward(PoolShape s, const float* x, float* y, int* argmax) 
             for (int b = 0; b < s.kw; b++) {
                 int iw = ow * s.sw - s.pl + b;
                 if (iw < 0 || iw >= s.w) continue;
-                int idx = ((img * s.h + ih) * s.w + iw) * s.c + ch;
+                int idx = nhwc_offset<int>(img, ih, iw, ch, s.h, s.w, s.c);  // fits: check()
                 float v = x[idx];
                 if (arg < 0 || v > best || (isnan(v) && !isnan(best))) {
                     best = v;
@@ -56,18 +54,15 @@ constexpr int kMax = 0, kAvg = 1;
 // mode kMax: dy where argmax names this element; kAvg: dy / window count.
 __global__ void pool_backward(int mode, PoolShape s, const float* dy, const int* argmax, float* dx) {
     long long count = (long long) s.n * s.h * s.w * s.c;
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < count;
-         i += (long long) gridDim.x * blockDim.x) {
-        int ch = (int) (i % s.c);
-        long long t = i / s.c;
-        int iw = (int) (t % s.w), ih = (int) (t / s.w % s.h), img = (int) (t / ((long long) s.w * s.h));
+    for (long long i : grid_stride(count)) {
+        auto [img, ih, iw, ch] = nhwc_index(i, s.h, s.w, s.c);
         int oh0, oh1, ow0, ow1;
         covering(ih, s.pt, s.kh, s.sh, s.oh, oh0, oh1);
         covering(iw, s.pl, s.kw, s.sw, s.ow, ow0, ow1);
         float g = 0.f;
         for (int oh = oh0; oh < oh1; oh++) {
             for (int ow = ow0; ow < ow1; ow++) {
-                long long o = (((long long) img * s.oh + oh) * s.ow + ow) * s.c + ch;
+                long long o = nhwc_offset(img, oh, ow, ch, s.oh, s.ow, s.c);
                 if (mode == kMax) {
                     if (argmax[o] == (int) i) g += dy[o];
                 } else {
@@ -81,18 +76,15 @@ __global__ void pool_backward(int mode, PoolShape s, const float* dy, const int*
 
 __global__ void avg_forward(PoolShape s, const float* x, float* y) {
     long long count = (long long) s.n * s.oh * s.ow * s.c;
-    for (long long o = blockIdx.x * (long long) blockDim.x + threadIdx.x; o < count;
-         o += (long long) gridDim.x * blockDim.x) {
-        int ch = (int) (o % s.c);
-        long long t = o / s.c;
-        int ow = (int) (t % s.ow), oh = (int) (t / s.ow % s.oh), img = (int) (t / ((long long) s.ow * s.oh));
+    for (long long o : grid_stride(count)) {
+        auto [img, oh, ow, ch] = nhwc_index(o, s.oh, s.ow, s.c);
         double sum = 0;
         for (int a = 0; a < s.kh; a++) {
             int ih = oh * s.sh - s.pt + a;
             if (ih < 0 || ih >= s.h) continue;
             for (int b = 0; b < s.kw; b++) {
                 int iw = ow * s.sw - s.pl + b;
-                if (iw >= 0 && iw < s.w) sum += x[(((long long) img * s.h + ih) * s.w + iw) * s.c + ch];
+                if (iw >= 0 && iw < s.w) sum += x[nhwc_offset(img, ih, iw, ch, s.h, s.w, s.c)];
             }
         }
         y[o] = (float) (sum / valid_count(s, oh, ow));

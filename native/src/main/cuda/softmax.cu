@@ -2,6 +2,7 @@
 // (class counts are small; the row sums run in double, so wide rows stay accurate).
 #include <cmath>
 #include "common.cuh"
+#include "indexing.cuh"
 
 namespace sd {
 
@@ -20,9 +21,9 @@ __device__ inline double exp_sum(const float* x, int k, float m) {
 }
 
 __global__ void softmax_rows(int rows, int k, int log_out, const float* x, float* y) {
-    for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += gridDim.x * blockDim.x) {
-        const float* xr = x + (long long) r * k;
-        float* yr = y + (long long) r * k;
+    for (long long r : grid_stride(rows)) {
+        const float* xr = x + r * k;
+        float* yr = y + r * k;
         float m = row_max(xr, k);
         double s = exp_sum(xr, k, m), ls = log(s);
         for (int j = 0; j < k; j++) {
@@ -36,8 +37,8 @@ __global__ void softmax_rows(int rows, int k, int log_out, const float* x, float
 // dlogits = (p_j - q_j) / rows.
 __global__ void cross_entropy_rows(int rows, int k, float smoothing, const float* x, const int* labels,
                                    double* row_loss, float* dx) {
-    for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += gridDim.x * blockDim.x) {
-        const float* xr = x + (long long) r * k;
+    for (long long r : grid_stride(rows)) {
+        const float* xr = x + r * k;
         float m = row_max(xr, k);
         double ls = log(exp_sum(xr, k, m)), loss = 0;
         int label = labels[r];
@@ -45,7 +46,7 @@ __global__ void cross_entropy_rows(int rows, int k, float smoothing, const float
             double logp = (double) xr[j] - m - ls;
             double q = (j == label ? 1.0 - smoothing : 0.0) + (double) smoothing / k;
             loss -= q * logp;
-            if (dx) dx[(long long) r * k + j] = (float) ((exp(logp) - q) / rows);
+            if (dx) dx[r * k + j] = (float) ((exp(logp) - q) / rows);
         }
         row_loss[r] = loss;
     }
