@@ -65,6 +65,30 @@ class ModelsTest {
     }
 
     @Test
+    void mlpStartsNearTheUniformLoss() {
+        Sequential m = Models.mlp(42);
+        Linear out = (Linear) m.layer(2);
+        assertBound(out.weight().value(), 1 / Math.sqrt(256), "linear 256->10");
+        for (float b : out.bias().value().toArray()) assertTrue(Math.abs(b) <= 1 / Math.sqrt(256), "bias " + b);
+        // standardised inputs (as the trainer feeds): the mean cross-entropy over random labels is ln 10 plus about
+        // half the logits' variance; He's output layer made that 3.06 on Fashion-MNIST
+        int n = 512;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] x = new float[n * 784];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] logits = m.forward(Tensor.wrap(x, n, 784), false).toArray();
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < 10; j++) max = Math.max(max, logits[i * 10 + j]);
+            for (int j = 0; j < 10; j++) sum += Math.exp(logits[i * 10 + j] - max);
+            loss += max + Math.log(sum) - logits[i * 10 + r.nextInt(10)];
+        }
+        loss /= n;
+        assertTrue(Math.abs(loss - Math.log(10)) < 0.3, "loss at init " + loss + ", ln 10 = " + Math.log(10));
+    }
+
+    @Test
     void sameSeedSameWeights() {
         assertArrayEquals(Models.cnn(7).parameters().get(0).value().toArray(),
                 Models.cnn(7).parameters().get(0).value().toArray());
