@@ -16,6 +16,12 @@ interface ConvImpl {
     String rejects(Conv2dDesc d, ConvPass pass);
 
     /**
+     * Null when the planner may pick this implementation for a descriptor it accepts, else why a later one is
+     * faster there (a cost rule, not a limit: forcing the implementation still runs it).
+     */
+    default String declines(Conv2dDesc d, ConvPass pass) { return null; }
+
+    /**
      * The forward pass bound to a copy of {@code w} and {@code bias}, with the epilogue; implementations that
      * keep weights in their kernel's layout override it.
      */

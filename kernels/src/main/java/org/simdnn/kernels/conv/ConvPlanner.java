@@ -11,7 +11,8 @@ import org.simdnn.ops.PreparedConv2d;
  * NHWC convolution entry points: forward, backward data and backward weights over raw arrays (NHWC
  * activations, HWIO weights, see {@link Conv2dDesc}). A small planner picks the implementation: the
  * {@link ConvAlgo} constants are tried in declaration order, each accepting or rejecting the descriptor and
- * pass with a reason ({@link #explain}); the direct loop accepts everything and comes last. The choice is
+ * pass with a reason, or declining one it could run where a later one is faster ({@link #explain}); the direct
+ * loop accepts everything and comes last. The choice is
  * cached per (descriptor, pass). Outputs are overwritten; {@code bias}/{@code dbias} may be null. Array
  * extents are checked here, before any work.
  */
@@ -37,7 +38,10 @@ public final class ConvPlanner {
         for (ConvAlgo a : ConvAlgo.values()) {
             if (a.impl == null) continue;
             String why = excluded(a) ? "excluded by -Dsimdnn.conv.exclude" : a.impl.rejects(d, pass);
-            sb.append("  ").append(a.id()).append(": ").append(why == null ? "accepted" : "rejected: " + why).append('\n');
+            String declined = why == null ? a.impl.declines(d, pass) : null;
+            sb.append("  ").append(a.id()).append(": ")
+                    .append(why != null ? "rejected: " + why : declined != null ? "declined: " + declined : "accepted")
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -54,7 +58,9 @@ public final class ConvPlanner {
 
     private static ConvImpl choose(Conv2dDesc d, ConvPass pass) {
         for (ConvAlgo a : ConvAlgo.values()) {
-            if (a.impl != null && !excluded(a) && a.impl.rejects(d, pass) == null) return a.impl;
+            if (a.impl != null && !excluded(a) && a.impl.rejects(d, pass) == null && a.impl.declines(d, pass) == null) {
+                return a.impl;
+            }
         }
         throw new AssertionError("the direct convolution accepts everything");
     }

@@ -41,6 +41,9 @@ final class WinogradF2x3Conv implements ConvImpl {
     }
 
     @Override
+    public String declines(Conv2dDesc d, ConvPass pass) { return WinogradDriver.declinesFewTiles(d, pass, 2); }
+
+    @Override
     public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
         return new WinogradDriver.Prepared(id(), WinogradF2x3Transforms.INSTANCE, d, w, wo, bias, bo, clamp);
     }

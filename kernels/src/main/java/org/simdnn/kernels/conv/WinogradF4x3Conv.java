@@ -42,6 +42,9 @@ final class WinogradF4x3Conv implements ConvImpl {
     }
 
     @Override
+    public String declines(Conv2dDesc d, ConvPass pass) { return WinogradDriver.declinesFewTiles(d, pass, 4); }
+
+    @Override
     public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
         return new WinogradDriver.Prepared(id(), WinogradF4x3Transforms.INSTANCE, d, w, wo, bias, bo, clamp);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,23 @@ class ConvImplTest {
                 ConvPass.FORWARD));
         String why = ConvPlanner.explain(Conv2dDesc.of(1, 8, 8, 4, 4, 3, 1, 1), ConvPass.FORWARD);
         assertTrue(why.contains("f32-conv-nhwc-1x1-gemm: rejected: not 1x1"), why);
+    }
+
+    @Test
+    void plannerDeclinesWinogradForFewTiles() {
+        assumeTrue(ConvAlgo.WINOGRAD_F2X3.rejects(Conv2dDesc.of(1, 7, 7, 64, 64, 3, 1, 1), ConvPass.FORWARD) == null,
+                "scalar mode: no Winograd");
+        // Batch 1 at 7x7: 16 F(2x2) tiles, declined; at 14x14 49 tiles, picked; 4 images at 7x7: 64 tiles, picked.
+        Conv2dDesc few = Conv2dDesc.of(1, 7, 7, 64, 64, 3, 1, 1);
+        assertEquals(ConvAlgo.IMPLICIT_GEMM, ConvPlanner.plan(few, ConvPass.FORWARD));
+        assertEquals(ConvAlgo.IMPLICIT_GEMM, ConvPlanner.plan(few, ConvPass.BACKWARD_DATA));
+        assertEquals(ConvAlgo.WINOGRAD_F2X3, ConvPlanner.plan(few, ConvPass.BACKWARD_WEIGHTS));
+        assertEquals(ConvAlgo.WINOGRAD_F2X3, ConvPlanner.plan(Conv2dDesc.of(1, 14, 14, 64, 64, 3, 1, 1), ConvPass.FORWARD));
+        assertEquals(ConvAlgo.WINOGRAD_F2X3, ConvPlanner.plan(Conv2dDesc.of(4, 7, 7, 64, 64, 3, 1, 1), ConvPass.FORWARD));
+        String why = ConvPlanner.explain(few, ConvPass.FORWARD);
+        assertTrue(why.contains("f32-conv-nhwc-winograd-f2x3: declined: 16 output tiles < 32"), why);
+        // A cost rule, not a limit: forcing it still runs.
+        assertNull(ConvAlgo.WINOGRAD_F2X3.rejects(few, ConvPass.FORWARD));
     }
 
     @Test
