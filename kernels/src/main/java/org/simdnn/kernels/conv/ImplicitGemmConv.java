@@ -128,39 +128,62 @@ final class ImplicitGemmConv implements ConvImpl {
             });
             return;
         }
+        // Fewer images than threads (batch-1 inference): split each image's (column block, pixel block) tiles,
+        // column blocks outer, so that a worker reuses one weight sliver (taps·C x NR floats, L2-sized) across the
+        // image's pixel blocks instead of streaming all the weights once per pixel block; tiles, not pixel blocks,
+        // keep two threads even on a 7x7 image (7 pixel blocks x 16 column blocks at 512 channels).
         float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-        int units = Mr / ConvTiles.MR;
+        int units = Mr / ConvTiles.MR, blocks = (K + ConvTiles.NR - 1) / ConvTiles.NR;
         for (int n = 0; n < N; n++) {
             padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
             int yn = yo + n * M * K;
-            Parallel.forRange(units, 1, (wk, u0, u1) -> pixels(xp, base, off, flat, taps, C, wp, bp, K,
-                    u0 * ConvTiles.MR, Math.min(M, u1 * ConvTiles.MR), y, yn, epi, res, rd, lo, hi));
+            Parallel.forRange(blocks * units, 1, (wk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    int p = (i % units) * ConvTiles.MR, j0 = (i / units) * ConvTiles.NR;
+                    tile(xp, base, off, flat, taps, C, wp, bp, K, p, Math.min(M, p + ConvTiles.MR), j0, y, yn, epi,
+                            res, rd, lo, hi);
+                }
+            });
         }
     }
 
-    /** Output pixels [p0, p1) of one padded image (p0 a multiple of MR), all K columns, then the epilogue. */
+    /** Output pixels [p0, p1) of one padded image (p0 a multiple of MR), all K columns, with the epilogue. */
     private static void pixels(float[] xp, int[] base, int[] off, boolean flat, int taps, int C, float[] wp,
                                float[] bp, int K, int p0, int p1, float[] y, int yn, boolean epi, float[] res, int rd,
                                float lo, float hi) {
-        int nr = ConvTiles.NR, wRows = taps * C;
-        float[] tile = Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
         for (int p = p0; p < p1; p += ConvTiles.MR) {
-            int rows = Math.min(ConvTiles.MR, p1 - p);
-            for (int j0 = 0; j0 < K; j0 += nr) {
-                boolean full = rows == ConvTiles.MR && j0 + nr <= K;
-                float[] dst = full ? y : tile;
-                int di = full ? yn + p * K + j0 : 0, ldd = full ? K : nr;
-                if (flat) {
-                    ConvTiles.fwdFlat8x2v(xp, base, p, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
-                } else {
-                    ConvTiles.fwd8x2v(xp, base, p, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
-                }
-                if (!full) {
-                    int cols = Math.min(nr, K - j0);
-                    for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p + i) * K + j0, cols);
-                }
+            int pe = Math.min(p + ConvTiles.MR, p1);
+            for (int j0 = 0; j0 < K; j0 += ConvTiles.NR) {
+                tile(xp, base, off, flat, taps, C, wp, bp, K, p, pe, j0, y, yn, epi, res, rd, lo, hi);
             }
-            if (epi) ConvVectors.epilogue(y, yn + p * K, res, yn + p * K + rd, rows * K, lo, hi);
+        }
+    }
+
+    /**
+     * One register tile: output pixels [p, pe) (at most MR, p a multiple of MR) by columns [j0, j0 + NR) ∩ [0, K),
+     * then the epilogue on it while it is in L1.
+     */
+    private static void tile(float[] xp, int[] base, int[] off, boolean flat, int taps, int C, float[] wp, float[] bp,
+                             int K, int p, int pe, int j0, float[] y, int yn, boolean epi, float[] res, int rd,
+                             float lo, float hi) {
+        int nr = ConvTiles.NR, wRows = taps * C, rows = pe - p, cols = Math.min(nr, K - j0);
+        boolean full = rows == ConvTiles.MR && cols == nr;
+        float[] tile = full ? null : Scratch.get(Scratch.TILE, ConvTiles.MR * nr);
+        float[] dst = full ? y : tile;
+        int di = full ? yn + p * K + j0 : 0, ldd = full ? K : nr;
+        if (flat) {
+            ConvTiles.fwdFlat8x2v(xp, base, p, off, wRows, wp, j0 * wRows, bp, j0, dst, di, ldd);
+        } else {
+            ConvTiles.fwd8x2v(xp, base, p, off, taps, C, wp, j0 * wRows, bp, j0, dst, di, ldd);
+        }
+        if (!full) {
+            for (int i = 0; i < rows; i++) System.arraycopy(tile, i * nr, y, yn + (p + i) * K + j0, cols);
+        }
+        if (epi) {
+            for (int i = 0; i < rows; i++) {
+                int yi = yn + (p + i) * K + j0;
+                ConvVectors.epilogue(y, yi, res, yi + rd, cols, lo, hi);
+            }
         }
     }
 
