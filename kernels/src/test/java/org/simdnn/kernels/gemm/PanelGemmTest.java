@@ -33,13 +33,14 @@ class PanelGemmTest {
     static Stream<Arguments> shapes() {
         int w = CpuInfo.VECTOR_BITS == 0 ? 8 : 2 * CpuInfo.VECTOR_BITS / 32;
         List<Arguments> out = new ArrayList<>();
-        int[] ms = {1, 2, 3, 4, 5, 7, 8, 9, 17};
+        int[] ms = {1, 2, 3, 4, 5, 7, 8, 9, 17, 24, 31};
         int[] ns = {1, 7, w - 1, w, w + 1, 3 * w + 5, 300};
         int[] ks = {1, 2, 3, 4, 5, 17, 207};
         for (int m : ms) for (int n : ns) for (int k : ks) out.add(Arguments.of(m, n, k));
         out.add(Arguments.of(1, 256, 3136)); // the reference CNN's first fully connected layer at batch 1
         out.add(Arguments.of(2, 1000, 512));
         out.add(Arguments.of(205, 33, 17));  // row blocks with the epilogue per block, a partial last block
+        out.add(Arguments.of(5003, 40, 24)); // several row blocks per thread, uneven last block
         out.add(Arguments.of(20, 300, 500)); // B too large for row blocks: one GEMM, then the epilogue
         return out.stream();
     }
