@@ -119,7 +119,8 @@ public interface Backend {
     /**
      * y = max over each window; {@code argmax[i]} receives the flat index into x of y's element i (counted from x's
      * first element, NHWC order). Padding is never selected; ties keep the first element in window order (rows,
-     * then columns); a NaN in a window wins (the first one), so NaN propagates.
+     * then columns); a NaN in a window wins (the first one), so NaN propagates. {@code argmax} may be null
+     * (inference): only y is written, by {@link Math#max} (so of -0 and +0 the result is +0).
      */
     void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax);
 

@@ -99,7 +99,7 @@ public final class OpChecks {
         String op = "maxPool2dForward";
         Tensors.requireShape(op, "x", x, d.inputShape());
         Tensors.requireShape(op, "y", y, d.outputShape());
-        requireArgmax(op, "y", y, argmax);
+        if (argmax != null) requireArgmax(op, "y", y, argmax);
     }
 
     public static void maxPoolBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {

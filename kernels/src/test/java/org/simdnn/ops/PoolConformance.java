@@ -49,6 +49,10 @@ public interface PoolConformance {
         backend().maxPool2dForward(p, nhwc(x, p.inputShape()), nhwc(y, p.outputShape()), arg);
         near("maxpool " + shape, yRef, y, 0);
         assertArrayEquals(argRef, arg, "maxpool argmax " + shape);
+        float[] values = new float[n];
+        Arrays.fill(values, Float.NaN);
+        backend().maxPool2dForward(p, nhwc(x, p.inputShape()), nhwc(values, p.outputShape()), null);
+        near("maxpool without argmax " + shape, yRef, values, 0);
 
         float[] dy = Check.random(12, n);
         double[] dxRef = new double[x.length];
@@ -125,6 +129,9 @@ public interface PoolConformance {
         near("maxpool NaN", ReferenceOps.maxPool(p, d(x), argRef), y, 0);
         assertTrue(Float.isNaN(y[3]), "NaN must win its window");
         assertArrayEquals(argRef, arg);
+        backend().maxPool2dForward(p, nhwc(x, p.inputShape()), nhwc(y, p.outputShape()), null);
+        near("maxpool NaN without argmax", ReferenceOps.maxPool(p, d(x), null), y, 0);
+        assertTrue(Float.isNaN(y[3]), "NaN must win its window without argmax too");
         backend().avgPool2dForward(p, nhwc(x, p.inputShape()), nhwc(y, p.outputShape()));
         near("avgpool NaN", ReferenceOps.avgPool(p, d(x)), y, 1e-6);
     }

@@ -51,8 +51,7 @@ final class PoolStep extends Step {
             Tensor xt = Tensor.wrap(x, 0, Layout.NHWC, desc.inputShape());
             Tensor yt = Tensor.wrap(y, 0, Layout.NHWC, desc.outputShape());
             if (!max) return () -> be.avgPool2dForward(desc, xt, yt);
-            int[] argmax = new int[yt.size()];
-            return () -> be.maxPool2dForward(desc, xt, yt, argmax);
+            return () -> be.maxPool2dForward(desc, xt, yt, null);
         }
         double[] acc = new double[c];
         return () -> loop(x, y, acc);

@@ -123,6 +123,11 @@ final class CpuOps {
 
     static void maxPoolForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
         OpChecks.maxPoolForward(d, x, y, argmax);
+        if (argmax == null) {
+            split(d.batch() * d.outH(), d.outW() * d.channels() * d.kH() * d.kW(),
+                    (w, a, b) -> F32MaxPool2d.forwardValues(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+            return;
+        }
         if (EltSpecies.F != null && F32MaxPool2x2.applies(d)) {
             split(d.batch() * d.outH(), d.outW() * d.channels() * 4,
                     (w, a, b) -> F32MaxPool2x2.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));

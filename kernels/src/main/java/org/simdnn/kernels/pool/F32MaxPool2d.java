@@ -55,6 +55,33 @@ public final class F32MaxPool2d {
     }
 
     /**
+     * Output rows [row0, row1) of the (batch * outH) rows without argmax (inference): each window's maximum by
+     * {@link Math#max} (NaN propagates; of -0 and +0 the maximum is +0, where {@link #forward} keeps the first).
+     */
+    public static void forwardValues(Pool2dDesc d, float[] x, int xo, float[] y, int yo, int row0, int row1) {
+        int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
+        for (int row = row0; row < row1; row++) {
+            int n = row / outH, oh = row % outH;
+            int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+            for (int ow = 0; ow < outW; ow++) {
+                int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
+                int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                int first = ((n * inH + h0) * inW + w0) * c, out = ((n * outH + oh) * outW + ow) * c;
+                int j = S == null ? 0 : Simd.maxWindows(x, xo + first, y, yo + out, inW * c, c, h1 - h0, w1 - w0);
+                for (; j < c; j++) {
+                    float best = x[xo + first + j];
+                    for (int ih = 0; ih < h1 - h0; ih++) {
+                        for (int iw = 0, p = xo + first + ih * inW * c + j; iw < w1 - w0; iw++, p += c) {
+                            best = Math.max(best, x[p]);
+                        }
+                    }
+                    y[yo + out + j] = best;
+                }
+            }
+        }
+    }
+
+    /**
      * dx[argmax[i]] += dy[i] for the outputs of images [n0, n1); dx of those images must be zero already. Windows of
      * different images never overlap, so images may run on different threads.
      */
@@ -71,6 +98,24 @@ public final class F32MaxPool2d {
         private static final int L = EltSpecies.LANES;
 
         private Simd() {}
+
+        /**
+         * The whole channel blocks of one window without argmax: window rows {@code rs} floats apart, pixels
+         * {@code c} apart, from {@code x[xi]}; returns where the scalar tail starts.
+         */
+        static int maxWindows(float[] x, int xi, float[] y, int yi, int rs, int c, int rows, int cols) {
+            int j = 0;
+            for (; j <= c - L; j += L) {
+                FloatVector best = FloatVector.fromArray(S, x, xi + j);
+                for (int ih = 0; ih < rows; ih++) {
+                    for (int iw = 0, p = xi + ih * rs + j; iw < cols; iw++, p += c) {
+                        best = best.max(FloatVector.fromArray(S, x, p));
+                    }
+                }
+                best.intoArray(y, yi + j);
+            }
+            return j;
+        }
 
         /** The whole channel blocks of one window; returns where the scalar tail starts. */
         static int windows(float[] x, int xo, float[] y, int yo, int[] argmax, int imgBase, int inW, int c, int h0, int h1,

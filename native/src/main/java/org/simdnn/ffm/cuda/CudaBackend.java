@@ -199,7 +199,7 @@ public final class CudaBackend extends ForwardingBackend {
             MemorySegment dy = dev.alloc(bytes(y.size())), darg = dev.alloc((long) y.size() * Integer.BYTES);
             lib.check(CudaFunction.MAXPOOL_FORWARD, poolArgs(d, upload(dev, x), dy, darg, DeviceArena.STREAM));
             download(dev, dy, y);
-            dev.download(darg, argmax, 0, y.size());
+            if (argmax != null) dev.download(darg, argmax, 0, y.size());
         }
     }
 
