@@ -62,13 +62,13 @@ public final class PanelGemm implements PreparedGemm {
 
     /**
      * The panel kernel for small m; above it (and at every m on the scalar path) the kernel {@link Gemm#sgemm}
-     * chooses for the rows it is given: all m rows when B is large, else a block of up to {@link #BLOCK_ROWS} rows
+     * chooses for the rows it is given: all m rows when B is large, else a block of {@link #rowsPerBlock} rows
      * (a short last block may run the direct kernel where the full ones run the blocked one).
      */
     @Override
     public String id(int m) {
         if (VECTOR && m <= SMALL_M) return "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS;
-        int rows = (long) k * n > BLOCK_MAX_KN ? m : Math.min(m, BLOCK_ROWS);
+        int rows = (long) k * n > BLOCK_MAX_KN ? m : rowsPerBlock(m);
         return GemmDriver.kernelId(KernelConfig.DEFAULT, Math.max(rows, 1), n, k);
     }
 
@@ -90,11 +90,7 @@ public final class PanelGemm implements PreparedGemm {
         // Small B (a 1x1 convolution's weights): blocks of rows split evenly between the threads, each GEMM'd and
         // then finished while its output is in L2 (at most BLOCK_OUT floats). 96-row blocks ran MobileNetV2's
         // 1x1 layers at 65-96 GFLOPS, 512 to 3136 rows at 100-125 (1 thread, Zen 5): B is packed again per block.
-        int t = Parallel.threads();
-        int blocks = (int) Math.max(t, ((long) m * n + BLOCK_OUT - 1) / BLOCK_OUT);
-        blocks = (blocks + t - 1) / t * t;
-        int rowsPer = Math.max(8, (m + blocks - 1) / blocks);
-        int nb = (m + rowsPer - 1) / rowsPer;
+        int rowsPer = rowsPerBlock(m), nb = (m + rowsPer - 1) / rowsPer;
         Parallel.forRange(nb, 1, (wk, b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) {
                 int i = blk * rowsPer, rows = Math.min(rowsPer, m - i);
@@ -102,6 +98,14 @@ public final class PanelGemm implements PreparedGemm {
                 for (int r = i; r < i + rows; r++) epilogue(c, offC + r * n, residual, offR + r * n, 0, n);
             }
         });
+    }
+
+    /** Rows per block of the small-B path: blocks of at most BLOCK_OUT output floats, a multiple of the threads. */
+    private int rowsPerBlock(int m) {
+        int t = Parallel.threads();
+        long blocks = Math.max(t, ((long) m * n + BLOCK_OUT - 1) / BLOCK_OUT);
+        blocks = (blocks + t - 1) / t * t;
+        return (int) Math.min(m, Math.max(8, (m + blocks - 1) / blocks));
     }
 
     /** Panels [q0, q1) for all m rows, in row groups of up to 4. */

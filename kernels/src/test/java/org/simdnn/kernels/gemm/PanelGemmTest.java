@@ -105,7 +105,7 @@ class PanelGemmTest {
         assertTrue(2 * n <= cfg.nr() && 64L * n * k > cfg.directMaxMnk());
         assertEquals(direct, PanelGemm.of(false, k, n, new float[k * n], 0, null, 0, Clamp.NONE).id(64));
         PreparedGemm square = PanelGemm.of(false, 64, 64, new float[64 * 64], 0, null, 0, Clamp.NONE);
-        assertEquals(blocked, square.id(200)); // blocks of 96 rows: 96 x 64 x 64
+        assertEquals(blocked, square.id(200)); // blocks of 100 rows (200 for 1 thread) x 64 x 64
     }
 
     @Test
