@@ -39,7 +39,7 @@ public enum Preset {
      */
     public RunLengths lengths(Suite suite) {
         if (suite != Suite.INFER) return lengths();
-        return this == QUICK ? new RunLengths(1, 4, 1, 2, 1) : new RunLengths(1, 3, 2, 3, 2);
+        return this == QUICK ? new RunLengths(1, 3, 1, 2, 1) : new RunLengths(1, 3, 2, 3, 2);
     }
 
     /** Forks, warm-up and measurement iterations and their seconds of one JMH run. */
