@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "simdnn", mixinStandardHelpOptions = true, version = "simdnn 0.1.0",
         description = "Vectorized SIMD tensor kernels and neural networks for the JVM.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, RunCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, CurvesCommand.class, EvalCommand.class, ExportCommand.class, RunCommand.class, InspectCommand.class, BenchCommand.class,
                 DiagnoseCommand.class, HessianCommand.class, TuneBatchCommand.class})
 public final class Main implements Runnable {
     /** picocli's usage-error code; every user error exits with it. */

@@ -34,12 +34,18 @@ import picocli.CommandLine.Option;
  * {@code simdnn train}: trains cnn, mlp or perceptron on Fashion-MNIST (or any IDX directory), evaluating on
  * the test set after each epoch, writing the model and a checkpoint atomically after each epoch (both
  * {@link ModelIo} files: {@code ModelIo.load} opens either). The last line is exactly
- * {@code test accuracy: A  epoch seconds (median): S  images/s: R} for scripts.
+ * {@code test accuracy: A  epoch seconds (median): S  images/s: R  wall seconds: W} for scripts, W counted from the
+ * process's start (the launcher's {@code exec}, so JVM start-up, data loading and evaluation are in it).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train cnn, mlp or perceptron on Fashion-MNIST (installs the data if needed).")
+        description = {"Train cnn, mlp or perceptron on Fashion-MNIST (installs the data if needed).",
+                "--preset fast is the time-to-94 %% recipe: " + TrainPreset.FAST_SUMMARY})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "cnn", description = "cnn, mlp or perceptron (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", description = "a named recipe: fast (" + TrainPreset.FAST_SUMMARY
+            + "); options given on the command line override its values")
+    String preset;
+
+    @Option(names = "--model", description = "cnn, mlp or perceptron (default: cnn)")
     String model;
 
     @Option(names = "--epochs", converter = OptionValues.Positive.class, description = "epochs (default: cnn 10, mlp 5, perceptron 1)")
@@ -61,10 +67,11 @@ final class TrainCommand implements Callable<Integer> {
             + "a plain model file is refused: it has no optimizer state)")
     Path resume;
 
-    @Option(names = "--augment", defaultValue = "none", description = "none, flip, crop or crop+flip (default: ${DEFAULT-VALUE})")
+    @Option(names = "--augment", description = "none, flip, crop or crop+flip (default: none)")
     String augment;
 
-    @Option(names = "--schedule", description = "cosine (linear warm-up, then cosine to 0) or constant (default: cosine for cnn and mlp)")
+    @Option(names = "--schedule", description = "cosine (linear warm-up, then cosine to 0), linear (linear warm-up, then "
+            + "a straight line to 0) or constant (default: cosine for cnn and mlp)")
     String schedule;
 
     @Option(names = "--warmup-epochs", converter = OptionValues.NonNegative.class, description = "warm-up epochs of the cosine schedule (default: cnn 1, mlp 0)")
@@ -72,6 +79,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--label-smoothing", converter = OptionValues.Fraction.class, description = "label smoothing (default: cnn 0.1, else 0)")
     Float labelSmoothing;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: 5e-4)")
+    Float weightDecay;
+
+    @Option(names = "--decay-bn-bias", arity = "1", description = "true: weight decay on biases and batch-norm gamma/beta "
+            + "too (default for cnn), false: on weights only")
+    Boolean decayBnBias;
+
+    @Option(names = "--dropout", split = ",", description = "cnn: dropout after the flatten and after the hidden layer "
+            + "(default: 0.1,0.3)")
+    List<Float> dropout;
+
+    @Option(names = "--ema", converter = OptionValues.Fraction.class, description = "evaluate and save an exponential "
+            + "moving average of the weights with this decay per step, e.g. 0.999 (default: 0, off)")
+    Float ema;
+
+    @Option(names = "--tta", description = "test-time augmentation: none, or flip (mean logits over each test image "
+            + "and its mirror image) (default: none)")
+    String tta;
+
+    @Option(names = "--eval-variants", description = "also print the test accuracy without flip averaging and of the "
+            + "trained weights instead of the EMA (extra passes over the test set; for comparing recipes)")
+    boolean evalVariants;
 
     @Option(names = "--train-limit", converter = OptionValues.Positive.class, description = "train on the first N training images only")
     Integer trainLimit;
@@ -96,10 +126,16 @@ final class TrainCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
+        TrainPreset p = TrainPreset.parse(preset);
+        if (model == null) model = p != null ? p.model() : "cnn";
+        if (p != null && !model.equals(p.model())) {
+            throw new IllegalArgumentException("--preset " + preset + " trains the " + p.model() + ", not --model " + model);
+        }
         if (!Models.NAMES.contains(model)) {
             throw new IllegalArgumentException("unknown model '" + model + "'; expected one of " + Models.NAMES);
         }
-        TrainConfig cfg = recipe();
+        TrainConfig cfg = recipe(p);
+        float[] drop = dropoutRates(p);
         setup.applyThreads();
         if (backendName != null) {
             Backends.resolve(backendName); // an unknown name fails here, before any data is read
@@ -118,9 +154,10 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("backend: " + Backends.resolve(wanted).fallbackReason() + "; training on the cpu backend");
         }
         Normalization norm = TrainEvalSetup.normalization(model);
-        System.out.printf(Locale.ROOT, "simdnn train: %s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%n",
-                model, cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.cosine() ? "warm-up " + cfg.warmupEpochs() + " + cosine" : "constant",
-                Parallel.threads(), seed, cfg.augmentation());
+        System.out.printf(Locale.ROOT, "simdnn train: %s%s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%s%n",
+                model, p != null ? " (preset " + preset + ")" : "", cfg.epochs(), cfg.batchSize(), cfg.lr(),
+                !cfg.cosine() ? "constant" : "warm-up " + cfg.warmupEpochs() + (cfg.linearDecay() ? " + linear" : " + cosine"),
+                Parallel.threads(), seed, cfg.augmentation(), extras(cfg, drop));
         System.out.println("data: " + data.dir() + " (" + data.train().size() + " train, " + data.test().size()
                 + " test); backend: " + backend.describe());
         try (BatchLoader trainLoader = new BatchLoader(data.train(), cfg.batchSize(), true, seed, cfg.augmentation(), norm, true);
@@ -128,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
              BatchLoader testLoader = TrainEvalSetup.testLoader(data.test(), cfg.batchSize(), norm)) {
             Trainer trainer = model.equals("perceptron")
                     ? new PerceptronTrainer(PerceptronTrainer.newModel(data.train().imageSize(), data.train().classes()))
-                    : new SgdTrainer(Models.build(model, seed), cfg, trainLoader.batchesPerEpoch(), backend);
+                    : new SgdTrainer(model.equals("cnn") ? Models.cnn(seed, drop[0], drop[1]) : Models.build(model, seed), cfg,
+                            trainLoader.batchesPerEpoch(), backend);
             if (resumed != null) {
                 try {
                     trainer.restore(resumed);
@@ -141,22 +179,71 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The model's default recipe with the command line's changes. */
-    private TrainConfig recipe() {
-        TrainConfig cfg = TrainConfig.forModel(model, 1, seed)
-                .withEpochs(epochs != null ? epochs : switch (model) { case "cnn" -> 10; case "mlp" -> 5; default -> 1; });
+    /** The model's default recipe (or the preset's) with the command line's changes. */
+    private TrainConfig recipe(TrainPreset p) {
+        TrainConfig cfg = p != null ? p.config(seed) : TrainConfig.forModel(model, 1, seed)
+                .withEpochs(switch (model) { case "cnn" -> 10; case "mlp" -> 5; default -> 1; });
+        if (epochs != null) cfg = cfg.withEpochs(epochs);
         if (batch != null) cfg = cfg.withBatchSize(batch);
         if (lr != null) cfg = cfg.withLr(lr);
         if (labelSmoothing != null) cfg = cfg.withLabelSmoothing(labelSmoothing);
         if (schedule != null || warmupEpochs != null) {
-            boolean cosine = schedule == null ? cfg.cosine() : switch (schedule) {
-                case "cosine" -> true;
-                case "constant" -> false;
-                default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine or constant");
+            int warm = warmupEpochs != null ? warmupEpochs : cfg.warmupEpochs();
+            String shape = schedule != null ? schedule : !cfg.cosine() ? "constant" : cfg.linearDecay() ? "linear" : "cosine";
+            cfg = switch (shape) {
+                case "cosine" -> cfg.withSchedule(true, warm);
+                case "linear" -> cfg.withLinearSchedule(warm);
+                case "constant" -> cfg.withSchedule(false, warm);
+                default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine, linear or constant");
             };
-            cfg = cfg.withSchedule(cosine, warmupEpochs != null ? warmupEpochs : cfg.warmupEpochs());
         }
-        return cfg.withAugmentation(Augmentation.parse(augment));
+        if (weightDecay != null || decayBnBias != null) {
+            if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+                throw new IllegalArgumentException("--weight-decay " + weightDecay + " is not a finite number >= 0");
+            }
+            cfg = cfg.withWeightDecay(weightDecay != null ? weightDecay : cfg.weightDecay(),
+                    decayBnBias != null ? decayBnBias : cfg.decayAll());
+        }
+        if (ema != null) cfg = cfg.withEma(ema);
+        if (tta != null) {
+            cfg = cfg.withFlipAverage(switch (tta) {
+                case "none" -> false;
+                case "flip" -> true;
+                default -> throw new IllegalArgumentException("unknown --tta '" + tta + "'; expected none or flip");
+            });
+        }
+        if (augment != null) cfg = cfg.withAugmentation(Augmentation.parse(augment));
+        if (model.equals("perceptron") && (cfg.emaDecay() > 0 || cfg.flipAverage())) {
+            throw new IllegalArgumentException("--ema and --tta apply to cnn and mlp, not the perceptron");
+        }
+        return cfg;
+    }
+
+    /** The cnn's two dropout rates: --dropout, else the preset's, else the reference network's. */
+    private float[] dropoutRates(TrainPreset p) {
+        if (dropout == null) return p != null ? p.dropout() : new float[] {0.1f, 0.3f};
+        if (!model.equals("cnn")) throw new IllegalArgumentException("--dropout applies to the cnn, not " + model);
+        if (dropout.size() != 2) {
+            throw new IllegalArgumentException("--dropout takes two rates (after the flatten, after the hidden layer), got "
+                    + dropout);
+        }
+        for (float r : dropout) {
+            if (!(r >= 0 && r < 1)) throw new IllegalArgumentException("--dropout rate " + r + " is not in [0, 1)");
+        }
+        return new float[] {dropout.get(0), dropout.get(1)};
+    }
+
+    /** The header's note of the levers beyond the reference recipe (empty when none is used). */
+    private String extras(TrainConfig cfg, float[] drop) {
+        StringBuilder b = new StringBuilder();
+        if (model.equals("cnn") && (drop[0] != 0.1f || drop[1] != 0.3f)) b.append(", dropout ").append(drop[0]).append('/').append(drop[1]);
+        if (cfg.emaDecay() > 0) b.append(", EMA ").append(cfg.emaDecay());
+        if (cfg.flipAverage()) b.append(", flip-averaged evaluation");
+        if (!model.equals("perceptron")) {
+            b.append(", label smoothing ").append(cfg.labelSmoothing()).append(", weight decay ").append(cfg.weightDecay())
+                    .append(cfg.decayAll() ? " on all parameters" : " on weights");
+        }
+        return b.toString();
     }
 
     private int train(Trainer trainer, TrainConfig cfg, Normalization norm, BatchLoader trainLoader, BatchLoader testLoader,
@@ -165,8 +252,18 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochStats> stats = new ArrayList<>();
         while (trainer.epochsDone() < cfg.epochs()) {
             EpochStats s;
+            double[] variants = null;
             try {
-                s = trainer.epoch(trainLoader, testLoader, bar != null ? bar : ProgressListener.NONE);
+                if (evalVariants && trainer instanceof SgdTrainer sgd) {
+                    int e = trainer.epochsDone();
+                    long t0 = System.nanoTime();
+                    double metric = trainer.trainEpoch(trainLoader, bar != null ? bar : ProgressListener.NONE);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    variants = sgd.evaluations(testLoader, true);
+                    s = new EpochStats(e, metric, variants[0], seconds, trainLoader.dataset().size() / seconds);
+                } else {
+                    s = trainer.epoch(trainLoader, testLoader, bar != null ? bar : ProgressListener.NONE);
+                }
             } catch (NonFiniteException e) {
                 if (bar != null) bar.close();
                 System.err.println("simdnn train: " + e.getMessage());
@@ -175,7 +272,8 @@ final class TrainCommand implements Callable<Integer> {
                 return 3;
             }
             stats.add(s);
-            System.out.println(s.line(cfg.epochs(), trainer.metric()));
+            System.out.println(s.line(cfg.epochs(), trainer.metric()) + String.format(Locale.ROOT, "  wall %.1f s", WallClock.seconds())
+                    + (variants == null ? "" : variantsNote((SgdTrainer) trainer, variants)));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("model", model);
             meta.put("seed", Long.toString(seed));
@@ -236,8 +334,17 @@ final class TrainCommand implements Callable<Integer> {
         double[] rates = stats.stream().mapToDouble(EpochStats::imagesPerSecond).sorted().toArray();
         double rate = rates.length % 2 == 1 ? rates[rates.length / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
         System.out.println("saved " + modelFile + " (checkpoint " + ckpt + ")");
-        System.out.printf(Locale.ROOT, "test accuracy: %.4f  epoch seconds (median): %.1f  images/s: %d%n",
-                stats.get(stats.size() - 1).testAccuracy(), median, Math.round(rate));
+        System.out.printf(Locale.ROOT, "test accuracy: %.4f  epoch seconds (median): %.1f  images/s: %d  wall seconds: %.1f%n",
+                stats.get(stats.size() - 1).testAccuracy(), median, Math.round(rate), WallClock.seconds());
         return 0;
+    }
+
+    private static String variantsNote(SgdTrainer t, double[] acc) {
+        StringBuilder b = new StringBuilder("  (");
+        List<String> names = t.variantNames();
+        for (int i = 1; i < acc.length; i++) {
+            b.append(i > 1 ? ", " : "").append(names.get(i)).append(String.format(Locale.ROOT, " %.4f", acc[i]));
+        }
+        return acc.length > 1 ? b.append(')').toString() : "";
     }
 }

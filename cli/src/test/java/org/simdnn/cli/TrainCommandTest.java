@@ -30,9 +30,9 @@ import picocli.CommandLine;
 class TrainCommandTest {
     @TempDir Path dir;
 
-    /** The closing line scripts parse; the issue fixes its exact form. */
+    /** The closing line scripts parse, in exactly this form (the wall seconds count from the process's start). */
     static final Pattern FINAL = Pattern.compile(
-            "(?m)^test accuracy: \\d\\.\\d{4}  epoch seconds \\(median\\): \\d+\\.\\d  images/s: \\d+$");
+            "(?m)^test accuracy: \\d\\.\\d{4}  epoch seconds \\(median\\): \\d+\\.\\d  images/s: \\d+  wall seconds: \\d+\\.\\d$");
 
     private static byte[] idx(int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
@@ -170,6 +170,42 @@ class TrainCommandTest {
         Run missing = run("eval", "--model-file", dir.resolve("none.safetensors").toString(), "--data", data.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such file: " + dir.resolve("none.safetensors")), missing.err());
+    }
+
+    /**
+     * The fast preset end to end on a few images: its header, epoch lines with the wall time (what
+     * scripts/time-to-94.sh reads), the closing line; its model file holds the averaged weights when the EMA is on,
+     * and eval repeats the run's accuracy when the evaluation is not flip-averaged.
+     */
+    @Test
+    void thePresetRunsWithItsLeversAndOverrides() throws IOException {
+        Path data = dir.resolve("data"), model = dir.resolve("fast.safetensors");
+        writeData(data, 96, 40);
+        Run r = run("train", "--preset", "fast", "--epochs", "2", "--batch", "32", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress", "--ema", "0.9", "--tta", "none", "--eval-variants");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("simdnn train: cnn (preset fast), 2 epochs, batch 32"), r.out());
+        assertTrue(r.out().contains("EMA 0.9"), r.out());
+        assertTrue(Pattern.compile("(?m)^epoch 2/2  .*  wall \\d+\\.\\d s  \\(no EMA \\d\\.\\d{4}\\)$").matcher(r.out()).find(), r.out());
+        assertTrue(FINAL.matcher(r.out()).find(), r.out());
+        Run e = run("eval", "--model-file", model.toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(accuracy(r.out()), accuracy(e.out()), "the model file holds the evaluated (averaged) weights\n" + r.out() + e.out());
+
+        Run flip = run("train", "--preset", "fast", "--epochs", "1", "--batch", "32", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress", "--tta", "flip", "--eval-variants");
+        assertEquals(0, flip.code(), flip.err());
+        assertTrue(Pattern.compile("(?m)^epoch 1/1  .*\\(no flip \\d\\.\\d{4}").matcher(flip.out()).find(), flip.out());
+
+        Run bad = run("train", "--preset", "fast", "--model", "mlp", "--data", data.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--preset fast trains the cnn, not --model mlp"), bad.err());
+        assertEquals(2, run("train", "--preset", "quick", "--data", data.toString()).code());
+        Run drop = run("train", "--dropout", "0.1", "--data", data.toString());
+        assertEquals(2, drop.code());
+        assertTrue(drop.err().contains("--dropout takes two rates"), drop.err());
+        assertEquals(2, run("train", "--model", "perceptron", "--ema", "0.9", "--data", data.toString()).code());
+        assertEquals(2, run("train", "--tta", "crop", "--data", data.toString()).code());
     }
 
     @Test

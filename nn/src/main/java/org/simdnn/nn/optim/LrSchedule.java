@@ -31,6 +31,16 @@ public interface LrSchedule {
         return warmup(warmupSteps, cosine(peak, totalSteps - warmupSteps, minLr));
     }
 
+    /**
+     * Warm-up to {@code peak} over {@code warmupSteps}, then a straight line to {@code minLr} at {@code totalSteps}
+     * (the triangular one-cycle shape of short runs: the lr spends less of the run near its peak than cosine does).
+     */
+    static LrSchedule warmupLinear(double peak, long warmupSteps, long totalSteps, double minLr) {
+        if (totalSteps <= warmupSteps) throw new IllegalArgumentException("total steps " + totalSteps
+                + " must exceed warm-up steps " + warmupSteps);
+        return warmup(warmupSteps, new LinearDecay(peak, totalSteps - warmupSteps, minLr));
+    }
+
     /** PyTorch's OneCycleLR (cosine, pct_start 0.3, div_factor 25, final_div_factor 1e4). */
     static LrSchedule oneCycle(double maxLr, long totalSteps) { return new OneCycle(maxLr, totalSteps, 0.3, 25, 1e4); }
 
@@ -65,6 +75,22 @@ public interface LrSchedule {
         public double lr(long step) {
             double t = Math.min(Math.max(step, 0), totalSteps) / (double) totalSteps;
             return minLr + (base - minLr) * 0.5 * (1 + Math.cos(Math.PI * t));
+        }
+    }
+
+    /** {@code lr} at step 0 falling linearly to {@code minLr} at {@code totalSteps}, then flat. */
+    record LinearDecay(double base, long totalSteps, double minLr) implements LrSchedule {
+        public LinearDecay {
+            if (!(base >= 0) || totalSteps < 1 || !(minLr >= 0)) {
+                throw new IllegalArgumentException("linear schedule needs lr >= 0, total steps >= 1, min lr >= 0; got "
+                        + base + ", " + totalSteps + ", " + minLr);
+            }
+        }
+
+        @Override
+        public double lr(long step) {
+            double t = Math.min(Math.max(step, 0), totalSteps) / (double) totalSteps;
+            return base + (minLr - base) * t;
         }
     }
 

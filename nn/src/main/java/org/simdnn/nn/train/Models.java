@@ -35,6 +35,14 @@ public final class Models {
      * convolutions learn about 6x slower and 10 epochs of weight decay do not undo it (docs/training.md).
      */
     public static Sequential cnn(long seed) {
+        return cnn(seed, 0.1f, 0.3f);
+    }
+
+    /**
+     * {@link #cnn(long)} with other dropout rates after the flatten and after the hidden linear layer (a rate of 0
+     * keeps the layer, as the identity, so parameter names stay those of the reference network).
+     */
+    public static Sequential cnn(long seed, float dropoutFlatten, float dropoutHidden) {
         Sequential m = new Sequential(
                 conv(1, 32), new BatchNorm2d(32).withRelu(),
                 conv(32, 32), new BatchNorm2d(32).withRelu(),
@@ -43,9 +51,9 @@ public final class Models {
                 conv(64, 64), new BatchNorm2d(64).withRelu(),
                 new MaxPool2d(2),
                 new Flatten(),
-                new Dropout(0.1f, seed * 31 + 1),
+                new Dropout(dropoutFlatten, seed * 31 + 1),
                 linear(7 * 7 * 64, 256), new ReLU(),
-                new Dropout(0.3f, seed * 31 + 2),
+                new Dropout(dropoutHidden, seed * 31 + 2),
                 linear(256, 10));
         m.skipInputGradient();
         return m.initialize(seed);

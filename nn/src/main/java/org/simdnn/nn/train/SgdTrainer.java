@@ -10,6 +10,7 @@ import org.simdnn.nn.data.BatchLoader;
 import org.simdnn.nn.io.ModelIo;
 import org.simdnn.nn.optim.LrSchedule;
 import org.simdnn.nn.optim.Sgd;
+import org.simdnn.nn.optim.WeightEma;
 import org.simdnn.ops.Backend;
 import org.simdnn.ops.Backends;
 import org.simdnn.tensor.Tensor;
@@ -24,6 +25,11 @@ import org.simdnn.tensor.Tensor;
  * counter (its RNG position) and the epochs done. The loader's order and augmentation derive from (seed, epoch)
  * alone, so {@link #restore} continues a run exactly as if it had not stopped.
  *
+ * <p>Evaluation ({@link #evaluate}) follows the recipe: with {@link TrainConfig#emaDecay()} &gt; 0 it takes a
+ * {@link WeightEma} of the weights (updated after every step, saved in checkpoints, and the weights of the model
+ * file), with {@link TrainConfig#flipAverage()} the mean logits over the images and their mirror images
+ * ({@link FlipAveraging}).
+ *
  * <p>NaN/Inf guard: every step checks the loss and the gradients before updating the weights; a non-finite
  * value stops training with a {@link NonFiniteException} naming the step and the first layer where it appears,
  * leaving the weights of the last good step (and any checkpoint written before) untouched.
@@ -36,6 +42,8 @@ public final class SgdTrainer implements Trainer {
     private final Sgd optimizer;
     private final LrSchedule schedule;
     private final int stepsPerEpoch;
+    private final WeightEma ema;
+    private final FlipAveraging flip;
     private Tensor dlogits;
     private long step;
     private int epochsDone;
@@ -50,6 +58,8 @@ public final class SgdTrainer implements Trainer {
         this.params = model.parameters();
         this.optimizer = cfg.sgd(params, backend);
         this.schedule = cfg.schedule(stepsPerEpoch);
+        this.ema = cfg.emaDecay() > 0 ? new WeightEma(model, cfg.emaDecay(), backend) : null;
+        this.flip = cfg.flipAverage() ? new FlipAveraging() : null;
     }
 
     public SgdTrainer(Sequential model, TrainConfig cfg, int stepsPerEpoch) {
@@ -93,6 +103,7 @@ public final class SgdTrainer implements Trainer {
             }
         }
         optimizer.step(schedule);
+        if (ema != null) ema.update();
         step++;
         return loss;
     }
@@ -111,6 +122,56 @@ public final class SgdTrainer implements Trainer {
         if (!Float.isFinite(loss)) throw nonFinite("loss is " + loss, x);
         model.backward(dlogits);
         return loss;
+    }
+
+    /** Test accuracy of the recipe's evaluation: the EMA weights if any, flip-averaged if asked. */
+    @Override
+    public double evaluate(BatchLoader test) {
+        double[] all = evaluations(test, false);
+        return all[0];
+    }
+
+    /**
+     * The recipe's test accuracy first; with {@code variants}, then the others this run can give, labelled by
+     * {@link #variantNames()}: without flip averaging, and from the trained weights instead of the EMA (each
+     * variant of the weights costs one more pass over the test set).
+     */
+    public double[] evaluations(BatchLoader test, boolean variants) {
+        boolean useEma = ema != null && ema.updates() > 0;
+        double[] averaged = null;
+        if (useEma) {
+            ema.swap();
+            try {
+                averaged = Trainer.accuracies(model, test, flip);
+            } finally {
+                ema.swap();
+            }
+        }
+        double[] raw = !useEma || variants ? Trainer.accuracies(model, test, flip) : null;
+        double[] main = useEma ? averaged : raw;
+        if (!variants) return new double[] {main[main.length - 1]};
+        // recipe first, then: plain images (flip on), trained weights (EMA on), trained weights on plain images
+        double[] out = new double[variantNames().size()];
+        int i = 0;
+        out[i++] = main[main.length - 1];
+        if (flip != null) out[i++] = main[0];
+        if (useEma) {
+            out[i++] = raw[raw.length - 1];
+            if (flip != null) out[i++] = raw[0];
+        }
+        return out;
+    }
+
+    /** Labels of {@link #evaluations}'s values after the first. */
+    public List<String> variantNames() {
+        List<String> names = new java.util.ArrayList<>();
+        names.add("recipe");
+        if (flip != null) names.add("no flip");
+        if (ema != null) {
+            names.add("no EMA");
+            if (flip != null) names.add("no EMA, no flip");
+        }
+        return names;
     }
 
     // ---- NaN/Inf guard ---------------------------------------------------------------------------------
@@ -161,8 +222,25 @@ public final class SgdTrainer implements Trainer {
 
     @Override
     public void saveCheckpoint(Path file, Map<String, String> metadata) throws IOException {
-        ModelIo.saveCheckpoint(file, model, optimizer, withPosition(metadata));
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(optimizer.state());
+        if (ema != null) ema.state().forEach((k, v) -> state.put(EMA_PREFIX + k, v));
+        ModelIo.saveCheckpoint(file, model, state, optimizer.steps(), withPosition(metadata));
     }
+
+    /** With an EMA, the model file holds the averaged weights (what {@link #evaluate} measured). */
+    @Override
+    public void saveModel(Path file, Map<String, String> metadata) throws IOException {
+        boolean swap = ema != null && ema.updates() > 0;
+        if (swap) ema.swap();
+        try {
+            ModelIo.save(file, model, withPosition(metadata));
+        } finally {
+            if (swap) ema.swap();
+        }
+    }
+
+    /** Checkpoint key prefix (under the trainer state) of the EMA's averages. */
+    static final String EMA_PREFIX = "ema.";
 
     /** Loads weights, BN statistics, dropout positions, momentum, steps and epochs; everything must fit this model. */
     @Override
@@ -170,6 +248,13 @@ public final class SgdTrainer implements Trainer {
         int epochs = Trainer.epochsDoneIn(c);
         c.copyModelInto(model);
         c.restore(optimizer);
+        if (ema != null) {
+            Map<String, Tensor> saved = new java.util.LinkedHashMap<>();
+            c.optimizerState().forEach((k, v) -> {
+                if (k.startsWith(EMA_PREFIX)) saved.put(k.substring(EMA_PREFIX.length()), v);
+            });
+            ema.loadState(saved);
+        }
         step = c.optimizerSteps();
         epochsDone = epochs;
     }

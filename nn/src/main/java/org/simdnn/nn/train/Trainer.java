@@ -46,7 +46,15 @@ public interface Trainer {
         long t0 = System.nanoTime();
         double metric = trainEpoch(train, progress);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EpochStats(e, metric, accuracy(model(), test), seconds, train.dataset().size() / seconds);
+        return new EpochStats(e, metric, evaluate(test), seconds, train.dataset().size() / seconds);
+    }
+
+    /**
+     * Test accuracy as this trainer's recipe evaluates: the default takes the model as it is on the images as they
+     * are; {@link SgdTrainer} may evaluate an average of the weights and average over mirror images.
+     */
+    default double evaluate(BatchLoader test) {
+        return accuracy(model(), test);
     }
 
     /** {@code metadata} plus {@link #EPOCHS_DONE}. */
@@ -70,23 +78,44 @@ public interface Trainer {
 
     /** Accuracy of any classifier (logits or scores [n, classes]) over an unshuffled loader, in eval mode. */
     static double accuracy(Module model, BatchLoader test) {
+        return accuracies(model, test, null)[0];
+    }
+
+    /**
+     * Accuracy over an unshuffled loader, in eval mode: {@code {plain}} without {@code flip}, else
+     * {@code {plain, flip-averaged}} from one pass ({@link FlipAveraging}).
+     */
+    static double[] accuracies(Module model, BatchLoader test, FlipAveraging flip) {
         boolean wasTraining = model.isTraining();
         model.eval();
         test.startEpoch(0);
-        long correct = 0, n = 0;
+        long correct = 0, correctFlip = 0, n = 0;
         while (test.hasNext()) {
             BatchLoader.Batch b = test.next();
-            Tensor logits = model.forward(Models.input(model, b.images()), false).contiguous();
-            int classes = logits.dim(1);
-            float[] d = logits.data();
-            for (int i = 0; i < b.size(); i++) {
-                int o = logits.offset() + i * classes, best = 0;
-                for (int k = 1; k < classes; k++) if (d[o + k] > d[o + best]) best = k;
-                if (best == b.labels()[i]) correct++;
+            if (flip == null) {
+                correct += hits(model.forward(Models.input(model, b.images()), false), b);
+            } else {
+                correctFlip += hits(flip.logits(model, b.images()), b);
+                correct += hits(flip.plainLogits(), b);
             }
             n += b.size();
         }
         if (wasTraining) model.train();
-        return (double) correct / Math.max(1, n);
+        double plain = (double) correct / Math.max(1, n);
+        return flip == null ? new double[] {plain} : new double[] {plain, (double) correctFlip / Math.max(1, n)};
+    }
+
+    /** Rows of {@code logits} [n, classes] whose argmax is the batch's label. */
+    private static long hits(Tensor logits, BatchLoader.Batch b) {
+        logits = logits.contiguous();
+        int classes = logits.dim(1);
+        float[] d = logits.data();
+        long correct = 0;
+        for (int i = 0; i < b.size(); i++) {
+            int o = logits.offset() + i * classes, best = 0;
+            for (int k = 1; k < classes; k++) if (d[o + k] > d[o + best]) best = k;
+            if (best == b.labels()[i]) correct++;
+        }
+        return correct;
     }
 }

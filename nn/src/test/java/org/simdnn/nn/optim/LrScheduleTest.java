@@ -50,6 +50,20 @@ class LrScheduleTest {
     }
 
     @Test
+    void warmupThenLinear() {
+        LrSchedule s = LrSchedule.warmupLinear(0.2, 10, 110, 0.0);
+        for (long step = 0; step <= 130; step++) {
+            // plain reference: rise (step + 1) / 10 of the peak, then fall in a straight line over 100 steps
+            double expected = step < 10 ? 0.2 * (step + 1) / 10 : 0.2 * (1 - Math.min(step - 10, 100) / 100.0);
+            assertEquals(expected, s.lr(step), TOL, "step " + step);
+        }
+        assertEquals(0.1, s.lr(60), TOL);
+        assertEquals(0.02 + 0.18 * 0.5, LrSchedule.warmupLinear(0.2, 10, 110, 0.02).lr(60), TOL);
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupLinear(0.1, 10, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupLinear(-0.1, 1, 10, 0));
+    }
+
+    @Test
     void oneCycleMatchesPyTorchsShape() {
         LrSchedule s = LrSchedule.oneCycle(1.0, 100);
         assertEquals(0.04, s.lr(0), TOL);                 // max / div_factor 25

@@ -61,44 +61,59 @@ class TrainerResumeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.simdnn.nn.TestBackends#all")
     void twoEpochsEqualOnePlusResumedOne(Backend backend) throws Throwable {
+        TrainTestSupport.withBackendOps(() -> resumeIsExact(backend, recipe()));
+    }
+
+    /** The time-to-accuracy levers keep resume exact: the EMA's averages and update count are in the checkpoint. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.simdnn.nn.TestBackends#all")
+    void resumeWithEmaAndLinearDecayIsExact(Backend backend) throws Throwable {
         TrainTestSupport.withBackendOps(() -> {
-            TrainConfig c = recipe();
-            Map<String, Tensor> straight;
-            try (BatchLoader l = loader(c)) {
-                SgdTrainer t = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
-                t.trainEpoch(l, ProgressListener.NONE);
-                t.trainEpoch(l, ProgressListener.NONE);
-                straight = TrainTestSupport.checkpointTensors(t, dir.resolve("straight.ckpt.safetensors"));
-                assertEquals(2 * l.batchesPerEpoch(), t.steps());
-            }
-            Path ckpt = dir.resolve("run.ckpt.safetensors");
-            try (BatchLoader l = loader(c)) {
-                SgdTrainer first = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
-                first.trainEpoch(l, ProgressListener.NONE);
-                first.saveCheckpoint(ckpt, Map.of());
-            }
-            Map<String, Tensor> resumed;
-            try (BatchLoader l = loader(c)) {
-                // the same architecture and dropout seeds, other initial weights: they must all come from the file
-                SgdTrainer second = new SgdTrainer(smallCnn(5).initialize(999), c, l.batchesPerEpoch(), backend);
-                second.restore(ModelIo.loadCheckpoint(ckpt));
-                assertEquals(1, second.epochsDone());
-                assertEquals(l.batchesPerEpoch(), second.steps());
-                second.trainEpoch(l, ProgressListener.NONE);
-                resumed = TrainTestSupport.checkpointTensors(second, dir.resolve("resumed.ckpt.safetensors"));
-            }
-            // the counters too: epochs done, optimizer steps, each dropout layer's position
-            assertEquals(SafeTensors.read(dir.resolve("straight.ckpt.safetensors")).metadata(),
-                    SafeTensors.read(dir.resolve("resumed.ckpt.safetensors")).metadata());
-            assertEquals(straight.keySet(), resumed.keySet());
-            assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(ModelIo.OPTIMIZER_PREFIX)), "momentum is part of the state");
-            assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
-                    "BN statistics are part of the state: " + straight.keySet());
-            // Bit for bit on every backend: the CPU kernels' reductions do not depend on scheduling (docs/architecture.md).
-            for (String k : straight.keySet()) {
-                assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), "tensor " + k);
-            }
+            TrainConfig c = recipe().withLinearSchedule(1).withEma(0.9f).withFlipAverage(true);
+            Map<String, Tensor> straight = resumeIsExact(backend, c);
+            assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(ModelIo.OPTIMIZER_PREFIX + SgdTrainer.EMA_PREFIX)),
+                    "the EMA is part of the state: " + straight.keySet());
         });
+    }
+
+    /** Trains 2 epochs straight and 1 + resumed 1; asserts every saved tensor equal; returns the straight run's. */
+    private Map<String, Tensor> resumeIsExact(Backend backend, TrainConfig c) throws Exception {
+        Map<String, Tensor> straight;
+        try (BatchLoader l = loader(c)) {
+            SgdTrainer t = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+            t.trainEpoch(l, ProgressListener.NONE);
+            t.trainEpoch(l, ProgressListener.NONE);
+            straight = TrainTestSupport.checkpointTensors(t, dir.resolve("straight.ckpt.safetensors"));
+            assertEquals(2 * l.batchesPerEpoch(), t.steps());
+        }
+        Path ckpt = dir.resolve("run.ckpt.safetensors");
+        try (BatchLoader l = loader(c)) {
+            SgdTrainer first = new SgdTrainer(smallCnn(5), c, l.batchesPerEpoch(), backend);
+            first.trainEpoch(l, ProgressListener.NONE);
+            first.saveCheckpoint(ckpt, Map.of());
+        }
+        Map<String, Tensor> resumed;
+        try (BatchLoader l = loader(c)) {
+            // the same architecture and dropout seeds, other initial weights: they must all come from the file
+            SgdTrainer second = new SgdTrainer(smallCnn(5).initialize(999), c, l.batchesPerEpoch(), backend);
+            second.restore(ModelIo.loadCheckpoint(ckpt));
+            assertEquals(1, second.epochsDone());
+            assertEquals(l.batchesPerEpoch(), second.steps());
+            second.trainEpoch(l, ProgressListener.NONE);
+            resumed = TrainTestSupport.checkpointTensors(second, dir.resolve("resumed.ckpt.safetensors"));
+        }
+        // the counters too: epochs done, optimizer steps, each dropout layer's position
+        assertEquals(SafeTensors.read(dir.resolve("straight.ckpt.safetensors")).metadata(),
+                SafeTensors.read(dir.resolve("resumed.ckpt.safetensors")).metadata());
+        assertEquals(straight.keySet(), resumed.keySet());
+        assertTrue(straight.keySet().stream().anyMatch(k -> k.startsWith(ModelIo.OPTIMIZER_PREFIX)), "momentum is part of the state");
+        assertTrue(straight.keySet().stream().anyMatch(k -> k.contains("running_")) || straight.size() > 8,
+                "BN statistics are part of the state: " + straight.keySet());
+        // Bit for bit on every backend: the CPU kernels' reductions do not depend on scheduling (docs/architecture.md).
+        for (String k : straight.keySet()) {
+            assertArrayEquals(straight.get(k).toArray(), resumed.get(k).toArray(), "tensor " + k);
+        }
+        return straight;
     }
 
     /**
