@@ -43,6 +43,19 @@ public record Pool2dDesc(int batch, int inH, int inW, int channels, int kH, int 
 
     public int outH() { return (int) (((long) inH + padTop + padBottom - kH) / strideH + 1); }
     public int outW() { return (int) (((long) inW + padLeft + padRight - kW) / strideW + 1); }
+
+    /** First input row of output row {@code oh}'s window, clipped to the image (padding is never read). */
+    public int windowTop(int oh) { return Math.max(0, oh * strideH - padTop); }
+
+    /** One past the last input row of output row {@code oh}'s window, clipped to the image. */
+    public int windowBottom(int oh) { return Math.min(inH, oh * strideH - padTop + kH); }
+
+    /** First input column of output column {@code ow}'s window, clipped to the image. */
+    public int windowLeft(int ow) { return Math.max(0, ow * strideW - padLeft); }
+
+    /** One past the last input column of output column {@code ow}'s window, clipped to the image. */
+    public int windowRight(int ow) { return Math.min(inW, ow * strideW - padLeft + kW); }
+
     public int[] inputShape() { return new int[] {batch, inH, inW, channels}; }
     public int[] outputShape() { return new int[] {batch, outH(), outW(), channels}; }
 }

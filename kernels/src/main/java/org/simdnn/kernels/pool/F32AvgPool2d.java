@@ -21,10 +21,9 @@ public final class F32AvgPool2d {
         int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         for (int row = row0; row < row1; row++) {
             int n = row / outH, oh = row % outH;
-            int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+            int h0 = d.windowTop(oh), h1 = d.windowBottom(oh);
             for (int ow = 0; ow < outW; ow++) {
-                int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
-                int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                int w0 = d.windowLeft(ow), w1 = d.windowRight(ow);
                 float inv = 1f / ((h1 - h0) * (w1 - w0));
                 int out = ((n * outH + oh) * outW + ow) * c;
                 int j = S == null ? 0 : Simd.window(x, xo, y, yo + out, n, inH, inW, c, h0, h1, w0, w1, inv);
@@ -45,10 +44,9 @@ public final class F32AvgPool2d {
         int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         for (int n = n0; n < n1; n++) {
             for (int oh = 0; oh < outH; oh++) {
-                int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+                int h0 = d.windowTop(oh), h1 = d.windowBottom(oh);
                 for (int ow = 0; ow < outW; ow++) {
-                    int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
-                    int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                    int w0 = d.windowLeft(ow), w1 = d.windowRight(ow);
                     float inv = 1f / ((h1 - h0) * (w1 - w0));
                     int out = dyo + ((n * outH + oh) * outW + ow) * c;
                     for (int ih = h0; ih < h1; ih++) {

@@ -26,10 +26,9 @@ public final class F32MaxPool2d {
         int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         for (int row = row0; row < row1; row++) {
             int n = row / outH, oh = row % outH;
-            int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+            int h0 = d.windowTop(oh), h1 = d.windowBottom(oh);
             for (int ow = 0; ow < outW; ow++) {
-                int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
-                int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                int w0 = d.windowLeft(ow), w1 = d.windowRight(ow);
                 int out = ((n * outH + oh) * outW + ow) * c;
                 int imgBase = n * inH;
                 int j = S == null ? 0 : Simd.windows(x, xo, y, yo, argmax, imgBase, inW, c, h0, h1, w0, w1, out);
@@ -62,10 +61,9 @@ public final class F32MaxPool2d {
         int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         for (int row = row0; row < row1; row++) {
             int n = row / outH, oh = row % outH;
-            int h0 = Math.max(0, oh * d.strideH() - d.padTop()), h1 = Math.min(inH, oh * d.strideH() - d.padTop() + d.kH());
+            int h0 = d.windowTop(oh), h1 = d.windowBottom(oh);
             for (int ow = 0; ow < outW; ow++) {
-                int w0 = Math.max(0, ow * d.strideW() - d.padLeft());
-                int w1 = Math.min(inW, ow * d.strideW() - d.padLeft() + d.kW());
+                int w0 = d.windowLeft(ow), w1 = d.windowRight(ow);
                 int first = ((n * inH + h0) * inW + w0) * c, out = ((n * outH + oh) * outW + ow) * c;
                 int j = S == null ? 0 : Simd.maxWindows(x, xo + first, y, yo + out, inW * c, c, h1 - h0, w1 - w0);
                 for (; j < c; j++) {
