@@ -26,9 +26,7 @@ public interface LrSchedule {
 
     /** Warm-up to {@code peak} over {@code warmupSteps}, then cosine to {@code minLr} at {@code totalSteps}. */
     static LrSchedule warmupCosine(double peak, long warmupSteps, long totalSteps, double minLr) {
-        if (totalSteps <= warmupSteps) throw new IllegalArgumentException("total steps " + totalSteps
-                + " must exceed warm-up steps " + warmupSteps);
-        return warmup(warmupSteps, cosine(peak, totalSteps - warmupSteps, minLr));
+        return warmup(warmupSteps, cosine(peak, decaySteps(warmupSteps, totalSteps), minLr));
     }
 
     /**
@@ -36,9 +34,22 @@ public interface LrSchedule {
      * (the triangular one-cycle shape of short runs: the lr spends less of the run near its peak than cosine does).
      */
     static LrSchedule warmupLinear(double peak, long warmupSteps, long totalSteps, double minLr) {
+        return warmup(warmupSteps, new LinearDecay(peak, decaySteps(warmupSteps, totalSteps), minLr));
+    }
+
+    /** The steps after a warm-up of {@code warmupSteps} in a run of {@code totalSteps}; at least one. */
+    private static long decaySteps(long warmupSteps, long totalSteps) {
         if (totalSteps <= warmupSteps) throw new IllegalArgumentException("total steps " + totalSteps
                 + " must exceed warm-up steps " + warmupSteps);
-        return warmup(warmupSteps, new LinearDecay(peak, totalSteps - warmupSteps, minLr));
+        return totalSteps - warmupSteps;
+    }
+
+    /** Checks a decay from {@code base} to {@code minLr} over {@code totalSteps}; {@code name} names the schedule. */
+    private static void requireDecay(String name, double base, long totalSteps, double minLr) {
+        if (!(base >= 0) || totalSteps < 1 || !(minLr >= 0)) {
+            throw new IllegalArgumentException(name + " schedule needs lr >= 0, total steps >= 1, min lr >= 0; got "
+                    + base + ", " + totalSteps + ", " + minLr);
+        }
     }
 
     /** PyTorch's OneCycleLR (cosine, pct_start 0.3, div_factor 25, final_div_factor 1e4). */
@@ -65,10 +76,7 @@ public interface LrSchedule {
 
     record Cosine(double base, long totalSteps, double minLr) implements LrSchedule {
         public Cosine {
-            if (!(base >= 0) || totalSteps < 1 || !(minLr >= 0)) {
-                throw new IllegalArgumentException("cosine schedule needs lr >= 0, total steps >= 1, min lr >= 0; got "
-                        + base + ", " + totalSteps + ", " + minLr);
-            }
+            requireDecay("cosine", base, totalSteps, minLr);
         }
 
         @Override
@@ -81,10 +89,7 @@ public interface LrSchedule {
     /** {@code lr} at step 0 falling linearly to {@code minLr} at {@code totalSteps}, then flat. */
     record LinearDecay(double base, long totalSteps, double minLr) implements LrSchedule {
         public LinearDecay {
-            if (!(base >= 0) || totalSteps < 1 || !(minLr >= 0)) {
-                throw new IllegalArgumentException("linear schedule needs lr >= 0, total steps >= 1, min lr >= 0; got "
-                        + base + ", " + totalSteps + ", " + minLr);
-            }
+            requireDecay("linear", base, totalSteps, minLr);
         }
 
         @Override
