@@ -12,46 +12,72 @@ def load(arr, idx):
     return f"FloatVector.fromArray(F, {arr}, {idx})"
 
 
-def fwd(s):
+def fwd(s, direct=False):
+    """Forward tile of stride s over blocked ring rows, or (direct) straight from NHWC rows at pixel stride ps."""
     span = (P - 1) * s + 3  # input vectors per kernel row for P outputs
+    name = f"fwd3x3s{s}" + ("Direct" if direct else "")
+    if direct:
+        idx = lambda kh, j: f"q{kh} + {j} * ps" if j else f"q{kh}"
+        src = ("     * input row straight from NHWC: pixel p of kernel row kh at {@code x[r<kh> + p·ps]} (p = ow·"
+               f"{s} + kw, ps the pixel\n     * stride C, r<kh> the row's column 0 less the left padding); each of the {span} input vectors of a tile is\n")
+        xargs = "float[] x, int r0, int r1, int r2, int ps"
+        start = "     * Runs pixels [ow, n), which must need no padding (C in whole vectors: no copy into a ring).\n"
+    else:
+        idx = lambda kh, j: f"r{kh} + ow * ({s} * L) + {j} * L"
+        src = ("     * input row at {@code x[r<kh> + p·L]}"
+               f" (pixel p = ow·{s} + kw); each of the {span} input vectors of a tile is\n")
+        xargs = "float[] x, int r0, int r1, int r2"
+        start = ""
+    owarg = ", int ow" if direct else ""
     L = ["    /**",
-         f"     * Forward, stride {s}: {P} output pixels x 1 channel vector per tile. Kernel row kh reads the blocked padded",
-         f"     * input row at {{@code x[r<kh> + p·L]}} (pixel p = ow·{s} + kw); each of the {span} input vectors of a tile is",
+         f"     * Forward, stride {s}: {P} output pixels x 1 channel vector per tile. Kernel row kh reads the"
+         + (" blocked padded" if not direct else ""),
+         src.rstrip("\n"),
          "     * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})",
-         "     * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.",
-         f"     * Returns the first pixel not done ({{@code n − n mod {P}}}); {{@link #fwd3x3s{s}Tail}} does the rest (kept apart so",
+         "     * and the bias stay in registers for the whole row; pixel ow is stored clamped to [lo, hi] at",
+         "     * {@code out[oo + ow·os]} (the fused Clip/ReLU; ±∞ for none).",
+         ]
+    if start:
+        L.append(start.rstrip("\n"))
+    L += [f"     * Returns the first pixel not done ({{@code n − (n − ow) mod {P}}}{'' if direct else ', ow = 0'}); {{@link #{name}Tail}} does the rest (kept apart so",
          "     * the tile stays small enough for C1 and a first tail does not deoptimise it).",
          "     */",
-         f"    static int fwd3x3s{s}(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,",
-         "                          int oo, int os, int n) {"]
+         f"    static int {name}({xargs}, float[] w, int wo, float[] b, int bo, float lo,",
+         f"                          float hi, float[] out, int oo, int os{owarg}, int n) {{"]
     for kh, kw in TAPS:
         L.append(f"        FloatVector w{kh}{kw} = {load('w', f'wo + {kh * 3 + kw} * L')};")
     L.append(f"        FloatVector bias = {load('b', 'bo')};")
-    L.append("        int ow = 0;")
+    L.append("        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);")
+    if not direct:
+        L.append("        int ow = 0;")
     L.append(f"        for (; ow <= n - {P}; ow += {P}) {{")
     L.append("            " + " ".join(f"FloatVector a{i} = bias;" for i in range(P)))
+    if direct:
+        L.append(f"            int step = ow * ({s} * ps), q0 = r0 + step, q1 = r1 + step, q2 = r2 + step;")
     L.append("            FloatVector v;")
     for kh in range(3):
         for j in range(span):
-            L.append(f"            v = {load('x', f'r{kh} + ow * ({s} * L) + {j} * L')};")
+            L.append(f"            v = {load('x', idx(kh, j))};")
             fm = [f"a{i} = v.fma(w{kh}{j - s * i}, a{i});" for i in range(P) if 0 <= j - s * i <= 2]
             L.append("            " + " ".join(fm))
     L.append("            int o = oo + ow * os;")
     for i in range(P):
-        L.append(f"            a{i}.intoArray(out, o{'' if i == 0 else f' + {i} * os'});")
+        L.append(f"            a{i}.max(vlo).min(vhi).intoArray(out, o{'' if i == 0 else f' + {i} * os'});")
     L.append("        }")
     L.append("        return ow;")
     L.append("    }")
     L.append("")
-    L.append(f"    /** Pixels [ow, n) of {{@link #fwd3x3s{s}}}, one at a time. */")
-    L.append(f"    static void fwd3x3s{s}Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,")
-    L.append("                              int oo, int os, int ow, int n) {")
+    tidx = (lambda kh, kw: f"r{kh} + (ow * {s} + {kw}) * ps") if direct else (lambda kh, kw: f"r{kh} + ow * ({s} * L) + {kw} * L")
+    L.append(f"    /** Pixels [ow, n) of {{@link #{name}}}, one at a time. */")
+    L.append(f"    static void {name}Tail({xargs}, float[] w, int wo, float[] b, int bo, float lo,")
+    L.append("                              float hi, float[] out, int oo, int os, int ow, int n) {")
     L.append(f"        FloatVector bias = {load('b', 'bo')};")
+    L.append("        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);")
     L.append("        for (; ow < n; ow++) {")
     L.append("            FloatVector a = bias;")
     for kh, kw in TAPS:
-        L.append(f"            a = {load('x', f'r{kh} + ow * ({s} * L) + {kw} * L')}.fma({load('w', f'wo + {kh * 3 + kw} * L')}, a);")
-    L.append("            a.intoArray(out, oo + ow * os);")
+        L.append(f"            a = {load('x', tidx(kh, kw))}.fma({load('w', f'wo + {kh * 3 + kw} * L')}, a);")
+    L.append("            a.max(vlo).min(vhi).intoArray(out, oo + ow * os);")
     L.append("        }")
     L.append("    }")
     return L
@@ -184,7 +210,7 @@ def main():
          "",
          "    private DepthwiseTiles3x3() {}",
          ""]
-    for part in (fwd(1), fwd(2), bwd_weights(1), bwd_weights(2), bwd_data_s2(1), bwd_data_s2(2)):
+    for part in (fwd(1), fwd(2), fwd(1, True), fwd(2, True), bwd_weights(1), bwd_weights(2), bwd_data_s2(1), bwd_data_s2(2)):
         L += part
         L.append("")
     L[-1] = "}"

@@ -3,6 +3,7 @@ package org.simdnn.kernels.conv;
 import java.util.Arrays;
 import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.kernels.cpu.Parallel;
+import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
@@ -35,6 +36,32 @@ final class DepthwiseConv implements ConvImpl {
             case FORWARD, BACKWARD_WEIGHTS -> d.strideW() <= 2;
             case BACKWARD_DATA -> d.strideH() == 1 && d.strideW() == 1 && d.padTop() <= 2 && d.padLeft() <= 2
                     || d.strideH() == 2 && d.strideW() == 2;
+        };
+    }
+
+    /**
+     * The 3x3 multiplier-1 forward ({@link #fast3x3}) with its weights packed once and the clamp applied as the
+     * tiles store, so the output is written once; a residual, which must be added before the clamp, still runs
+     * as a pass. Other shapes run {@link #forward}.
+     */
+    @Override
+    public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        if (!VECTOR || d.outC() != d.inC() || !fast3x3(d, ConvPass.FORWARD)) {
+            return ConvImpl.super.prepareForward(d, w, wo, bias, bo, clamp);
+        }
+        float[] wp = DepthwiseConv3x3.packForward(w, wo, bias, bo, d.inC());
+        int size = (int) ConvPlanner.outputSize(d);
+        return new PreparedConv(id(), d, bias, bo, clamp) {
+            @Override
+            void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+                if (res == null) {
+                    DepthwiseConv3x3.forwardPacked(desc, x, xo, wp, lo, hi, y, yo);
+                } else {
+                    DepthwiseConv3x3.forwardPacked(desc, x, xo, wp, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                            y, yo);
+                    epilogue(y, yo, res, ro, size);
+                }
+            }
         };
     }
 

@@ -20,12 +20,13 @@ final class DepthwiseTiles3x3 {
      * Forward, stride 1: 8 output pixels x 1 channel vector per tile. Kernel row kh reads the blocked padded
      * input row at {@code x[r<kh> + p·L]} (pixel p = ow·1 + kw); each of the 10 input vectors of a tile is
      * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
-     * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.
-     * Returns the first pixel not done ({@code n − n mod 8}); {@link #fwd3x3s1Tail} does the rest (kept apart so
+     * and the bias stay in registers for the whole row; pixel ow is stored clamped to [lo, hi] at
+     * {@code out[oo + ow·os]} (the fused Clip/ReLU; ±∞ for none).
+     * Returns the first pixel not done ({@code n − (n − ow) mod 8}, ow = 0); {@link #fwd3x3s1Tail} does the rest (kept apart so
      * the tile stays small enough for C1 and a first tail does not deoptimise it).
      */
-    static int fwd3x3s1(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
-                          int oo, int os, int n) {
+    static int fwd3x3s1(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float lo,
+                          float hi, float[] out, int oo, int os, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
         FloatVector w02 = FloatVector.fromArray(F, w, wo + 2 * L);
@@ -36,6 +37,7 @@ final class DepthwiseTiles3x3 {
         FloatVector w21 = FloatVector.fromArray(F, w, wo + 7 * L);
         FloatVector w22 = FloatVector.fromArray(F, w, wo + 8 * L);
         FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         int ow = 0;
         for (; ow <= n - 8; ow += 8) {
             FloatVector a0 = bias; FloatVector a1 = bias; FloatVector a2 = bias; FloatVector a3 = bias; FloatVector a4 = bias; FloatVector a5 = bias; FloatVector a6 = bias; FloatVector a7 = bias;
@@ -101,22 +103,23 @@ final class DepthwiseTiles3x3 {
             v = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 9 * L);
             a7 = v.fma(w22, a7);
             int o = oo + ow * os;
-            a0.intoArray(out, o);
-            a1.intoArray(out, o + 1 * os);
-            a2.intoArray(out, o + 2 * os);
-            a3.intoArray(out, o + 3 * os);
-            a4.intoArray(out, o + 4 * os);
-            a5.intoArray(out, o + 5 * os);
-            a6.intoArray(out, o + 6 * os);
-            a7.intoArray(out, o + 7 * os);
+            a0.max(vlo).min(vhi).intoArray(out, o);
+            a1.max(vlo).min(vhi).intoArray(out, o + 1 * os);
+            a2.max(vlo).min(vhi).intoArray(out, o + 2 * os);
+            a3.max(vlo).min(vhi).intoArray(out, o + 3 * os);
+            a4.max(vlo).min(vhi).intoArray(out, o + 4 * os);
+            a5.max(vlo).min(vhi).intoArray(out, o + 5 * os);
+            a6.max(vlo).min(vhi).intoArray(out, o + 6 * os);
+            a7.max(vlo).min(vhi).intoArray(out, o + 7 * os);
         }
         return ow;
     }
 
     /** Pixels [ow, n) of {@link #fwd3x3s1}, one at a time. */
-    static void fwd3x3s1Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
-                              int oo, int os, int ow, int n) {
+    static void fwd3x3s1Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float lo,
+                              float hi, float[] out, int oo, int os, int ow, int n) {
         FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (; ow < n; ow++) {
             FloatVector a = bias;
             a = FloatVector.fromArray(F, x, r0 + ow * (1 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
@@ -128,7 +131,7 @@ final class DepthwiseTiles3x3 {
             a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
             a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
             a = FloatVector.fromArray(F, x, r2 + ow * (1 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
-            a.intoArray(out, oo + ow * os);
+            a.max(vlo).min(vhi).intoArray(out, oo + ow * os);
         }
     }
 
@@ -136,12 +139,13 @@ final class DepthwiseTiles3x3 {
      * Forward, stride 2: 8 output pixels x 1 channel vector per tile. Kernel row kh reads the blocked padded
      * input row at {@code x[r<kh> + p·L]} (pixel p = ow·2 + kw); each of the 17 input vectors of a tile is
      * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
-     * and the bias stay in registers for the whole row; pixel ow is stored at {@code out[oo + ow·os]}.
-     * Returns the first pixel not done ({@code n − n mod 8}); {@link #fwd3x3s2Tail} does the rest (kept apart so
+     * and the bias stay in registers for the whole row; pixel ow is stored clamped to [lo, hi] at
+     * {@code out[oo + ow·os]} (the fused Clip/ReLU; ±∞ for none).
+     * Returns the first pixel not done ({@code n − (n − ow) mod 8}, ow = 0); {@link #fwd3x3s2Tail} does the rest (kept apart so
      * the tile stays small enough for C1 and a first tail does not deoptimise it).
      */
-    static int fwd3x3s2(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
-                          int oo, int os, int n) {
+    static int fwd3x3s2(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float lo,
+                          float hi, float[] out, int oo, int os, int n) {
         FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
         FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
         FloatVector w02 = FloatVector.fromArray(F, w, wo + 2 * L);
@@ -152,6 +156,7 @@ final class DepthwiseTiles3x3 {
         FloatVector w21 = FloatVector.fromArray(F, w, wo + 7 * L);
         FloatVector w22 = FloatVector.fromArray(F, w, wo + 8 * L);
         FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         int ow = 0;
         for (; ow <= n - 8; ow += 8) {
             FloatVector a0 = bias; FloatVector a1 = bias; FloatVector a2 = bias; FloatVector a3 = bias; FloatVector a4 = bias; FloatVector a5 = bias; FloatVector a6 = bias; FloatVector a7 = bias;
@@ -259,22 +264,23 @@ final class DepthwiseTiles3x3 {
             v = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 16 * L);
             a7 = v.fma(w22, a7);
             int o = oo + ow * os;
-            a0.intoArray(out, o);
-            a1.intoArray(out, o + 1 * os);
-            a2.intoArray(out, o + 2 * os);
-            a3.intoArray(out, o + 3 * os);
-            a4.intoArray(out, o + 4 * os);
-            a5.intoArray(out, o + 5 * os);
-            a6.intoArray(out, o + 6 * os);
-            a7.intoArray(out, o + 7 * os);
+            a0.max(vlo).min(vhi).intoArray(out, o);
+            a1.max(vlo).min(vhi).intoArray(out, o + 1 * os);
+            a2.max(vlo).min(vhi).intoArray(out, o + 2 * os);
+            a3.max(vlo).min(vhi).intoArray(out, o + 3 * os);
+            a4.max(vlo).min(vhi).intoArray(out, o + 4 * os);
+            a5.max(vlo).min(vhi).intoArray(out, o + 5 * os);
+            a6.max(vlo).min(vhi).intoArray(out, o + 6 * os);
+            a7.max(vlo).min(vhi).intoArray(out, o + 7 * os);
         }
         return ow;
     }
 
     /** Pixels [ow, n) of {@link #fwd3x3s2}, one at a time. */
-    static void fwd3x3s2Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float[] out,
-                              int oo, int os, int ow, int n) {
+    static void fwd3x3s2Tail(float[] x, int r0, int r1, int r2, float[] w, int wo, float[] b, int bo, float lo,
+                              float hi, float[] out, int oo, int os, int ow, int n) {
         FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (; ow < n; ow++) {
             FloatVector a = bias;
             a = FloatVector.fromArray(F, x, r0 + ow * (2 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
@@ -286,7 +292,291 @@ final class DepthwiseTiles3x3 {
             a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 0 * L).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
             a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 1 * L).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
             a = FloatVector.fromArray(F, x, r2 + ow * (2 * L) + 2 * L).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
-            a.intoArray(out, oo + ow * os);
+            a.max(vlo).min(vhi).intoArray(out, oo + ow * os);
+        }
+    }
+
+    /**
+     * Forward, stride 1: 8 output pixels x 1 channel vector per tile. Kernel row kh reads the
+     * input row straight from NHWC: pixel p of kernel row kh at {@code x[r<kh> + p·ps]} (p = ow·1 + kw, ps the pixel
+     * stride C, r<kh> the row's column 0 less the left padding); each of the 10 input vectors of a tile is
+     * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
+     * and the bias stay in registers for the whole row; pixel ow is stored clamped to [lo, hi] at
+     * {@code out[oo + ow·os]} (the fused Clip/ReLU; ±∞ for none).
+     * Runs pixels [ow, n), which must need no padding (C in whole vectors: no copy into a ring).
+     * Returns the first pixel not done ({@code n − (n − ow) mod 8}); {@link #fwd3x3s1DirectTail} does the rest (kept apart so
+     * the tile stays small enough for C1 and a first tail does not deoptimise it).
+     */
+    static int fwd3x3s1Direct(float[] x, int r0, int r1, int r2, int ps, float[] w, int wo, float[] b, int bo, float lo,
+                          float hi, float[] out, int oo, int os, int ow, int n) {
+        FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
+        FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
+        FloatVector w02 = FloatVector.fromArray(F, w, wo + 2 * L);
+        FloatVector w10 = FloatVector.fromArray(F, w, wo + 3 * L);
+        FloatVector w11 = FloatVector.fromArray(F, w, wo + 4 * L);
+        FloatVector w12 = FloatVector.fromArray(F, w, wo + 5 * L);
+        FloatVector w20 = FloatVector.fromArray(F, w, wo + 6 * L);
+        FloatVector w21 = FloatVector.fromArray(F, w, wo + 7 * L);
+        FloatVector w22 = FloatVector.fromArray(F, w, wo + 8 * L);
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (; ow <= n - 8; ow += 8) {
+            FloatVector a0 = bias; FloatVector a1 = bias; FloatVector a2 = bias; FloatVector a3 = bias; FloatVector a4 = bias; FloatVector a5 = bias; FloatVector a6 = bias; FloatVector a7 = bias;
+            int step = ow * (1 * ps), q0 = r0 + step, q1 = r1 + step, q2 = r2 + step;
+            FloatVector v;
+            v = FloatVector.fromArray(F, x, q0);
+            a0 = v.fma(w00, a0);
+            v = FloatVector.fromArray(F, x, q0 + 1 * ps);
+            a0 = v.fma(w01, a0); a1 = v.fma(w00, a1);
+            v = FloatVector.fromArray(F, x, q0 + 2 * ps);
+            a0 = v.fma(w02, a0); a1 = v.fma(w01, a1); a2 = v.fma(w00, a2);
+            v = FloatVector.fromArray(F, x, q0 + 3 * ps);
+            a1 = v.fma(w02, a1); a2 = v.fma(w01, a2); a3 = v.fma(w00, a3);
+            v = FloatVector.fromArray(F, x, q0 + 4 * ps);
+            a2 = v.fma(w02, a2); a3 = v.fma(w01, a3); a4 = v.fma(w00, a4);
+            v = FloatVector.fromArray(F, x, q0 + 5 * ps);
+            a3 = v.fma(w02, a3); a4 = v.fma(w01, a4); a5 = v.fma(w00, a5);
+            v = FloatVector.fromArray(F, x, q0 + 6 * ps);
+            a4 = v.fma(w02, a4); a5 = v.fma(w01, a5); a6 = v.fma(w00, a6);
+            v = FloatVector.fromArray(F, x, q0 + 7 * ps);
+            a5 = v.fma(w02, a5); a6 = v.fma(w01, a6); a7 = v.fma(w00, a7);
+            v = FloatVector.fromArray(F, x, q0 + 8 * ps);
+            a6 = v.fma(w02, a6); a7 = v.fma(w01, a7);
+            v = FloatVector.fromArray(F, x, q0 + 9 * ps);
+            a7 = v.fma(w02, a7);
+            v = FloatVector.fromArray(F, x, q1);
+            a0 = v.fma(w10, a0);
+            v = FloatVector.fromArray(F, x, q1 + 1 * ps);
+            a0 = v.fma(w11, a0); a1 = v.fma(w10, a1);
+            v = FloatVector.fromArray(F, x, q1 + 2 * ps);
+            a0 = v.fma(w12, a0); a1 = v.fma(w11, a1); a2 = v.fma(w10, a2);
+            v = FloatVector.fromArray(F, x, q1 + 3 * ps);
+            a1 = v.fma(w12, a1); a2 = v.fma(w11, a2); a3 = v.fma(w10, a3);
+            v = FloatVector.fromArray(F, x, q1 + 4 * ps);
+            a2 = v.fma(w12, a2); a3 = v.fma(w11, a3); a4 = v.fma(w10, a4);
+            v = FloatVector.fromArray(F, x, q1 + 5 * ps);
+            a3 = v.fma(w12, a3); a4 = v.fma(w11, a4); a5 = v.fma(w10, a5);
+            v = FloatVector.fromArray(F, x, q1 + 6 * ps);
+            a4 = v.fma(w12, a4); a5 = v.fma(w11, a5); a6 = v.fma(w10, a6);
+            v = FloatVector.fromArray(F, x, q1 + 7 * ps);
+            a5 = v.fma(w12, a5); a6 = v.fma(w11, a6); a7 = v.fma(w10, a7);
+            v = FloatVector.fromArray(F, x, q1 + 8 * ps);
+            a6 = v.fma(w12, a6); a7 = v.fma(w11, a7);
+            v = FloatVector.fromArray(F, x, q1 + 9 * ps);
+            a7 = v.fma(w12, a7);
+            v = FloatVector.fromArray(F, x, q2);
+            a0 = v.fma(w20, a0);
+            v = FloatVector.fromArray(F, x, q2 + 1 * ps);
+            a0 = v.fma(w21, a0); a1 = v.fma(w20, a1);
+            v = FloatVector.fromArray(F, x, q2 + 2 * ps);
+            a0 = v.fma(w22, a0); a1 = v.fma(w21, a1); a2 = v.fma(w20, a2);
+            v = FloatVector.fromArray(F, x, q2 + 3 * ps);
+            a1 = v.fma(w22, a1); a2 = v.fma(w21, a2); a3 = v.fma(w20, a3);
+            v = FloatVector.fromArray(F, x, q2 + 4 * ps);
+            a2 = v.fma(w22, a2); a3 = v.fma(w21, a3); a4 = v.fma(w20, a4);
+            v = FloatVector.fromArray(F, x, q2 + 5 * ps);
+            a3 = v.fma(w22, a3); a4 = v.fma(w21, a4); a5 = v.fma(w20, a5);
+            v = FloatVector.fromArray(F, x, q2 + 6 * ps);
+            a4 = v.fma(w22, a4); a5 = v.fma(w21, a5); a6 = v.fma(w20, a6);
+            v = FloatVector.fromArray(F, x, q2 + 7 * ps);
+            a5 = v.fma(w22, a5); a6 = v.fma(w21, a6); a7 = v.fma(w20, a7);
+            v = FloatVector.fromArray(F, x, q2 + 8 * ps);
+            a6 = v.fma(w22, a6); a7 = v.fma(w21, a7);
+            v = FloatVector.fromArray(F, x, q2 + 9 * ps);
+            a7 = v.fma(w22, a7);
+            int o = oo + ow * os;
+            a0.max(vlo).min(vhi).intoArray(out, o);
+            a1.max(vlo).min(vhi).intoArray(out, o + 1 * os);
+            a2.max(vlo).min(vhi).intoArray(out, o + 2 * os);
+            a3.max(vlo).min(vhi).intoArray(out, o + 3 * os);
+            a4.max(vlo).min(vhi).intoArray(out, o + 4 * os);
+            a5.max(vlo).min(vhi).intoArray(out, o + 5 * os);
+            a6.max(vlo).min(vhi).intoArray(out, o + 6 * os);
+            a7.max(vlo).min(vhi).intoArray(out, o + 7 * os);
+        }
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #fwd3x3s1Direct}, one at a time. */
+    static void fwd3x3s1DirectTail(float[] x, int r0, int r1, int r2, int ps, float[] w, int wo, float[] b, int bo, float lo,
+                              float hi, float[] out, int oo, int os, int ow, int n) {
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (; ow < n; ow++) {
+            FloatVector a = bias;
+            a = FloatVector.fromArray(F, x, r0 + (ow * 1 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + (ow * 1 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 1 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + (ow * 1 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 2 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 1 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 3 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 1 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 4 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 1 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 5 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 1 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 1 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 1 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
+            a.max(vlo).min(vhi).intoArray(out, oo + ow * os);
+        }
+    }
+
+    /**
+     * Forward, stride 2: 8 output pixels x 1 channel vector per tile. Kernel row kh reads the
+     * input row straight from NHWC: pixel p of kernel row kh at {@code x[r<kh> + p·ps]} (p = ow·2 + kw, ps the pixel
+     * stride C, r<kh> the row's column 0 less the left padding); each of the 17 input vectors of a tile is
+     * loaded once and feeds every output it touches (sliding window). The 9 tap weights ({@code w[wo + t·L]})
+     * and the bias stay in registers for the whole row; pixel ow is stored clamped to [lo, hi] at
+     * {@code out[oo + ow·os]} (the fused Clip/ReLU; ±∞ for none).
+     * Runs pixels [ow, n), which must need no padding (C in whole vectors: no copy into a ring).
+     * Returns the first pixel not done ({@code n − (n − ow) mod 8}); {@link #fwd3x3s2DirectTail} does the rest (kept apart so
+     * the tile stays small enough for C1 and a first tail does not deoptimise it).
+     */
+    static int fwd3x3s2Direct(float[] x, int r0, int r1, int r2, int ps, float[] w, int wo, float[] b, int bo, float lo,
+                          float hi, float[] out, int oo, int os, int ow, int n) {
+        FloatVector w00 = FloatVector.fromArray(F, w, wo + 0 * L);
+        FloatVector w01 = FloatVector.fromArray(F, w, wo + 1 * L);
+        FloatVector w02 = FloatVector.fromArray(F, w, wo + 2 * L);
+        FloatVector w10 = FloatVector.fromArray(F, w, wo + 3 * L);
+        FloatVector w11 = FloatVector.fromArray(F, w, wo + 4 * L);
+        FloatVector w12 = FloatVector.fromArray(F, w, wo + 5 * L);
+        FloatVector w20 = FloatVector.fromArray(F, w, wo + 6 * L);
+        FloatVector w21 = FloatVector.fromArray(F, w, wo + 7 * L);
+        FloatVector w22 = FloatVector.fromArray(F, w, wo + 8 * L);
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (; ow <= n - 8; ow += 8) {
+            FloatVector a0 = bias; FloatVector a1 = bias; FloatVector a2 = bias; FloatVector a3 = bias; FloatVector a4 = bias; FloatVector a5 = bias; FloatVector a6 = bias; FloatVector a7 = bias;
+            int step = ow * (2 * ps), q0 = r0 + step, q1 = r1 + step, q2 = r2 + step;
+            FloatVector v;
+            v = FloatVector.fromArray(F, x, q0);
+            a0 = v.fma(w00, a0);
+            v = FloatVector.fromArray(F, x, q0 + 1 * ps);
+            a0 = v.fma(w01, a0);
+            v = FloatVector.fromArray(F, x, q0 + 2 * ps);
+            a0 = v.fma(w02, a0); a1 = v.fma(w00, a1);
+            v = FloatVector.fromArray(F, x, q0 + 3 * ps);
+            a1 = v.fma(w01, a1);
+            v = FloatVector.fromArray(F, x, q0 + 4 * ps);
+            a1 = v.fma(w02, a1); a2 = v.fma(w00, a2);
+            v = FloatVector.fromArray(F, x, q0 + 5 * ps);
+            a2 = v.fma(w01, a2);
+            v = FloatVector.fromArray(F, x, q0 + 6 * ps);
+            a2 = v.fma(w02, a2); a3 = v.fma(w00, a3);
+            v = FloatVector.fromArray(F, x, q0 + 7 * ps);
+            a3 = v.fma(w01, a3);
+            v = FloatVector.fromArray(F, x, q0 + 8 * ps);
+            a3 = v.fma(w02, a3); a4 = v.fma(w00, a4);
+            v = FloatVector.fromArray(F, x, q0 + 9 * ps);
+            a4 = v.fma(w01, a4);
+            v = FloatVector.fromArray(F, x, q0 + 10 * ps);
+            a4 = v.fma(w02, a4); a5 = v.fma(w00, a5);
+            v = FloatVector.fromArray(F, x, q0 + 11 * ps);
+            a5 = v.fma(w01, a5);
+            v = FloatVector.fromArray(F, x, q0 + 12 * ps);
+            a5 = v.fma(w02, a5); a6 = v.fma(w00, a6);
+            v = FloatVector.fromArray(F, x, q0 + 13 * ps);
+            a6 = v.fma(w01, a6);
+            v = FloatVector.fromArray(F, x, q0 + 14 * ps);
+            a6 = v.fma(w02, a6); a7 = v.fma(w00, a7);
+            v = FloatVector.fromArray(F, x, q0 + 15 * ps);
+            a7 = v.fma(w01, a7);
+            v = FloatVector.fromArray(F, x, q0 + 16 * ps);
+            a7 = v.fma(w02, a7);
+            v = FloatVector.fromArray(F, x, q1);
+            a0 = v.fma(w10, a0);
+            v = FloatVector.fromArray(F, x, q1 + 1 * ps);
+            a0 = v.fma(w11, a0);
+            v = FloatVector.fromArray(F, x, q1 + 2 * ps);
+            a0 = v.fma(w12, a0); a1 = v.fma(w10, a1);
+            v = FloatVector.fromArray(F, x, q1 + 3 * ps);
+            a1 = v.fma(w11, a1);
+            v = FloatVector.fromArray(F, x, q1 + 4 * ps);
+            a1 = v.fma(w12, a1); a2 = v.fma(w10, a2);
+            v = FloatVector.fromArray(F, x, q1 + 5 * ps);
+            a2 = v.fma(w11, a2);
+            v = FloatVector.fromArray(F, x, q1 + 6 * ps);
+            a2 = v.fma(w12, a2); a3 = v.fma(w10, a3);
+            v = FloatVector.fromArray(F, x, q1 + 7 * ps);
+            a3 = v.fma(w11, a3);
+            v = FloatVector.fromArray(F, x, q1 + 8 * ps);
+            a3 = v.fma(w12, a3); a4 = v.fma(w10, a4);
+            v = FloatVector.fromArray(F, x, q1 + 9 * ps);
+            a4 = v.fma(w11, a4);
+            v = FloatVector.fromArray(F, x, q1 + 10 * ps);
+            a4 = v.fma(w12, a4); a5 = v.fma(w10, a5);
+            v = FloatVector.fromArray(F, x, q1 + 11 * ps);
+            a5 = v.fma(w11, a5);
+            v = FloatVector.fromArray(F, x, q1 + 12 * ps);
+            a5 = v.fma(w12, a5); a6 = v.fma(w10, a6);
+            v = FloatVector.fromArray(F, x, q1 + 13 * ps);
+            a6 = v.fma(w11, a6);
+            v = FloatVector.fromArray(F, x, q1 + 14 * ps);
+            a6 = v.fma(w12, a6); a7 = v.fma(w10, a7);
+            v = FloatVector.fromArray(F, x, q1 + 15 * ps);
+            a7 = v.fma(w11, a7);
+            v = FloatVector.fromArray(F, x, q1 + 16 * ps);
+            a7 = v.fma(w12, a7);
+            v = FloatVector.fromArray(F, x, q2);
+            a0 = v.fma(w20, a0);
+            v = FloatVector.fromArray(F, x, q2 + 1 * ps);
+            a0 = v.fma(w21, a0);
+            v = FloatVector.fromArray(F, x, q2 + 2 * ps);
+            a0 = v.fma(w22, a0); a1 = v.fma(w20, a1);
+            v = FloatVector.fromArray(F, x, q2 + 3 * ps);
+            a1 = v.fma(w21, a1);
+            v = FloatVector.fromArray(F, x, q2 + 4 * ps);
+            a1 = v.fma(w22, a1); a2 = v.fma(w20, a2);
+            v = FloatVector.fromArray(F, x, q2 + 5 * ps);
+            a2 = v.fma(w21, a2);
+            v = FloatVector.fromArray(F, x, q2 + 6 * ps);
+            a2 = v.fma(w22, a2); a3 = v.fma(w20, a3);
+            v = FloatVector.fromArray(F, x, q2 + 7 * ps);
+            a3 = v.fma(w21, a3);
+            v = FloatVector.fromArray(F, x, q2 + 8 * ps);
+            a3 = v.fma(w22, a3); a4 = v.fma(w20, a4);
+            v = FloatVector.fromArray(F, x, q2 + 9 * ps);
+            a4 = v.fma(w21, a4);
+            v = FloatVector.fromArray(F, x, q2 + 10 * ps);
+            a4 = v.fma(w22, a4); a5 = v.fma(w20, a5);
+            v = FloatVector.fromArray(F, x, q2 + 11 * ps);
+            a5 = v.fma(w21, a5);
+            v = FloatVector.fromArray(F, x, q2 + 12 * ps);
+            a5 = v.fma(w22, a5); a6 = v.fma(w20, a6);
+            v = FloatVector.fromArray(F, x, q2 + 13 * ps);
+            a6 = v.fma(w21, a6);
+            v = FloatVector.fromArray(F, x, q2 + 14 * ps);
+            a6 = v.fma(w22, a6); a7 = v.fma(w20, a7);
+            v = FloatVector.fromArray(F, x, q2 + 15 * ps);
+            a7 = v.fma(w21, a7);
+            v = FloatVector.fromArray(F, x, q2 + 16 * ps);
+            a7 = v.fma(w22, a7);
+            int o = oo + ow * os;
+            a0.max(vlo).min(vhi).intoArray(out, o);
+            a1.max(vlo).min(vhi).intoArray(out, o + 1 * os);
+            a2.max(vlo).min(vhi).intoArray(out, o + 2 * os);
+            a3.max(vlo).min(vhi).intoArray(out, o + 3 * os);
+            a4.max(vlo).min(vhi).intoArray(out, o + 4 * os);
+            a5.max(vlo).min(vhi).intoArray(out, o + 5 * os);
+            a6.max(vlo).min(vhi).intoArray(out, o + 6 * os);
+            a7.max(vlo).min(vhi).intoArray(out, o + 7 * os);
+        }
+        return ow;
+    }
+
+    /** Pixels [ow, n) of {@link #fwd3x3s2Direct}, one at a time. */
+    static void fwd3x3s2DirectTail(float[] x, int r0, int r1, int r2, int ps, float[] w, int wo, float[] b, int bo, float lo,
+                              float hi, float[] out, int oo, int os, int ow, int n) {
+        FloatVector bias = FloatVector.fromArray(F, b, bo);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (; ow < n; ow++) {
+            FloatVector a = bias;
+            a = FloatVector.fromArray(F, x, r0 + (ow * 2 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 0 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + (ow * 2 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 1 * L), a);
+            a = FloatVector.fromArray(F, x, r0 + (ow * 2 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 2 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 2 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 3 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 2 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 4 * L), a);
+            a = FloatVector.fromArray(F, x, r1 + (ow * 2 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 5 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 2 + 0) * ps).fma(FloatVector.fromArray(F, w, wo + 6 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 2 + 1) * ps).fma(FloatVector.fromArray(F, w, wo + 7 * L), a);
+            a = FloatVector.fromArray(F, x, r2 + (ow * 2 + 2) * ps).fma(FloatVector.fromArray(F, w, wo + 8 * L), a);
+            a.max(vlo).min(vhi).intoArray(out, oo + ow * os);
         }
     }
 
