@@ -54,7 +54,12 @@ public final class ReferenceConv {
                 new Conv2dDesc(2, 10, 17, 32, 32, 3, 3, 2, 1, 2, 0, 1, 2, 1, 1, 32),          // dw stride 2x1, pads 2/0/1/2
                 new Conv2dDesc(1, 9, 12, 64, 64, 3, 3, 2, 2, 0, 1, 1, 0, 1, 1, 64),           // dw s2, asymmetric pad
                 new Conv2dDesc(2, 5, 3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8),               // dw, C < 16 lanes
-                new Conv2dDesc(1, 9, 10, 32, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 32));          // dw dilation 2 (per-pixel path)
+                new Conv2dDesc(1, 9, 10, 32, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 32),           // dw dilation 2 (per-pixel path)
+                // forward in place (C in whole vectors, source rows inside the image): border columns, tiles, tails
+                new Conv2dDesc(1, 5, 2, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16),            // dw narrower than 3: borders only
+                new Conv2dDesc(2, 6, 29, 48, 48, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 48),           // dw s1 pad 0, 27 = 3 tiles + 3
+                new Conv2dDesc(1, 12, 41, 48, 48, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 48),          // dw s2 pad 1, odd width
+                new Conv2dDesc(1, 7, 40, 16, 16, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 16));          // dw s2, right/bottom pad only
     }
 
     public static void forward(Conv2dDesc d, float[] x, float[] w, float[] bias, float[] y) {
