@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.simdnn.onnx.OnnxException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,27 +22,51 @@ import picocli.CommandLine.Command;
  * offending value or file).
  */
 @Command(name = "simdnn", mixinStandardHelpOptions = true, version = "simdnn 0.1.0",
-        description = "Vectorized SIMD tensor kernels and neural networks for the JVM.",
-        subcommands = {InfoCommand.class, TrainCommand.class, CurvesCommand.class, EvalCommand.class, ExportCommand.class, RunCommand.class, InspectCommand.class, BenchCommand.class,
-                DiagnoseCommand.class, HessianCommand.class, TuneBatchCommand.class})
+        description = "Vectorized SIMD tensor kernels and neural networks for the JVM.")
 public final class Main implements Runnable {
     /** picocli's usage-error code; every user error exits with it. */
     public static final int USER_ERROR = CommandLine.ExitCode.USAGE;
 
+    /**
+     * The subcommands by name, in the order of the usage message. picocli builds the model of every command it
+     * is given (annotations, reflection, converters, their classes loaded): with all eleven that was a third of
+     * {@code simdnn run}'s start-up, so a command line that names one builds only that one.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(InfoCommand.class, TrainCommand.class,
+            CurvesCommand.class, EvalCommand.class, ExportCommand.class, RunCommand.class, InspectCommand.class,
+            BenchCommand.class, DiagnoseCommand.class, HessianCommand.class, TuneBatchCommand.class);
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
-    /** The command line with simdnn's error handling, as {@link #main} runs it (tests run it in-process). */
-    public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+    /** The command line with simdnn's error handling and every subcommand (tests run it in-process). */
+    public static CommandLine commandLine() { return commandLine(null); }
+
+    /**
+     * As {@link #commandLine()}, with only the subcommand named {@code first} when that is one (the rest would be
+     * built for nothing); with all of them otherwise, for the usage message and picocli's suggestions.
+     */
+    static CommandLine commandLine(String first) {
+        CommandLine cl = new CommandLine(new Main());
+        Class<?> only = first == null ? null : SUBCOMMANDS.get(first);
+        for (Map.Entry<String, Class<?>> e : SUBCOMMANDS.entrySet()) {
+            if (only == null || only == e.getValue()) cl.addSubcommand(e.getKey(), e.getValue());
+        }
+        return cl.setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(Main::badParameter)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> failed(ex, cmd));
+    }
+
+    private static Map<String, Class<?>> subcommands(Class<?>... commands) {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        for (Class<?> c : commands) m.put(c.getAnnotation(Command.class).name(), c);
+        return m;
     }
 
     private static int badParameter(CommandLine.ParameterException e, String[] args) {
