@@ -42,6 +42,11 @@ public final class OpChecks {
     /** The operands of {@link PreparedGemm#forward}: extents, and c apart from a and the residual. */
     public static void preparedGemm(int m, int k, int n, float[] a, int offA, float[] residual, int offR, float[] c,
                                     int offC) {
+        long mk = (long) m * k, mn = (long) m * n;
+        if (m >= 0 && fits(a, offA, mk) && fits(c, offC, mn) && (residual == null || fits(residual, offR, mn))
+                && !(a == c && offA < offC + mn && offC < offA + mk) && !(residual == c && offR < offC + mn && offC < offR + mn)) {
+            return; // the common case, without building the message below
+        }
         String op = "prepared gemm m=" + m + " k=" + k + " n=" + n;
         if (m < 0) throw new IllegalArgumentException(op + ": m must be >= 0");
         extent(op, "a", a, offA, (long) m * k);
@@ -54,6 +59,8 @@ public final class OpChecks {
             throw new IllegalArgumentException(op + ": c overlaps the residual");
         }
     }
+
+    private static boolean fits(float[] x, int off, long size) { return x != null && off >= 0 && off + size <= x.length; }
 
     private static void extent(String op, String name, float[] x, int off, long size) {
         if (x == null) throw new IllegalArgumentException(op + ": " + name + " is null");
@@ -97,8 +104,8 @@ public final class OpChecks {
 
     public static void maxPoolForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
         String op = "maxPool2dForward";
-        Tensors.requireShape(op, "x", x, d.inputShape());
-        Tensors.requireShape(op, "y", y, d.outputShape());
+        Tensors.requireShape(op, "x", x, d.batch(), d.inH(), d.inW(), d.channels());
+        Tensors.requireShape(op, "y", y, d.batch(), d.outH(), d.outW(), d.channels());
         if (argmax != null) requireArgmax(op, "y", y, argmax);
     }
 
@@ -132,8 +139,8 @@ public final class OpChecks {
     }
 
     public static void avgPoolForward(Pool2dDesc d, Tensor x, Tensor y) {
-        Tensors.requireShape("avgPool2dForward", "x", x, d.inputShape());
-        Tensors.requireShape("avgPool2dForward", "y", y, d.outputShape());
+        Tensors.requireShape("avgPool2dForward", "x", x, d.batch(), d.inH(), d.inW(), d.channels());
+        Tensors.requireShape("avgPool2dForward", "y", y, d.batch(), d.outH(), d.outW(), d.channels());
     }
 
     public static void avgPoolBackward(Pool2dDesc d, Tensor dy, Tensor dx) {

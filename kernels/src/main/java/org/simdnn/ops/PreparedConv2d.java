@@ -19,4 +19,12 @@ public interface PreparedConv2d {
      * (y's shape, may be null) must not be y itself.
      */
     void forward(Tensor x, Tensor residual, Tensor y);
+
+    /**
+     * {@link #forward} on these tensors, bound once for a serving loop that runs it on the same buffers: a
+     * backend may check the arguments and build what a call needs (tables, range bodies) here, so that running
+     * the result allocates nothing (the CPU backend does). The tensors' contents may change between runs, not
+     * their storage. Not for two threads at once.
+     */
+    default Runnable bind(Tensor x, Tensor residual, Tensor y) { return () -> forward(x, residual, y); }
 }

@@ -18,4 +18,13 @@ public interface PreparedGemm {
 
     /** {@code residual} may be null; c must not overlap a or the residual. */
     void forward(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC);
+
+    /**
+     * {@link #forward} on these arrays, bound once for a serving loop that runs it on the same buffers: a backend
+     * may check the arguments and build what a call needs here, so that running the result allocates nothing
+     * (the CPU backend does). Not for two threads at once.
+     */
+    default Runnable bind(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
+        return () -> forward(m, a, offA, residual, offR, c, offC);
+    }
 }

@@ -7,20 +7,35 @@ import org.simdnn.tensor.Tensor;
 public final class Tensors {
     private Tensors() {}
 
+    // The checks run on every op call: they read dims in place (Tensor.shape() copies) and build their message
+    // only when they throw, so a passing check allocates nothing.
+
     public static void requireContiguous(String op, Tensor... ts) {
-        for (Tensor t : ts) {
-            if (t != null && !t.isContiguous()) {
-                throw new IllegalArgumentException(op + ": tensor " + t.shapeString() + " is a strided view; pass "
-                        + "t.contiguous()");
-            }
+        for (Tensor t : ts) requireContiguous(op, t);
+    }
+
+    public static void requireContiguous(String op, Tensor t) {
+        if (t != null && !t.isContiguous()) {
+            throw new IllegalArgumentException(op + ": tensor " + t.shapeString() + " is a strided view; pass "
+                    + "t.contiguous()");
         }
     }
 
     public static void requireShape(String op, String name, Tensor t, int... shape) {
         if (t == null) throw new IllegalArgumentException(op + ": " + name + " is null, expected " + Arrays.toString(shape));
-        if (!Arrays.equals(t.shape(), shape)) {
+        boolean same = t.rank() == shape.length;
+        for (int d = 0; same && d < shape.length; d++) same = t.dim(d) == shape[d];
+        if (!same) {
             throw new IllegalArgumentException(op + ": " + name + " has shape " + t.shapeString() + ", expected "
                     + Arrays.toString(shape));
+        }
+        requireContiguous(op, t);
+    }
+
+    /** As {@link #requireShape} for a rank-4 shape {@code [n, h, w, c]}, without an array for it. */
+    public static void requireShape(String op, String name, Tensor t, int n, int h, int w, int c) {
+        if (t == null || t.rank() != 4 || t.dim(0) != n || t.dim(1) != h || t.dim(2) != w || t.dim(3) != c) {
+            requireShape(op, name, t, new int[] {n, h, w, c}); // throws, naming both shapes
         }
         requireContiguous(op, t);
     }
@@ -29,7 +44,8 @@ public final class Tensors {
         if (!a.sameShape(b)) {
             throw new IllegalArgumentException(op + ": shapes differ: " + a.shapeString() + " vs " + b.shapeString());
         }
-        requireContiguous(op, a, b);
+        requireContiguous(op, a);
+        requireContiguous(op, b);
     }
 
     public static void requireSize(String op, String name, Tensor t, int size) {

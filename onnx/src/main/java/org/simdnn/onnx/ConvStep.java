@@ -54,12 +54,13 @@ final class ConvStep extends Step {
         Epilogue e = epilogue;
         if (!transposed) {
             // Weights laid out once per backend; the residual add and a ReLU/Clip run in the kernel's store.
-            PreparedConv2d pc = prepared(be);
+            // Bound to this session's buffers: a call allocates nothing.
+            Runnable conv = prepared(be).bind(x, r, y);
             Unary after = e.clamp() == null ? e.act() : null;
             float pa = e.a(), pb = e.b();
-            if (after == null) return () -> pc.forward(x, r, y);
+            if (after == null) return conv;
             return () -> {
-                pc.forward(x, r, y);
+                conv.run();
                 after.apply(be, pa, pb, y, y);
             };
         }

@@ -72,9 +72,10 @@ final class GemmStep extends Step {
             float[] res = r == null ? null : r.data();
             Unary after = e.clamp() == null ? e.act() : null;
             float pa = e.a(), pb = e.b();
-            if (after == null) return () -> pg.forward(rowsA, a, a0, res, ro, y, 0);
+            Runnable gemm = pg.bind(rowsA, a, a0, res, ro, y, 0); // bound to this session's buffers
+            if (after == null) return gemm;
             return () -> {
-                pg.forward(rowsA, a, a0, res, ro, y, 0);
+                gemm.run();
                 after.apply(be, pa, pb, yRows, yRows);
             };
         }

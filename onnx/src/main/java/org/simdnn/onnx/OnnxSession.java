@@ -22,8 +22,11 @@ public final class OnnxSession implements AutoCloseable {
     private final Map<Plan, Bound> bound = new IdentityHashMap<>();
     private final Map<String, int[]> shapes = new HashMap<>();
 
-    /** A plan bound to this session's buffers. */
-    private record Bound(Plan plan, float[][] buffers, Runnable[] steps) {}
+    /**
+     * A plan bound to this session's buffers; its inputs and outputs as arrays, which a steady-state call walks
+     * without an iterator.
+     */
+    private record Bound(Plan plan, float[][] buffers, Runnable[] steps, Value[] inputs, Value[] outputs) {}
 
     OnnxSession(OnnxModel model) { this.model = model; }
 
@@ -87,7 +90,7 @@ public final class OnnxSession implements AutoCloseable {
      */
     public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
         Bound b = load(inputs);
-        for (Value v : b.plan.outputs) {
+        for (Value v : b.outputs) {
             Tensor t = outputs.get(v.name);
             if (t == null) throw new IllegalArgumentException("no tensor for output '" + v.name + "' (outputs: " + outputs.keySet() + ")");
             int[] s = v.shape;
@@ -100,15 +103,15 @@ public final class OnnxSession implements AutoCloseable {
             }
         }
         for (Runnable r : b.steps) r.run();
-        for (Value v : b.plan.outputs) copyOut(v, b, outputs.get(v.name));
+        for (Value v : b.outputs) copyOut(v, b, outputs.get(v.name));
     }
 
     private Bound last;
 
     /** The bound plan for these inputs' shapes, with the inputs copied into its arena. */
     private Bound load(Map<String, Tensor> inputs) {
-        if (last != null && sameShapes(last.plan, inputs)) {
-            for (Value v : last.plan.inputs) copyIn(inputs.get(v.name), v, last.buffers[v.root.buffer]);
+        if (last != null && sameShapes(last, inputs)) {
+            for (Value v : last.inputs) copyIn(inputs.get(v.name), v, last.buffers[v.root.buffer]);
             return last;
         }
         Bound b = lookUp(inputs);
@@ -117,9 +120,9 @@ public final class OnnxSession implements AutoCloseable {
     }
 
     /** Whether {@code inputs} are exactly the plan's inputs with its shapes (checked without allocating). */
-    private static boolean sameShapes(Plan plan, Map<String, Tensor> inputs) {
-        if (inputs.size() != plan.inputs.size()) return false;
-        for (Value v : plan.inputs) {
+    private static boolean sameShapes(Bound b, Map<String, Tensor> inputs) {
+        if (inputs.size() != b.inputs.length) return false;
+        for (Value v : b.inputs) {
             Tensor t = inputs.get(v.name);
             if (t == null || t.rank() != v.shape.length) return false;
             boolean nhwc = t.layout() == Layout.NHWC;
@@ -156,7 +159,7 @@ public final class OnnxSession implements AutoCloseable {
         List<Step> steps = plan.steps;
         Runnable[] rs = new Runnable[steps.size()];
         for (int i = 0; i < rs.length; i++) rs[i] = steps.get(i).bind(binding);
-        return new Bound(plan, buffers, rs);
+        return new Bound(plan, buffers, rs, plan.inputs.toArray(new Value[0]), plan.outputs.toArray(new Value[0]));
     }
 
     private static void copyIn(Tensor t, Value v, float[] dst) {

@@ -102,48 +102,102 @@ final class ImplicitGemmConv implements ConvImpl {
     static void run(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw,
                     int dh, int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo, float[] res,
                     int ro, float lo, float hi) {
-        int Hp = (OH - 1) * sh + (kH - 1) * dh + 1, Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
-        int M = OH * OW, Mr = roundUp(M, ConvTiles.MR), taps = kH * kW, wRows = taps * C;
-        int[] base = pixelBases(Mr, M, OW, sh, sw, Wp, C); // tail pixels repeat the last one; never stored
-        // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
-        boolean flat = C < FLAT_MAX_C;
-        int[] off = Scratch.ints(Scratch.TAPS, flat ? wRows : taps);
-        for (int t = 0; t < taps; t++) {
-            int o = tapOffset(t, kW, dh, dw, Wp, C);
-            if (!flat) {
-                off[t] = o;
-            } else {
-                for (int c = 0; c < C; c++) off[t * C + c] = o + c;
+        new Forward(x, xo, N, H, W, C, OH, OW, kH, kW, sh, sw, dh, dw, pt, pl, wp, bp, K, y, yo, res, ro, lo, hi).run();
+    }
+
+    /**
+     * One forward call (the arguments of {@link #run}): the geometry, the tables and the range bodies made once,
+     * so that running it again allocates nothing. {@link Prepared#task} keeps one per bound set of operands (an
+     * inference session's buffers); not for two threads at once.
+     */
+    static final class Forward implements Runnable {
+        private final float[] x, wp, bp, y, res;
+        private final int xo, N, H, W, C, pt, pl, K, yo, rd, Hp, Wp, M, taps, units, blocks;
+        private final int[] base, off;
+        private final boolean flat, epi;
+        private final float lo, hi;
+        private final Parallel.RangeBody images = this::images, tiles = this::tiles;
+        /** The padded image and its output offset while {@link #tiles} splits it (set before each split). */
+        private float[] xp;
+        private int yn;
+
+        Forward(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw, int dh,
+                int dw, int pt, int pl, float[] wp, float[] bp, int K, float[] y, int yo, float[] res, int ro, float lo,
+                float hi) {
+            this.x = x;
+            this.xo = xo;
+            this.N = N;
+            this.H = H;
+            this.W = W;
+            this.C = C;
+            this.pt = pt;
+            this.pl = pl;
+            this.wp = wp;
+            this.bp = bp;
+            this.K = K;
+            this.y = y;
+            this.yo = yo;
+            this.res = res;
+            this.lo = lo;
+            this.hi = hi;
+            Hp = (OH - 1) * sh + (kH - 1) * dh + 1;
+            Wp = (OW - 1) * sw + (kW - 1) * dw + 1;
+            M = OH * OW;
+            taps = kH * kW;
+            int Mr = roundUp(M, ConvTiles.MR);
+            base = pixelBases(new int[Mr], Mr, M, OW, sh, sw, Wp, C); // tail pixels repeat the last; never stored
+            // Few channels (C < FLAT_MAX_C): one flat loop over (tap, c) rows through a row-offset table.
+            flat = C < FLAT_MAX_C;
+            off = new int[flat ? taps * C : taps];
+            for (int t = 0; t < taps; t++) {
+                int o = tapOffset(t, kW, dh, dw, Wp, C);
+                if (!flat) {
+                    off[t] = o;
+                } else {
+                    for (int c = 0; c < C; c++) off[t * C + c] = o + c;
+                }
+            }
+            epi = res != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
+            rd = ro - yo;
+            units = Mr / ConvTiles.MR;
+            blocks = (K + ConvTiles.NR - 1) / ConvTiles.NR;
+        }
+
+        /** Parallel over images; with fewer images than threads, over blocks of pixels. */
+        @Override
+        public void run() {
+            if (N >= Parallel.threads()) {
+                Parallel.forRange(N, 1, images);
+                return;
+            }
+            // Fewer images than threads (batch-1 inference): split each image's (column block, pixel block)
+            // tiles, column blocks outer, so that a worker reuses one weight sliver (taps·C x NR floats, L2-sized)
+            // across the image's pixel blocks instead of streaming all the weights once per pixel block; tiles,
+            // not pixel blocks, keep two threads even on a 7x7 image (7 pixel blocks x 16 column blocks at 512
+            // channels).
+            xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+            for (int n = 0; n < N; n++) {
+                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                yn = yo + n * M * K;
+                Parallel.forRange(blocks * units, 1, tiles);
+            }
+            xp = null;
+        }
+
+        private void images(int wk, int n0, int n1) {
+            float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+            for (int n = n0; n < n1; n++) {
+                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                pixels(xp, base, off, flat, taps, C, wp, bp, K, 0, M, y, yo + n * M * K, epi, res, rd, lo, hi);
             }
         }
-        boolean epi = res != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
-        int rd = ro - yo;
-        if (N >= Parallel.threads()) {
-            Parallel.forRange(N, 1, (wk, n0, n1) -> {
-                float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-                for (int n = n0; n < n1; n++) {
-                    padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
-                    pixels(xp, base, off, flat, taps, C, wp, bp, K, 0, M, y, yo + n * M * K, epi, res, rd, lo, hi);
-                }
-            });
-            return;
-        }
-        // Fewer images than threads (batch-1 inference): split each image's (column block, pixel block) tiles,
-        // column blocks outer, so that a worker reuses one weight sliver (taps·C x NR floats, L2-sized) across the
-        // image's pixel blocks instead of streaming all the weights once per pixel block; tiles, not pixel blocks,
-        // keep two threads even on a 7x7 image (7 pixel blocks x 16 column blocks at 512 channels).
-        float[] xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
-        int units = Mr / ConvTiles.MR, blocks = (K + ConvTiles.NR - 1) / ConvTiles.NR;
-        for (int n = 0; n < N; n++) {
-            padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
-            int yn = yo + n * M * K;
-            Parallel.forRange(blocks * units, 1, (wk, i0, i1) -> {
-                for (int i = i0; i < i1; i++) {
-                    int p = (i % units) * ConvTiles.MR, j0 = (i / units) * ConvTiles.NR;
-                    tile(xp, base, off, flat, taps, C, wp, bp, K, p, Math.min(M, p + ConvTiles.MR), j0, y, yn, epi,
-                            res, rd, lo, hi);
-                }
-            });
+
+        private void tiles(int wk, int i0, int i1) {
+            for (int i = i0; i < i1; i++) {
+                int p = (i % units) * ConvTiles.MR, j0 = (i / units) * ConvTiles.NR;
+                tile(xp, base, off, flat, taps, C, wp, bp, K, p, Math.min(M, p + ConvTiles.MR), j0, y, yn, epi, res, rd,
+                        lo, hi);
+            }
         }
     }
 
@@ -201,9 +255,12 @@ final class ImplicitGemmConv implements ConvImpl {
         }
 
         @Override
-        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) { task(x, xo, res, ro, y, yo).run(); }
+
+        @Override
+        Runnable task(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
             Conv2dDesc d = desc;
-            ImplicitGemmConv.run(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(),
+            return new Forward(x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.kH(), d.kW(),
                     d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), d.padTop(), d.padLeft(), wp, bp, d.outC(),
                     y, yo, res, ro, lo, hi);
         }
@@ -322,7 +379,10 @@ final class ImplicitGemmConv implements ConvImpl {
      * [0, count); pixels past M repeat the last one (the forward tile's padded tail).
      */
     private static int[] pixelBases(int count, int M, int OW, int sh, int sw, int Wp, int C) {
-        int[] base = Scratch.ints(Scratch.OFFSETS, count);
+        return pixelBases(Scratch.ints(Scratch.OFFSETS, count), count, M, OW, sh, sw, Wp, C);
+    }
+
+    private static int[] pixelBases(int[] base, int count, int M, int OW, int sh, int sw, int Wp, int C) {
         for (int p = 0; p < count; p++) {
             int q = Math.min(p, M - 1);
             base[p] = ((q / OW) * sh * Wp + (q % OW) * sw) * C;

@@ -34,6 +34,20 @@ abstract class PreparedConv implements PreparedConv2d {
 
     @Override
     public final void forward(Tensor x, Tensor residual, Tensor y) {
+        check(x, residual, y);
+        run(x.data(), x.offset(), residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(),
+                y.data(), y.offset());
+    }
+
+    /** Checked once; the task runs on the bound arrays. */
+    @Override
+    public final Runnable bind(Tensor x, Tensor residual, Tensor y) {
+        check(x, residual, y);
+        return task(x.data(), x.offset(), residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(),
+                y.data(), y.offset());
+    }
+
+    private void check(Tensor x, Tensor residual, Tensor y) {
         Conv2dDesc d = desc;
         check("x", x, d.batch(), d.inH(), d.inW(), d.inC());
         check("y", y, d.batch(), d.outH(), d.outW(), d.outC());
@@ -42,12 +56,16 @@ abstract class PreparedConv implements PreparedConv2d {
             check("residual", residual, d.batch(), d.outH(), d.outW(), d.outC());
             apart("residual", residual, y);
         }
-        run(x.data(), x.offset(), residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(),
-                y.data(), y.offset());
     }
 
     /** The convolution with its epilogue, on validated arrays; {@code res} may be null. */
     abstract void run(float[] x, int xo, float[] res, int ro, float[] y, int yo);
+
+    /**
+     * {@link #run} on these arrays, as a task that is run many times: implementations whose call builds tables
+     * or range bodies build them here once.
+     */
+    Runnable task(float[] x, int xo, float[] res, int ro, float[] y, int yo) { return () -> run(x, xo, res, ro, y, yo); }
 
     /** The epilogue as a pass over {@code n} outputs at {@code yo}, for kernels that store before it runs. */
     final void epilogue(float[] y, int yo, float[] res, int ro, int n) {

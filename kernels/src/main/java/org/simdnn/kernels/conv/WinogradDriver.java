@@ -112,9 +112,12 @@ final class WinogradDriver {
         }
 
         @Override
-        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) { task(x, xo, res, ro, y, yo).run(); }
+
+        @Override
+        Runnable task(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
             Conv2dDesc d = desc;
-            WinogradDriver.run(tf, x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.padTop(),
+            return new Forward(tf, x, xo, d.batch(), d.inH(), d.inW(), d.inC(), d.outH(), d.outW(), d.padTop(),
                     d.padLeft(), u, dp, qp, bias, 0, d.outC(), y, yo, res, ro, lo, hi);
         }
     }
@@ -161,38 +164,102 @@ final class WinogradDriver {
     static void run(WinogradTransforms tf, float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt,
                     int pl, float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo, float[] res,
                     int ro, float lo, float hi) {
-        final int mt = tf.m(), planes = tf.planes();
-        int tH = (OH + mt - 1) / mt, tW = (OW + mt - 1) / mt, T = tH * tW;
-        int Hp = mt * tH + 2, Wp = mt * tW + 2, img = Hp * Wp * Dp;
-        int group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
-        int groups = (N + group - 1) / group, threads = Parallel.threads();
-        final int rd = ro - oo;
-        if (groups >= threads || threads == 1) {
-            final int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, group * T);
-            Parallel.forRange(groups, 1, (wk, g0, g1) -> {
-                float[] xp = Scratch.get(Scratch.PAD, group * img);
-                for (int gi = g0; gi < g1; gi++) {
-                    int n0 = gi * group, imgs = Math.min(group, N - n0);
-                    for (int i = 0; i < imgs; i++) {
-                        ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
-                    }
-                    tiles(tf, xp, 0, imgs * T, TB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, oo + n0 * OH * OW * Q,
-                            OH, OW, res, rd, lo, hi);
-                }
-            });
-            return;
+        new Forward(tf, in, io, N, H, W, D, OH, OW, pt, pl, u, Dp, Qp, bias, bo, Q, out, oo, res, ro, lo, hi).run();
+    }
+
+    /**
+     * One call of {@link #run} with its geometry and range bodies made once, so that running it again allocates
+     * nothing. {@link Prepared#task} keeps one per bound set of operands (an inference session's buffers); not
+     * for two threads at once.
+     */
+    static final class Forward implements Runnable {
+        private final WinogradTransforms tf;
+        private final float[] in, u, bias, out, res;
+        private final int io, N, H, W, D, OH, OW, pt, pl, Dp, Qp, bo, Q, oo, rd, T, tW, Hp, Wp, img, group, groups;
+        private final float lo, hi;
+        private final Parallel.RangeBody groupBody = this::groups, runBody = this::runs;
+        /** Tiles per block of the group split; fixed by the sizes. */
+        private final int groupTB;
+        /** The group the run split works on (set before each split): padded input, tiles, block, output offset. */
+        private float[] xp;
+        private int tiles, runTB, yo;
+
+        Forward(WinogradTransforms tf, float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt, int pl,
+                float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo, float[] res, int ro,
+                float lo, float hi) {
+            this.tf = tf;
+            this.in = in;
+            this.io = io;
+            this.N = N;
+            this.H = H;
+            this.W = W;
+            this.D = D;
+            this.OH = OH;
+            this.OW = OW;
+            this.pt = pt;
+            this.pl = pl;
+            this.u = u;
+            this.Dp = Dp;
+            this.Qp = Qp;
+            this.bias = bias;
+            this.bo = bo;
+            this.Q = Q;
+            this.out = out;
+            this.oo = oo;
+            this.res = res;
+            this.lo = lo;
+            this.hi = hi;
+            int mt = tf.m(), tH = (OH + mt - 1) / mt;
+            tW = (OW + mt - 1) / mt;
+            T = tH * tW;
+            Hp = mt * tH + 2;
+            Wp = mt * tW + 2;
+            img = Hp * Wp * Dp;
+            group = Math.max(1, Math.min(N, (GROUP_TILES + T - 1) / T));
+            groups = (N + group - 1) / group;
+            rd = ro - oo;
+            groupTB = blockTiles(tf.planes(), tf.blockFloats(), Dp, Qp, group * T);
         }
-        // Few images: each group's tiles split in runs of MR between the threads, which share the padded input.
-        float[] xp = Scratch.get(Scratch.PAD, group * img);
-        for (int gi = 0; gi < groups; gi++) {
-            int n0 = gi * group, imgs = Math.min(group, N - n0), tiles = imgs * T, units = (tiles + MR - 1) / MR;
-            for (int i = 0; i < imgs; i++) {
-                ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+
+        /** Parallel over image groups; with fewer groups than threads (batch 1), over runs of tiles in each. */
+        @Override
+        public void run() {
+            int threads = Parallel.threads();
+            if (groups >= threads || threads == 1) {
+                Parallel.forRange(groups, 1, groupBody);
+                return;
             }
-            int TB = blockTiles(planes, tf.blockFloats(), Dp, Qp, (units + threads - 1) / threads * MR);
-            int yo = oo + n0 * OH * OW * Q;
-            Parallel.forRange(units, 1, (wk, u0, u1) -> tiles(tf, xp, u0 * MR, Math.min(tiles, u1 * MR), TB, T, tW,
-                    img, Wp, Dp, u, Qp, bias, bo, Q, out, yo, OH, OW, res, rd, lo, hi));
+            // Few images: each group's tiles split in runs of MR between the threads, which share the padded input.
+            xp = Scratch.get(Scratch.PAD, group * img);
+            for (int gi = 0; gi < groups; gi++) {
+                int n0 = gi * group, imgs = Math.min(group, N - n0), units;
+                tiles = imgs * T;
+                units = (tiles + MR - 1) / MR;
+                for (int i = 0; i < imgs; i++) {
+                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+                }
+                runTB = blockTiles(tf.planes(), tf.blockFloats(), Dp, Qp, (units + threads - 1) / threads * MR);
+                yo = oo + n0 * OH * OW * Q;
+                Parallel.forRange(units, 1, runBody);
+            }
+            xp = null;
+        }
+
+        private void groups(int wk, int g0, int g1) {
+            float[] xp = Scratch.get(Scratch.PAD, group * img);
+            for (int gi = g0; gi < g1; gi++) {
+                int n0 = gi * group, imgs = Math.min(group, N - n0);
+                for (int i = 0; i < imgs; i++) {
+                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
+                }
+                tiles(tf, xp, 0, imgs * T, groupTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, oo + n0 * OH * OW * Q,
+                        OH, OW, res, rd, lo, hi);
+            }
+        }
+
+        private void runs(int wk, int u0, int u1) {
+            tiles(tf, xp, u0 * MR, Math.min(tiles, u1 * MR), runTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, yo, OH,
+                    OW, res, rd, lo, hi);
         }
     }
 

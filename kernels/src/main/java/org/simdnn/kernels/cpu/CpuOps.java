@@ -56,12 +56,19 @@ final class CpuOps {
 
     /** Runs body over [0, n) where one unit is {@code unitSize} elements; parallel only when the op is large. */
     private static void split(int n, int unitSize, Parallel.RangeBody body) {
-        long total = (long) n * Math.max(1, unitSize);
-        if (total < PAR_MIN || n < 2 || Parallel.threads() == 1) {
+        if (serial(n, unitSize)) {
             if (n > 0) body.run(0, 0, n);
         } else {
             Parallel.forRange(n, (int) Math.max(1, GRAIN / Math.max(1, unitSize)), body);
         }
+    }
+
+    /**
+     * Whether {@link #split} would run the whole op on the calling thread. Ops called once per inference step
+     * test it first and call their kernel directly: the range body is a capturing lambda, an allocation per call.
+     */
+    private static boolean serial(int n, int unitSize) {
+        return (long) n * Math.max(1, unitSize) < PAR_MIN || n < 2 || Parallel.threads() == 1;
     }
 
     /** A reduction body over units [from, to) whose result goes to partial slot {@code chunk}. */
@@ -124,8 +131,12 @@ final class CpuOps {
     static void maxPoolForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
         OpChecks.maxPoolForward(d, x, y, argmax);
         if (argmax == null) {
-            split(d.batch() * d.outH(), d.outW() * d.channels() * d.kH() * d.kW(),
-                    (w, a, b) -> F32MaxPool2d.forwardValues(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+            int rows = d.batch() * d.outH(), unit = d.outW() * d.channels() * d.kH() * d.kW();
+            if (serial(rows, unit)) {
+                F32MaxPool2d.forwardValues(d, x.data(), x.offset(), y.data(), y.offset(), 0, rows);
+            } else {
+                split(rows, unit, (w, a, b) -> F32MaxPool2d.forwardValues(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+            }
             return;
         }
         if (EltSpecies.F != null && F32MaxPool2x2.applies(d)) {
@@ -153,8 +164,12 @@ final class CpuOps {
 
     static void avgPoolForward(Pool2dDesc d, Tensor x, Tensor y) {
         OpChecks.avgPoolForward(d, x, y);
-        split(d.batch() * d.outH(), d.outW() * d.channels() * d.kH() * d.kW(),
-                (w, a, b) -> F32AvgPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+        int rows = d.batch() * d.outH(), unit = d.outW() * d.channels() * d.kH() * d.kW();
+        if (serial(rows, unit)) {
+            F32AvgPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), 0, rows);
+        } else {
+            split(rows, unit, (w, a, b) -> F32AvgPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+        }
     }
 
     static void avgPoolBackward(Pool2dDesc d, Tensor dy, Tensor dx) {

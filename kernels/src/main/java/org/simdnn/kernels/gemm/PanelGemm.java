@@ -77,9 +77,7 @@ public final class PanelGemm implements PreparedGemm {
         OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
         if (m == 0) return;
         if (VECTOR && m <= SMALL_M) {
-            int w = F32GemmPanel.W, np = (n + w - 1) / w;
-            int grain = (long) k * n >= PARALLEL_MIN_KN ? 1 : np;
-            Parallel.forRange(np, grain, (wk, q0, q1) -> panels(m, q0, q1, a, offA, residual, offR, c, offC));
+            new Small(m, a, offA, residual, offR, c, offC).run();
             return;
         }
         if ((long) k * n > BLOCK_MAX_KN) {
@@ -98,6 +96,37 @@ public final class PanelGemm implements PreparedGemm {
                 for (int r = i; r < i + rows; r++) epilogue(c, offC + r * n, residual, offR + r * n, 0, n);
             }
         });
+    }
+
+    /** Checked once; at small m the bound call allocates nothing (its range body is made here). */
+    @Override
+    public Runnable bind(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
+        OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
+        if (VECTOR && m > 0 && m <= SMALL_M) return new Small(m, a, offA, residual, offR, c, offC);
+        return () -> forward(m, a, offA, residual, offR, c, offC);
+    }
+
+    /** The small-m path on fixed operands: the panels split between threads (one thread for small k·n). */
+    private final class Small implements Runnable {
+        private final int m, offA, offR, offC, np, grain;
+        private final float[] a, res, c;
+        private final Parallel.RangeBody body = this::panels;
+
+        Small(int m, float[] a, int offA, float[] res, int offR, float[] c, int offC) {
+            this.m = m;
+            this.a = a;
+            this.offA = offA;
+            this.res = res;
+            this.offR = offR;
+            this.c = c;
+            this.offC = offC;
+            np = (n + F32GemmPanel.W - 1) / F32GemmPanel.W;
+            grain = (long) k * n >= PARALLEL_MIN_KN ? 1 : np;
+        }
+
+        @Override public void run() { Parallel.forRange(np, grain, body); }
+
+        private void panels(int wk, int q0, int q1) { PanelGemm.this.panels(m, q0, q1, a, offA, res, offR, c, offC); }
     }
 
     /** Rows per block of the small-B path: blocks of at most BLOCK_OUT output floats, a multiple of the threads. */

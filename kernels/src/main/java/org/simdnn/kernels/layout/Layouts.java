@@ -19,30 +19,41 @@ public final class Layouts {
     public static void nchwToNhwc(float[] src, int so, float[] dst, int dOff, int n, int c, int h, int w) {
         checkSpan("nchwToNhwc src", src, so, (long) n * c * h * w);
         checkSpan("nchwToNhwc dst", dst, dOff, (long) n * c * h * w);
-        int hw = h * w;
-        Parallel.forRange(n, 1, (wk, n0, n1) -> {
-            for (int b = n0; b < n1; b++) {
-                int s = so + b * c * hw, d = dOff + b * hw * c;
-                for (int p = 0; p < hw; p++) {
-                    for (int ch = 0; ch < c; ch++) dst[d + p * c + ch] = src[s + ch * hw + p];
-                }
+        // One image (batch-1 inference) runs here: the range body, a capturing lambda, is made only to split.
+        if (n == 1 || Parallel.threads() == 1) {
+            toNhwc(src, so, dst, dOff, c, h * w, 0, n);
+        } else {
+            Parallel.forRange(n, 1, (wk, n0, n1) -> toNhwc(src, so, dst, dOff, c, h * w, n0, n1));
+        }
+    }
+
+    private static void toNhwc(float[] src, int so, float[] dst, int dOff, int c, int hw, int n0, int n1) {
+        for (int b = n0; b < n1; b++) {
+            int s = so + b * c * hw, d = dOff + b * hw * c;
+            for (int p = 0; p < hw; p++) {
+                for (int ch = 0; ch < c; ch++) dst[d + p * c + ch] = src[s + ch * hw + p];
             }
-        });
+        }
     }
 
     /** dst[n, c, h, w] = src[n, h, w, c]. */
     public static void nhwcToNchw(float[] src, int so, float[] dst, int dOff, int n, int h, int w, int c) {
         checkSpan("nhwcToNchw src", src, so, (long) n * c * h * w);
         checkSpan("nhwcToNchw dst", dst, dOff, (long) n * c * h * w);
-        int hw = h * w;
-        Parallel.forRange(n, 1, (wk, n0, n1) -> {
-            for (int b = n0; b < n1; b++) {
-                int s = so + b * hw * c, d = dOff + b * c * hw;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < hw; p++) dst[d + ch * hw + p] = src[s + p * c + ch];
-                }
+        if (n == 1 || Parallel.threads() == 1) {
+            toNchw(src, so, dst, dOff, c, h * w, 0, n);
+        } else {
+            Parallel.forRange(n, 1, (wk, n0, n1) -> toNchw(src, so, dst, dOff, c, h * w, n0, n1));
+        }
+    }
+
+    private static void toNchw(float[] src, int so, float[] dst, int dOff, int c, int hw, int n0, int n1) {
+        for (int b = n0; b < n1; b++) {
+            int s = so + b * hw * c, d = dOff + b * c * hw;
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < hw; p++) dst[d + ch * hw + p] = src[s + p * c + ch];
             }
-        });
+        }
     }
 
     /** HWIO {@code [kh, kw, i, o]} from OIHW {@code [o, i, kh, kw]} (PyTorch/ONNX weight order). */
