@@ -1,5 +1,6 @@
 package org.simdnn.kernels.conv;
 
+import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.kernels.gemm.Gemm;
 import org.simdnn.kernels.gemm.PanelGemm;
 import org.simdnn.ops.Clamp;
@@ -12,6 +13,7 @@ import org.simdnn.ops.Conv2dDesc;
  * does its own threading.
  */
 final class PointwiseGemmConv implements ConvImpl {
+    private static final boolean VECTOR = CpuInfo.VECTOR_BITS > 0;
 
     @Override public String id() { return "f32-conv-nhwc-1x1-gemm"; }
 
@@ -22,9 +24,16 @@ final class PointwiseGemmConv implements ConvImpl {
         return null;
     }
 
-    /** The weights ({@code [inC, outC]} row-major) bound in a {@link PanelGemm}, which applies the epilogue. */
+    /**
+     * Weights that fit in L2 ({@link PointwiseConv1x1#MAX_KN}): packed once into {@link PointwiseConv1x1}'s panels,
+     * the epilogue in its tiles' stores. Larger ones ({@code [inC, outC]} row-major) bound in a {@link PanelGemm},
+     * which applies the epilogue.
+     */
     @Override
     public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+        if (VECTOR && (long) d.inC() * d.outC() <= PointwiseConv1x1.MAX_KN) {
+            return new PointwiseConv1x1(id(), d, w, wo, bias, bo, clamp);
+        }
         PanelGemm g = PanelGemm.of(false, d.inC(), d.outC(), w, wo, bias, bo, clamp);
         int m = d.batch() * d.outH() * d.outW();
         return new PreparedConv(id(), d, null, 0, clamp) {

@@ -42,6 +42,14 @@ class PreparedConvTest {
         c.add(Conv2dDesc.of(1, 14, 14, 32, 64, 3, 1, 1));
         c.add(Conv2dDesc.of(1, 15, 13, 16, 48, 3, 1, 1));
         c.add(new Conv2dDesc(1, 17, 19, 24, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1));
+        // 1x1 (PointwiseConv1x1): panels of 1..4 vectors, a narrower last panel, a masked last vector, row tails
+        c.add(Conv2dDesc.of(1, 7, 9, 16, 96, 1, 1, 0));       // 6 vectors: 3-vector panels, 63 rows
+        c.add(Conv2dDesc.of(2, 5, 7, 24, 24, 1, 1, 0));       // 1.5 vectors: masked last vector
+        c.add(Conv2dDesc.of(1, 11, 13, 3, 7, 1, 1, 0));       // k 3, less than a vector
+        c.add(Conv2dDesc.of(1, 9, 9, 32, 80, 1, 1, 0));       // 5 vectors: 4 + 1
+        c.add(Conv2dDesc.of(1, 6, 7, 40, 160, 1, 1, 0));      // 10 vectors: 2-vector panels
+        c.add(Conv2dDesc.of(3, 4, 5, 144, 36, 1, 1, 0));      // k over a vector, 60 rows
+        c.add(Conv2dDesc.of(1, 41, 40, 16, 16, 1, 1, 0));     // 1640 rows: several chunks per thread
         return c;
     }
 
