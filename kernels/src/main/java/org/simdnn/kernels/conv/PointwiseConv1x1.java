@@ -6,8 +6,9 @@ import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
 
 /**
- * The prepared forward of a 1x1 convolution ({@link PointwiseGemmConv}) whose weights fit in L2, vector width
- * > 0: MobileNet's expansion and projection layers, few input channels over many pixels.
+ * The prepared forward of a 1x1 convolution ({@link PointwiseGemmConv}) whose weights or activations fit in
+ * L2, vector width > 0: MobileNet's expansion and projection layers, few input channels over many pixels, and
+ * its 7x7 layers, large weights over few pixels.
  *
  * <p>The weights are packed once into panels of up to 4 vectors of output channels, k-major ({@code [k][NV·L]},
  * the last panel as wide as the channels left); the activations are read in place, pixel rows of {@code inC}
@@ -17,13 +18,20 @@ import org.simdnn.ops.Conv2dDesc;
  *
  * <p>Work: pixel rows in units of 24 (a multiple of every tile's rows) split evenly between the threads (batch
  * 1 uses them all); each thread walks its rows in chunks of about {@link #CHUNK_FLOATS} floats of A, which stay
- * in L1 while every panel passes over them. Rows short of a tile go through a zero-padded copy.
+ * in L1 while every panel passes over them; with weights larger than L2 (accepted only when all of A fits
+ * in it), one chunk holds all of the thread's rows, so each panel streams in once. Rows short of a tile go
+ * through a zero-padded copy.
  */
 final class PointwiseConv1x1 extends PreparedConv {
     /** Weight floats (inC·outC) up to which this runs: 640 KiB of panels leave Zen 5's 1 MiB L2 room for A and C. */
     static final long MAX_KN = 160 * 1024;
-    /** A floats per chunk of rows: 32 KiB of Zen 5's 48 KiB L1d. */
+    /** A floats per chunk of rows while the panels stay in L2: 32 KiB of Zen 5's 48 KiB L1d. */
     private static final int CHUNK_FLOATS = 8 * 1024;
+    /**
+     * A floats (pixels·inC) up to which larger weights run here too: all of A stays in L2 (256 KiB) while each
+     * panel streams in once, where the blocked GEMM would pack all of B on every call (MobileNetV2's 7x7 layers).
+     */
+    static final long MAX_A_LARGE_B = 64 * 1024;
     /** Rows per unit of work: a multiple of every tile's rows (8 and 6). */
     private static final int UNIT = 24;
     /** Below this many FLOPs one thread runs the layer: the hand-off would cost more than it saves. */
@@ -31,6 +39,8 @@ final class PointwiseConv1x1 extends PreparedConv {
     private static final int L = PointwiseTiles.L;
 
     private final int k, n, nv, panels, width;
+    /** Whether the weights exceed {@link #MAX_KN}: then one chunk holds all of a thread's rows. */
+    private final boolean largeB;
     /** Panel q at {@code q·k·width}, row p at {@code + p·(its vectors)·L}. */
     private final float[] packed;
     /** The bias zero-padded to whole panels. */
@@ -40,6 +50,7 @@ final class PointwiseConv1x1 extends PreparedConv {
         super(id, d, bias, bo, clamp);
         k = d.inC();
         n = d.outC();
+        largeB = (long) k * n > MAX_KN;
         int nvec = (n + L - 1) / L;
         nv = vectorsPerPanel(nvec);
         width = nv * L;
@@ -64,6 +75,12 @@ final class PointwiseConv1x1 extends PreparedConv {
         return best;
     }
 
+    /** Whether this runs the forward of {@code d} (1x1, vector width > 0): weights in L2, or A in L2. */
+    static boolean accepts(Conv2dDesc d) {
+        long kn = (long) d.inC() * d.outC(), a = (long) d.batch() * d.outH() * d.outW() * d.inC();
+        return kn <= MAX_KN || a <= MAX_A_LARGE_B;
+    }
+
     private int panelVectors(int q) { return Math.min(nv, (n + L - 1) / L - q * nv); }
 
     @Override
@@ -76,7 +93,7 @@ final class PointwiseConv1x1 extends PreparedConv {
 
     /** Output rows [r0, r1). */
     private void rows(int r0, int r1, float[] x, int xo, float[] res, int ro, float[] y, int yo) {
-        int chunk = Math.max(UNIT, CHUNK_FLOATS / k / UNIT * UNIT);
+        int chunk = largeB ? r1 - r0 : Math.max(UNIT, CHUNK_FLOATS / k / UNIT * UNIT);
         for (int c0 = r0; c0 < r1; c0 += chunk) {
             int c1 = Math.min(r1, c0 + chunk);
             for (int q = 0; q < panels; q++) {

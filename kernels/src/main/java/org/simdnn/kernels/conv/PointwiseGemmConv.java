@@ -25,13 +25,13 @@ final class PointwiseGemmConv implements ConvImpl {
     }
 
     /**
-     * Weights that fit in L2 ({@link PointwiseConv1x1#MAX_KN}): packed once into {@link PointwiseConv1x1}'s panels,
-     * the epilogue in its tiles' stores. Larger ones ({@code [inC, outC]} row-major) bound in a {@link PanelGemm},
-     * which applies the epilogue.
+     * Weights or activations that fit in L2 ({@link PointwiseConv1x1#accepts}): weights packed once into
+     * {@link PointwiseConv1x1}'s panels, the epilogue in its tiles' stores. Others ({@code [inC, outC]} row-major)
+     * bound in a {@link PanelGemm}, which applies the epilogue.
      */
     @Override
     public PreparedConv prepareForward(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
-        if (VECTOR && (long) d.inC() * d.outC() <= PointwiseConv1x1.MAX_KN) {
+        if (VECTOR && PointwiseConv1x1.accepts(d)) {
             return new PointwiseConv1x1(id(), d, w, wo, bias, bo, clamp);
         }
         PanelGemm g = PanelGemm.of(false, d.inC(), d.outC(), w, wo, bias, bo, clamp);

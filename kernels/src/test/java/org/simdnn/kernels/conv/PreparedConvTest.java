@@ -50,6 +50,7 @@ class PreparedConvTest {
         c.add(Conv2dDesc.of(1, 6, 7, 40, 160, 1, 1, 0));      // 10 vectors: 2-vector panels
         c.add(Conv2dDesc.of(3, 4, 5, 144, 36, 1, 1, 0));      // k over a vector, 60 rows
         c.add(Conv2dDesc.of(1, 41, 40, 16, 16, 1, 1, 0));     // 1640 rows: several chunks per thread
+        c.add(Conv2dDesc.of(1, 7, 7, 480, 344, 1, 1, 0));     // weights over L2, A in it: one chunk, 21.5 vectors
         return c;
     }
 
