@@ -84,11 +84,15 @@ final class PointwiseConv1x1 extends PreparedConv {
     private int panelVectors(int q) { return Math.min(nv, (n + L - 1) / L - q * nv); }
 
     @Override
-    void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+    void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) { task(x, xo, res, ro, y, yo).run(); }
+
+    /** The range body made once, so that running the task allocates nothing. */
+    @Override
+    Runnable task(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
         int m = desc.batch() * desc.outH() * desc.outW(), units = (m + UNIT - 1) / UNIT;
-        int grain = 2L * m * n * k < PARALLEL_MIN_FLOPS ? units : Math.max(1, units / Parallel.threads());
-        Parallel.forRange(units, grain,
-                (wk, u0, u1) -> rows(u0 * UNIT, Math.min(m, u1 * UNIT), x, xo, res, ro, y, yo));
+        boolean serial = 2L * m * n * k < PARALLEL_MIN_FLOPS;
+        Parallel.RangeBody body = (wk, u0, u1) -> rows(u0 * UNIT, Math.min(m, u1 * UNIT), x, xo, res, ro, y, yo);
+        return () -> Parallel.forRange(units, serial ? units : Math.max(1, units / Parallel.threads()), body);
     }
 
     /** Output rows [r0, r1). */
