@@ -91,6 +91,13 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: 0.1,0.3)")
     List<Float> dropout;
 
+    @Option(names = "--channels", split = ",", description = "cnn: channels of the first block (28x28) and the "
+            + "second (14x14) (default: 32,64)")
+    List<Integer> channels;
+
+    @Option(names = "--momentum", description = "SGD (Nesterov) momentum (default: 0.9)")
+    Float momentum;
+
     @Option(names = "--ema", converter = OptionValues.Fraction.class, description = "evaluate and save an exponential "
             + "moving average of the weights with this decay per step, e.g. 0.999 (default: 0, off)")
     Float ema;
@@ -136,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = recipe(p);
         float[] drop = dropoutRates(p);
+        int[] widths = cnnChannels();
         setup.applyThreads();
         if (backendName != null) {
             Backends.resolve(backendName); // an unknown name fails here, before any data is read
@@ -165,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
              BatchLoader testLoader = TrainEvalSetup.testLoader(data.test(), cfg.batchSize(), norm)) {
             Trainer trainer = model.equals("perceptron")
                     ? new PerceptronTrainer(PerceptronTrainer.newModel(data.train().imageSize(), data.train().classes()))
-                    : new SgdTrainer(model.equals("cnn") ? Models.cnn(seed, drop[0], drop[1]) : Models.build(model, seed), cfg,
+                    : new SgdTrainer(model.equals("cnn") ? Models.cnn(seed, widths[0], widths[1], drop[0], drop[1]) : Models.build(model, seed), cfg,
                             trainLoader.batchesPerEpoch(), backend);
             if (resumed != null) {
                 try {
@@ -204,6 +212,10 @@ final class TrainCommand implements Callable<Integer> {
             cfg = cfg.withWeightDecay(weightDecay != null ? weightDecay : cfg.weightDecay(),
                     decayBnBias != null ? decayBnBias : cfg.decayAll());
         }
+        if (momentum != null) {
+            if (!(momentum > 0 && momentum < 1)) throw new IllegalArgumentException("--momentum " + momentum + " is not in (0, 1)");
+            cfg = cfg.withMomentum(momentum);
+        }
         if (ema != null) cfg = cfg.withEma(ema);
         if (tta != null) {
             cfg = cfg.withFlipAverage(switch (tta) {
@@ -217,6 +229,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ema and --tta apply to cnn and mlp, not the perceptron");
         }
         return cfg;
+    }
+
+    /** The cnn's two block widths: --channels, else the reference network's 32, 64. */
+    private int[] cnnChannels() {
+        if (channels == null) return new int[] {32, 64};
+        if (!model.equals("cnn")) throw new IllegalArgumentException("--channels applies to the cnn, not " + model);
+        if (channels.size() != 2 || channels.get(0) < 1 || channels.get(1) < 1) {
+            throw new IllegalArgumentException("--channels takes two widths >= 1 (first block, second block), got " + channels);
+        }
+        return new int[] {channels.get(0), channels.get(1)};
     }
 
     /** The cnn's two dropout rates: --dropout, else the preset's, else the reference network's. */
@@ -237,6 +259,8 @@ final class TrainCommand implements Callable<Integer> {
     private String extras(TrainConfig cfg, float[] drop) {
         StringBuilder b = new StringBuilder();
         if (model.equals("cnn") && (drop[0] != 0.1f || drop[1] != 0.3f)) b.append(", dropout ").append(drop[0]).append('/').append(drop[1]);
+        if (channels != null) b.append(", channels ").append(cnnChannels()[0]).append('/').append(cnnChannels()[1]);
+        if (cfg.momentum() != 0.9f && !model.equals("perceptron")) b.append(", momentum ").append(cfg.momentum());
         if (cfg.emaDecay() > 0) b.append(", EMA ").append(cfg.emaDecay());
         if (cfg.flipAverage()) b.append(", flip-averaged evaluation");
         if (!model.equals("perceptron")) {

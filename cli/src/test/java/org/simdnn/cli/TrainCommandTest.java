@@ -197,6 +197,18 @@ class TrainCommandTest {
         assertEquals(0, flip.code(), flip.err());
         assertTrue(Pattern.compile("(?m)^epoch 1/1  .*\\(no flip \\d\\.\\d{4}").matcher(flip.out()).find(), flip.out());
 
+        Run narrow = run("train", "--preset", "fast", "--epochs", "1", "--batch", "32", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress", "--channels", "8,16", "--momentum", "0.95");
+        assertEquals(0, narrow.code(), narrow.err());
+        assertTrue(narrow.out().contains(", channels 8/16, momentum 0.95"), narrow.out());
+        Run evalNarrow = run("eval", "--model-file", model.toString(), "--data", data.toString());
+        assertEquals(0, evalNarrow.code(), evalNarrow.err());
+        assertEquals(accuracy(narrow.out()), accuracy(evalNarrow.out()), "the file rebuilds the narrow network\n" + narrow.out());
+        Run badWidth = run("train", "--channels", "16", "--data", data.toString());
+        assertEquals(2, badWidth.code());
+        assertTrue(badWidth.err().contains("--channels takes two widths"), badWidth.err());
+        assertEquals(2, run("train", "--momentum", "1.5", "--data", data.toString()).code());
+
         Run bad = run("train", "--preset", "fast", "--model", "mlp", "--data", data.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--preset fast trains the cnn, not --model mlp"), bad.err());

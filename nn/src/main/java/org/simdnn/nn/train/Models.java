@@ -43,16 +43,26 @@ public final class Models {
      * keeps the layer, as the identity, so parameter names stay those of the reference network).
      */
     public static Sequential cnn(long seed, float dropoutFlatten, float dropoutHidden) {
+        return cnn(seed, 32, 64, dropoutFlatten, dropoutHidden);
+    }
+
+    /**
+     * {@link #cnn(long, float, float)} with {@code c1} channels in the first block (the two convolutions at 28x28)
+     * and {@code c2} in the second (at 14x14); the reference network is 32, 64. The layers and their parameter
+     * names are the reference network's, only the widths change.
+     */
+    public static Sequential cnn(long seed, int c1, int c2, float dropoutFlatten, float dropoutHidden) {
+        if (c1 < 1 || c2 < 1) throw new IllegalArgumentException("cnn channels must be >= 1, got " + c1 + ", " + c2);
         Sequential m = new Sequential(
-                conv(1, 32), new BatchNorm2d(32).withRelu(),
-                conv(32, 32), new BatchNorm2d(32).withRelu(),
+                conv(1, c1), new BatchNorm2d(c1).withRelu(),
+                conv(c1, c1), new BatchNorm2d(c1).withRelu(),
                 new MaxPool2d(2),
-                conv(32, 64), new BatchNorm2d(64).withRelu(),
-                conv(64, 64), new BatchNorm2d(64).withRelu(),
+                conv(c1, c2), new BatchNorm2d(c2).withRelu(),
+                conv(c2, c2), new BatchNorm2d(c2).withRelu(),
                 new MaxPool2d(2),
                 new Flatten(),
                 new Dropout(dropoutFlatten, seed * 31 + 1),
-                linear(7 * 7 * 64, 256), new ReLU(),
+                linear(7 * 7 * c2, 256), new ReLU(),
                 new Dropout(dropoutHidden, seed * 31 + 2),
                 linear(256, 10));
         m.skipInputGradient();

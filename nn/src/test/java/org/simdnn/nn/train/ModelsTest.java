@@ -31,6 +31,125 @@ class ModelsTest {
         assertTrue(m.summary(new int[] {1, 28, 28, 1}).contains("Dropout"));
     }
 
+    /** The width variant: the reference network at 32, 64 (same weights, same logits), other widths by the count. */
+    @Test
+    void cnnWidthVariant() {
+        Sequential ref = Models.cnn(3, 0.1f, 0.3f), same = Models.cnn(3, 32, 64, 0.1f, 0.3f);
+        assertEquals(ref.parameterCount(), same.parameterCount());
+        for (int i = 0; i < ref.parameters().size(); i++) {
+            assertEquals(ref.parameters().get(i).name(), same.parameters().get(i).name());
+            assertArrayEquals(ref.parameters().get(i).value().toArray(), same.parameters().get(i).value().toArray());
+        }
+        Sequential m = Models.cnn(5, 16, 48, 0f, 0f);
+        assertArrayEquals(new int[] {3, 10}, m.outputShape(new int[] {3, 28, 28, 1}));
+        // convs 9*16 + 9*16*16 + 9*16*48 + 9*48*48, BN 2*(16+16+48+48), fc 2352*256+256, 256*10+10
+        assertEquals(144 + 2304 + 6912 + 20736 + 256 + 602368 + 2570, m.parameterCount());
+        assertThrows(IllegalArgumentException.class, () -> Models.cnn(1, 0, 64, 0f, 0f));
+    }
+
+    /**
+     * The variant's logits in evaluation mode against a scalar double-precision forward of the same weights (conv
+     * 3x3 pad 1, batch norm with its running statistics, ReLU, max pool 2, linear), with random batch-norm
+     * parameters and statistics so every layer's wiring shows.
+     */
+    @Test
+    void cnnWidthVariantMatchesAScalarForward() {
+        int c1 = 8, c2 = 12, n = 2;
+        Sequential m = Models.cnn(9, c1, c2, 0f, 0f);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        for (int i : new int[] {1, 3, 6, 8}) {
+            org.simdnn.nn.BatchNorm2d bn = (org.simdnn.nn.BatchNorm2d) m.layer(i);
+            for (int c = 0; c < bn.gamma().value().size(); c++) {
+                bn.gamma().value().set((float) (0.5 + r.nextDouble()), c);
+                bn.beta().value().set((float) (r.nextDouble() - 0.5), c);
+                bn.runningMean().set((float) (0.2 * (r.nextDouble() - 0.5)), c);
+                bn.runningVar().set((float) (0.5 + r.nextDouble()), c);
+            }
+        }
+        float[] img = new float[n * 28 * 28];
+        for (int i = 0; i < img.length; i++) img[i] = (float) r.nextGaussian();
+        float[] got = m.forward(Tensor.wrap(img, n, 28, 28, 1), false).toArray();
+        double[] x = new double[img.length];
+        for (int i = 0; i < x.length; i++) x[i] = img[i];
+        int[] cs = {1, c1, c1, c2, c2};
+        int hw = 28;
+        for (int k = 0; k < 4; k++) {
+            Conv2d conv = (Conv2d) m.layer(k < 2 ? 2 * k : 2 * k + 1);
+            org.simdnn.nn.BatchNorm2d bn = (org.simdnn.nn.BatchNorm2d) m.layer(k < 2 ? 2 * k + 1 : 2 * k + 2);
+            x = scalarConvBnRelu(x, n, hw, cs[k], cs[k + 1], conv.weight().value(), bn);
+            if (k == 1 || k == 3) {
+                x = scalarMaxPool2(x, n, hw, cs[k + 1]);
+                hw /= 2;
+            }
+        }
+        double[] h = scalarLinear(x, n, 7 * 7 * c2, 256, (Linear) m.layer(12));
+        for (int i = 0; i < h.length; i++) h[i] = Math.max(0, h[i]);
+        double[] want = scalarLinear(h, n, 256, 10, (Linear) m.layer(15));
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), "logit " + i);
+        }
+    }
+
+    /** NHWC conv 3x3 pad 1 (HWIO weights), then eval-mode batch norm and ReLU, in double. */
+    private static double[] scalarConvBnRelu(double[] x, int n, int hw, int cin, int cout, Tensor w,
+                                             org.simdnn.nn.BatchNorm2d bn) {
+        double[] y = new double[n * hw * hw * cout];
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < hw; oy++) {
+                for (int ox = 0; ox < hw; ox++) {
+                    for (int co = 0; co < cout; co++) {
+                        double s = 0;
+                        for (int ky = 0; ky < 3; ky++) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                int iy = oy + ky - 1, ix = ox + kx - 1;
+                                if (iy < 0 || iy >= hw || ix < 0 || ix >= hw) continue;
+                                for (int ci = 0; ci < cin; ci++) {
+                                    s += x[((b * hw + iy) * hw + ix) * cin + ci] * w.get(ky, kx, ci, co);
+                                }
+                            }
+                        }
+                        double v = (s - bn.runningMean().get(co)) / Math.sqrt(bn.runningVar().get(co) + bn.epsilon())
+                                * bn.gamma().value().get(co) + bn.beta().value().get(co);
+                        y[((b * hw + oy) * hw + ox) * cout + co] = Math.max(0, v);
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static double[] scalarMaxPool2(double[] x, int n, int hw, int c) {
+        int o = hw / 2;
+        double[] y = new double[n * o * o * c];
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < o; oy++) {
+                for (int ox = 0; ox < o; ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double v = Double.NEGATIVE_INFINITY;
+                        for (int d = 0; d < 4; d++) {
+                            v = Math.max(v, x[((b * hw + 2 * oy + d / 2) * hw + 2 * ox + d % 2) * c + ch]);
+                        }
+                        y[((b * o + oy) * o + ox) * c + ch] = v;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** {@code x W + b} with W [in, out]. */
+    private static double[] scalarLinear(double[] x, int n, int in, int out, Linear l) {
+        double[] y = new double[n * out];
+        for (int b = 0; b < n; b++) {
+            for (int j = 0; j < out; j++) {
+                double s = l.bias().value().get(j);
+                for (int i = 0; i < in; i++) s += x[b * in + i] * l.weight().value().get(i, j);
+                y[b * out + j] = s;
+            }
+        }
+        return y;
+    }
+
     /** PyTorch's initialisation: conv and linear weights in ±1/sqrt(fanIn), linear biases drawn from the same range. */
     @Test
     void cnnStartsAsPyTorchDoes() {
