@@ -1,23 +1,37 @@
 #!/usr/bin/env python3
-"""Writes the GEMM kernels: the per-width F32Gemm_6x2v_Broadcast_<bits> micro-kernels and F32GemmDirect_<bits>
-direct kernels (the widths differ only in the species, which must be a static final constant for C2), and the
-scalar F32Gemm_4x4_Scalar. Run: python3 kernels/codegen/gemm_kernels.py"""
+"""Writes the GEMM kernels: the F32Gemm_<MR>x2v_Broadcast_<bits> micro-kernels (6 rows at every width, the table's
+tile; 8 rows at 512 bits, a variant for AVX-512's 32 registers) and F32GemmDirect_<bits> direct kernels (the
+widths differ only in the species, which must be a static final constant for C2), and the scalar
+F32Gemm_4x4_Scalar. Run: python3 kernels/codegen/gemm_kernels.py"""
 from emit import write_java
 
-MR = 6
 OUT = "org/simdnn/kernels/gemm"
+# (bits, MR) of every broadcast micro-kernel generated. 10 and 12 rows at 512 bits were generated and dropped:
+# alone on L1-resident slivers they run as fast as 8 rows, but inside the driver (both beta branches of the
+# epilogue live) C2 runs out of its inlining budget for the larger method and boxes the vectors: 0.2-0.4x.
+KERNELS = [(512, 6), (512, 8), (256, 6), (128, 6)]
+# Floats packAT may write past the last p's MR values (its copies are wider than MR): GemmTask keeps this much
+# slack after a packed A block (F32GemmKernel.PACK_SLACK).
+PACK_SLACK = 16
 
-def kernel(bits):
+def kernel(bits, MR):
     L = bits // 32
-    cls = f"F32Gemm_6x2v_Broadcast_{bits}"
+    cls = f"F32Gemm_{MR}x2v_Broadcast_{bits}"
     zero = ", ".join(f"c{i}0 = z, c{i}1 = z" for i in range(MR))
-    if bits == 128:  # no wider species assumed: two 4-lane copies
-        s8_bits, s8_doc = 128, "two 4-lane copies"
-        s8_copy = ("            FloatVector.fromArray(S8, a, ia).intoArray(pa, dst + p * MR);\n"
-                   "            FloatVector.fromArray(S8, a, ia + 4).intoArray(pa, dst + p * MR + 4);")
+    regs = 2 * MR + 3
+    # packAT moves the MR floats of one k step as one copy of CW floats (CW >= MR); the extra lanes land on the
+    # next p's slot (rewritten next) or, after the last p, in the slack after the block.
+    if bits == 128:  # no wider species assumed: 4-lane copies
+        CW, s8_bits = 4 * ((MR + 3) // 4), 128
+        s8_copy = "\n".join(f"            FloatVector.fromArray(S8, a, ia{f' + {o}' if o else ''})"
+                            f".intoArray(pa, dst + p * MR{f' + {o}' if o else ''});" for o in range(0, CW, 4))
+        s8_doc = f"{CW // 4} 4-lane copies"
     else:
-        s8_bits, s8_doc = 256, "one 8-lane copy"
+        CW = 8 if MR <= 8 else 16
+        s8_bits = 32 * CW
         s8_copy = "            FloatVector.fromArray(S8, a, ia).intoArray(pa, dst + p * MR);"
+        s8_doc = f"one {CW}-lane copy"
+    assert CW - MR <= PACK_SLACK
     def body(load_a):
         s = []
         for i in range(MR):
@@ -41,20 +55,22 @@ def kernel(bits):
 {st1}
         }}"""
     rows = "\n".join(f"        final int r{i} = ia + {i} * lda;" for i in range(MR))
+    fits = (", so it fits AVX2's 16 as well as AVX-512's 32 without spills" if regs <= 16
+            else ", for AVX-512's 32 (it would spill on AVX2's 16)")
     return f"""package org.simdnn.kernels.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {{@code f32-gemm-6x2v-broadcast-{bits}}}: a 6 x (2 x {L}) register tile of C held in 12 {bits}-bit accumulators; per k
- * step it loads two vectors of packed B, broadcasts six A values and issues 12 FMAs. 12 accumulators + 2 B
- * + 1 broadcast = 15 vector registers, so it fits AVX2's 16 as well as AVX-512's 32 without spills.
- * The widths differ only in the species. Contract: {{@link F32GemmKernel}}.
+ * {{@code f32-gemm-{MR}x2v-broadcast-{bits}}}: a {MR} x (2 x {L}) register tile of C held in {2 * MR} {bits}-bit accumulators; per k
+ * step it loads two vectors of packed B, broadcasts {MR} A values and issues {2 * MR} FMAs. {2 * MR} accumulators + 2 B
+ * + 1 broadcast = {regs} vector registers{fits}.
+ * Generated per width and row count, which differ only in the species and the unrolling. Contract: {{@link F32GemmKernel}}.
  */
 final class {cls} implements F32GemmKernel {{
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};
-    /** 8 floats per copy in {{@link #packAT}} ({s8_doc}). */
+    /** The copy species of {{@link #packAT}} ({s8_doc} per k step). */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_{s8_bits};
     static final int L = {L}, MR = {MR}, NR = 2 * L;
 
@@ -62,7 +78,7 @@ final class {cls} implements F32GemmKernel {{
 
     @Override public int nr() {{ return NR; }}
 
-    @Override public String id() {{ return "f32-gemm-6x2v-broadcast-{bits}"; }}
+    @Override public String id() {{ return "f32-gemm-{MR}x2v-broadcast-{bits}"; }}
 
     @Override
     public void packed(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int ic, int ldc, float alpha,
@@ -95,9 +111,9 @@ final class {cls} implements F32GemmKernel {{
     }}
     @Override
     public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {{
-        // MR = 6 consecutive floats per p, moved as one 8-float vector: the 2 extra lanes land on the next p's
-        // slot (rewritten next) and, after the last p, in the 8-float slack the workspace keeps past the block.
-        if (ia + (kc - 1) * lda + 8 > a.length || dst + (kc - 1) * MR + 8 > pa.length) {{
+        // MR = {MR} consecutive floats per p, moved as {s8_doc}: the {CW - MR} extra lanes land on the next p's
+        // slot (rewritten next) and, after the last p, in the slack the workspace keeps past the block.
+        if (ia + (kc - 1) * lda + {CW} > a.length || dst + (kc - 1) * MR + {CW} > pa.length) {{
             GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
             return;
         }}
@@ -307,8 +323,9 @@ final class F32Gemm_4x4_Scalar implements F32GemmKernel {{
 
 
 def main():
+    for bits, mr in KERNELS:
+        write_java(__file__, f"{OUT}/F32Gemm_{mr}x2v_Broadcast_{bits}.java", kernel(bits, mr))
     for bits in (512, 256, 128):
-        write_java(__file__, f"{OUT}/F32Gemm_6x2v_Broadcast_{bits}.java", kernel(bits))
         write_java(__file__, f"{OUT}/F32GemmDirect_{bits}.java", direct(bits))
     write_java(__file__, f"{OUT}/F32Gemm_4x4_Scalar.java", scalar_kernel())
 

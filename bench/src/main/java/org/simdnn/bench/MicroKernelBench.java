@@ -20,7 +20,7 @@ import org.simdnn.kernels.gemm.MicroKernel;
  * The GEMM micro-kernels alone, one per row of the kernel table ({@link MicroKernel#ids()}, checked by a test):
  * packed A and B slivers already in the kernel's layout and resident in L1, C written with beta 0, so the
  * score is the register tile's FMA throughput over k without packing, blocking or threads. One operation
- * fills a 12 x 32 block of C (the least common multiple of every tile: 6x2v at 512/256/128 bits and 4x4 scalar)
+ * fills a 24 x 32 block of C (the least common multiple of every tile: 6x2v and 8x2v at 512 bits, 6x2v at 256/128 and 4x4 scalar)
  * by tiles of depth k, so FLOPs = 2·12·32·k whatever the kernel. A kernel wider than this CPU's species is
  * skipped. Setup checks every tile against a double-precision reference before timing.
  */
@@ -31,13 +31,13 @@ import org.simdnn.kernels.gemm.MicroKernel;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class MicroKernelBench {
-    static final int ROWS = 12, COLS = 32;
+    static final int ROWS = 24, COLS = 32;
 
     /** Depth of one tile call: below, at and above a cache line of A, and the table's kc. */
     @Param({"k16", "k64", "k256", "k512"})
     public String shape;
 
-    @Param({"f32-gemm-6x2v-broadcast-512", "f32-gemm-6x2v-broadcast-256", "f32-gemm-6x2v-broadcast-128",
+    @Param({"f32-gemm-6x2v-broadcast-512", "f32-gemm-8x2v-broadcast-512", "f32-gemm-6x2v-broadcast-256", "f32-gemm-6x2v-broadcast-128",
             "f32-gemm-4x4-scalar"})
     public String impl;
 
@@ -50,7 +50,7 @@ public class MicroKernelBench {
         return Integer.parseInt(shape.substring(1));
     }
 
-    /** FLOPs of one operation: the 12 x 32 block of C at depth k. */
+    /** FLOPs of one operation: the 24 x 32 block of C at depth k. */
     public static double flops(String shape) { return 2.0 * ROWS * COLS * depth(shape); }
 
     @Setup(Level.Trial)

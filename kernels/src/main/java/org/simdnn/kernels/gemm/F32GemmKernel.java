@@ -15,6 +15,9 @@ package org.simdnn.kernels.gemm;
  * <p>Implementations pass only arrays and ints, so a call need not be inlined for the loop to stay in registers.
  */
 interface F32GemmKernel {
+    /** Floats {@link #packAT} may write past the last k step's MR slot: the slack a packed A block keeps. */
+    int PACK_SLACK = 16;
+
     /** Rows of the register tile. */
     int mr();
 
@@ -35,7 +38,7 @@ interface F32GemmKernel {
 
     /**
      * Packs one full MR-row sliver of a transposed A: {@code pa[dst + p*MR + i] = a[ia + p*lda + i]} for p in
-     * [0, kc), i in [0, MR). May write up to 8 floats past each p's MR slot (the next slot, rewritten in turn, or
+     * [0, kc), i in [0, MR). May write up to {@link #PACK_SLACK} floats past each p's MR slot (the next slot, rewritten in turn, or
      * the workspace's slack after the block).
      */
     void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst);

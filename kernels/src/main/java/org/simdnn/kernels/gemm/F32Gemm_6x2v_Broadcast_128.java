@@ -6,13 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code f32-gemm-6x2v-broadcast-128}: a 6 x (2 x 4) register tile of C held in 12 128-bit accumulators; per k
- * step it loads two vectors of packed B, broadcasts six A values and issues 12 FMAs. 12 accumulators + 2 B
+ * step it loads two vectors of packed B, broadcasts 6 A values and issues 12 FMAs. 12 accumulators + 2 B
  * + 1 broadcast = 15 vector registers, so it fits AVX2's 16 as well as AVX-512's 32 without spills.
- * The widths differ only in the species. Contract: {@link F32GemmKernel}.
+ * Generated per width and row count, which differ only in the species and the unrolling. Contract: {@link F32GemmKernel}.
  */
 final class F32Gemm_6x2v_Broadcast_128 implements F32GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
-    /** 8 floats per copy in {@link #packAT} (two 4-lane copies). */
+    /** The copy species of {@link #packAT} (2 4-lane copies per k step). */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_128;
     static final int L = 4, MR = 6, NR = 2 * L;
 
@@ -150,8 +150,8 @@ final class F32Gemm_6x2v_Broadcast_128 implements F32GemmKernel {
     }
     @Override
     public void packAT(int kc, float[] a, int ia, int lda, float[] pa, int dst) {
-        // MR = 6 consecutive floats per p, moved as one 8-float vector: the 2 extra lanes land on the next p's
-        // slot (rewritten next) and, after the last p, in the 8-float slack the workspace keeps past the block.
+        // MR = 6 consecutive floats per p, moved as 2 4-lane copies: the 2 extra lanes land on the next p's
+        // slot (rewritten next) and, after the last p, in the slack the workspace keeps past the block.
         if (ia + (kc - 1) * lda + 8 > a.length || dst + (kc - 1) * MR + 8 > pa.length) {
             GemmPack.packATSliver(a, ia, lda, kc, MR, MR, pa, dst);
             return;

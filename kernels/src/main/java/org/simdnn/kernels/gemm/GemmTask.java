@@ -121,7 +121,7 @@ final class GemmTask implements Parallel.RangeBody {
         int rows = rowEnd - fromPanel * mr;
         int mBlocks = Math.ceilDiv(rows, cfg.mc());
         int mcMax = Math.ceilDiv(Math.ceilDiv(rows, mBlocks), mr) * mr;
-        float[] pa = ws.pa(mcMax * kc + 8); // + slack for packAT's 8-float copies
+        float[] pa = ws.pa(mcMax * kc + F32GemmKernel.PACK_SLACK);
         for (int ic = fromPanel * mr; ic < rowEnd; ic += mcMax) {
             int mc = Math.min(mcMax, rowEnd - ic);
             // Not transposed: row panels (one copy per row), read with lda = kc. Transposed: MR floats per k are

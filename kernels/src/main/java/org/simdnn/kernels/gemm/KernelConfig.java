@@ -47,8 +47,34 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
 
     int nr() { return kernel.nr(); }
 
-    /** The configuration of this JVM's vector width ({@link CpuInfo#VECTOR_BITS}). */
-    static final KernelConfig DEFAULT = forBits(CpuInfo.VECTOR_BITS);
+    /**
+     * The configuration of this JVM's vector width ({@link CpuInfo#VECTOR_BITS}), or the variant of that width
+     * named by {@code -Dsimdnn.gemm.kernel=<id>} (A/B measurements of the table's rejected tiles; an id of
+     * another width or an unknown one is an error naming the choices).
+     */
+    static final KernelConfig DEFAULT = withKernel(forBits(CpuInfo.VECTOR_BITS),
+            System.getProperty("simdnn.gemm.kernel", ""));
+
+    /** The other register tiles generated for a width, same blocking: what {@code simdnn.gemm.kernel} may name. */
+    static List<F32GemmKernel> variants(int bits) {
+        return bits == 512 ? List.of(new F32Gemm_8x2v_Broadcast_512()) : List.of();
+    }
+
+    static KernelConfig withKernel(KernelConfig row, String id) {
+        if (id.isEmpty() || id.equals(row.kernel().id())) return row;
+        int bits = CpuInfo.VECTOR_BITS;
+        for (F32GemmKernel v : variants(bits)) {
+            if (v.id().equals(id)) {
+                int mc = row.mc() / v.mr() * v.mr();
+                return new KernelConfig(v, row.direct(), mc, row.kc(), row.nc(), row.inPlaceMaxK(), row.inPlaceMaxN(),
+                        row.directMaxMnk(), row.parallelMinFlops());
+            }
+        }
+        List<String> ids = new java.util.ArrayList<>(List.of(row.kernel().id()));
+        for (F32GemmKernel v : variants(bits)) ids.add(v.id());
+        throw new IllegalArgumentException("-Dsimdnn.gemm.kernel=" + id + ": this JVM's " + bits + "-bit row runs one of "
+                + ids);
+    }
 
     /** The rows of {@link #forBits}, widest first; 0 is the plain-Java row. */
     static final List<Integer> WIDTHS = List.of(512, 256, 128, 0);
@@ -69,7 +95,9 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
     static KernelConfig forBits(int bits) {
         return switch (bits) {
             // 6x2v: 12 zmm accumulators. kc=512 beat 256 and 128 (fewer C reloads; the 64 KiB B sliver streams
-            // from L2 fast enough). mc=144: the 288 KiB A block leaves half of L2 to B.
+            // from L2 fast enough). mc=144: the 288 KiB A block leaves half of L2 to B. Variant 8x2v (16
+            // accumulators, each B vector feeds 8 FMAs) is not yet measured on a quiet machine; 10x2v and 12x2v
+            // box in the driver (C2's inlining budget, kernels/codegen/gemm_kernels.py).
             case 512 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_512(), new F32GemmDirect_512(), 144, 512, 4096, 640, 128,
                     32 * 32 * 32, 4_000_000L);
             case 256 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_256(), new F32GemmDirect_256(), 144, 512, 4096, 640, 64,

@@ -12,22 +12,23 @@ public final class MicroKernel {
     private final F32GemmKernel kernel;
     private final int kc;
 
-    private MicroKernel(KernelConfig row) {
-        this.kernel = row.kernel();
-        this.kc = row.kc();
+    private MicroKernel(F32GemmKernel kernel, int kc) {
+        this.kernel = kernel;
+        this.kc = kc;
     }
 
-    /** Every micro-kernel id of the table, widest first, the scalar kernel last. */
-    public static List<String> ids() {
-        List<String> out = new ArrayList<>();
-        for (int bits : KernelConfig.WIDTHS) out.add(KernelConfig.forBits(bits).kernel().id());
-        return out;
-    }
+    /** Every micro-kernel id of the table, widest first, each width's row before its variants, scalar last. */
+    public static List<String> ids() { return ids(KernelConfig.WIDTHS); }
 
     /** The ids this CPU runs natively, and the scalar kernel. */
-    public static List<String> runnableIds() {
+    public static List<String> runnableIds() { return ids(KernelConfig.runnableWidths()); }
+
+    private static List<String> ids(List<Integer> widths) {
         List<String> out = new ArrayList<>();
-        for (int bits : KernelConfig.runnableWidths()) out.add(KernelConfig.forBits(bits).kernel().id());
+        for (int bits : widths) {
+            out.add(KernelConfig.forBits(bits).kernel().id());
+            for (F32GemmKernel v : KernelConfig.variants(bits)) out.add(v.id());
+        }
         return out;
     }
 
@@ -35,7 +36,10 @@ public final class MicroKernel {
     public static MicroKernel of(String id) {
         for (int bits : KernelConfig.WIDTHS) {
             KernelConfig row = KernelConfig.forBits(bits);
-            if (row.kernel().id().equals(id)) return new MicroKernel(row);
+            if (row.kernel().id().equals(id)) return new MicroKernel(row.kernel(), row.kc());
+            for (F32GemmKernel v : KernelConfig.variants(bits)) {
+                if (v.id().equals(id)) return new MicroKernel(v, row.kc());
+            }
         }
         throw new IllegalArgumentException("no GEMM micro-kernel '" + id + "'; the table has " + ids());
     }

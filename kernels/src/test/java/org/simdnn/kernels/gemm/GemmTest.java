@@ -46,8 +46,16 @@ class GemmTest {
      */
     static List<KernelConfig> configs() {
         List<KernelConfig> out = new ArrayList<>();
+        List<KernelConfig> rows = new ArrayList<>();
         for (int bits : widths()) {
-            KernelConfig p = KernelConfig.forBits(bits);
+            KernelConfig row = KernelConfig.forBits(bits);
+            rows.add(row);
+            for (F32GemmKernel v : KernelConfig.variants(bits)) {
+                rows.add(new KernelConfig(v, row.direct(), row.mc() / v.mr() * v.mr(), row.kc(), row.nc(),
+                        row.inPlaceMaxK(), row.inPlaceMaxN(), row.directMaxMnk(), row.parallelMinFlops()));
+            }
+        }
+        for (KernelConfig p : rows) {
             out.add(p);
             out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0, 0));
             out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0, 0)); // A in place
@@ -263,6 +271,9 @@ class GemmTest {
     @Test
     void tableHasAKernelPerWidth() {
         assertEquals("f32-gemm-6x2v-broadcast-512", KernelConfig.forBits(512).kernel().id());
+        assertEquals(List.of("f32-gemm-8x2v-broadcast-512"), KernelConfig.variants(512).stream().map(F32GemmKernel::id).toList());
+        assertEquals(KernelConfig.DEFAULT.kernel().id(), KernelConfig.withKernel(KernelConfig.DEFAULT, "").kernel().id());
+        assertThrows(IllegalArgumentException.class, () -> KernelConfig.withKernel(KernelConfig.forBits(512), "f32-gemm-9x9-nonesuch"));
         assertEquals("f32-gemm-6x2v-broadcast-256", KernelConfig.forBits(256).kernel().id());
         assertEquals("f32-gemm-6x2v-broadcast-128", KernelConfig.forBits(128).kernel().id());
         assertEquals("f32-gemm-4x4-scalar", KernelConfig.forBits(0).kernel().id());
@@ -278,7 +289,10 @@ class GemmTest {
     @Test
     void microKernelHandleRunsOneTile() {
         List<String> ids = new ArrayList<>();
-        for (int bits : KernelConfig.WIDTHS) ids.add(KernelConfig.forBits(bits).kernel().id());
+        for (int bits : KernelConfig.WIDTHS) {
+            ids.add(KernelConfig.forBits(bits).kernel().id());
+            for (F32GemmKernel v : KernelConfig.variants(bits)) ids.add(v.id());
+        }
         assertEquals(ids, MicroKernel.ids());
         assertTrue(ids.containsAll(MicroKernel.runnableIds()) && MicroKernel.runnableIds().contains("f32-gemm-4x4-scalar"));
         for (String id : MicroKernel.runnableIds()) {
