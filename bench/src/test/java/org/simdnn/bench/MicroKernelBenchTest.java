@@ -25,6 +25,6 @@ class MicroKernelBenchTest {
                 else assertThrows(UnsupportedOperationException.class, b::setup);
             }
         }
-        assertEquals(2.0 * 12 * 32 * 512, MicroKernelBench.flops("k512"));
+        assertEquals(2.0 * 24 * 32 * 512, MicroKernelBench.flops("k512"));
     }
 }
