@@ -407,7 +407,16 @@ final class ImplicitGemmConv implements ConvImpl {
      */
     static void padImage(float[] x, int xo, int H, int W, int C, int pt, int pl, float[] xp, int xpo, int Hp, int Wp,
                          int cs) {
-        for (int r = 0; r < Hp; r++) {
+        padRows(x, xo, H, W, C, pt, pl, xp, xpo, Wp, cs, 0, Hp);
+    }
+
+    /**
+     * Padded rows [r0, r1) of {@link #padImage}, row r at {@code xp[xpo + r·Wp·cs]} ({@code xpo} may be negative
+     * where {@code xp} holds only these rows).
+     */
+    static void padRows(float[] x, int xo, int H, int W, int C, int pt, int pl, float[] xp, int xpo, int Wp, int cs,
+                        int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
             int ih = r - pt, row = xpo + r * Wp * cs;
             if (ih < 0 || ih >= H) {
                 Arrays.fill(xp, row, row + Wp * cs, 0f);

@@ -178,11 +178,14 @@ final class WinogradDriver {
         private final int io, N, H, W, D, OH, OW, pt, pl, Dp, Qp, bo, Q, oo, rd, T, tW, Hp, Wp, img, group, groups;
         private final float lo, hi;
         private final Parallel.RangeBody groupBody = this::groups, runBody = this::runs;
+        private final Parallel.RangeBody transformBody = this::transforms, columnBody = this::columns;
         /** Tiles per block of the group split; fixed by the sizes. */
         private final int groupTB;
-        /** The group the run split works on (set before each split): padded input, tiles, block, output offset. */
-        private float[] xp;
-        private int tiles, runTB, yo;
+        /** The group a split works on (set before each split): tiles, block, output and input offsets. */
+        private int tiles, runTB, yo, gin;
+        /** The block the column split works on: shared V, its plane stride, first tile, tiles, rows, chunks. */
+        private float[] v;
+        private int vs, first, nb, rows, ct, nch;
 
         Forward(WinogradTransforms tf, float[] in, int io, int N, int H, int W, int D, int OH, int OW, int pt, int pl,
                 float[] u, int Dp, int Qp, float[] bias, int bo, int Q, float[] out, int oo, float[] res, int ro,
@@ -221,7 +224,10 @@ final class WinogradDriver {
             groupTB = blockTiles(tf.planes(), tf.blockFloats(), Dp, Qp, group * T);
         }
 
-        /** Parallel over image groups; with fewer groups than threads (batch 1), over runs of tiles in each. */
+        /**
+         * Parallel over image groups; with fewer groups than threads (batch 1), inside each group: over runs of tiles,
+         * or over output-channel slivers where U is large next to the transformed input ({@link #splitsColumns}).
+         */
         @Override
         public void run() {
             int threads = Parallel.threads();
@@ -229,20 +235,70 @@ final class WinogradDriver {
                 Parallel.forRange(groups, 1, groupBody);
                 return;
             }
-            // Few images: each group's tiles split in runs of MR between the threads, which share the padded input.
-            xp = Scratch.get(Scratch.PAD, group * img);
-            for (int gi = 0; gi < groups; gi++) {
-                int n0 = gi * group, imgs = Math.min(group, N - n0), units;
+            for (int n0 = 0; n0 < N; n0 += group) {
+                int imgs = Math.min(group, N - n0), units;
                 tiles = imgs * T;
                 units = (tiles + MR - 1) / MR;
-                for (int i = 0; i < imgs; i++) {
-                    ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
-                }
-                runTB = blockTiles(tf.planes(), tf.blockFloats(), Dp, Qp, (units + threads - 1) / threads * MR);
+                gin = io + n0 * H * W * D;
                 yo = oo + n0 * OH * OW * Q;
+                if (splitsColumns(Qp, tiles)) {
+                    splitColumns(threads);
+                    continue;
+                }
+                // Runs of MR tiles per thread, each padding only the input rows its tiles read: no serial part, no
+                // barrier, and a thread reads the rows the previous layer's same split wrote on its core.
+                runTB = blockTiles(tf.planes(), tf.blockFloats(), Dp, Qp, (units + threads - 1) / threads * MR);
                 Parallel.forRange(units, 1, runBody);
             }
-            xp = null;
+            v = null;
+        }
+
+        /**
+         * Fewer image groups than threads and transformed weights large next to the input ({@link #splitsColumns}):
+         * per block of the group's tiles, two parallel phases. (a) Over tiles: each thread pads the input rows its
+         * tiles read into its own buffer and transforms them into the block's V, shared. (b) Over (column sliver, tile
+         * chunk) units, sliver-major: each thread multiplies its chunks of V by its slivers of U, reading only those
+         * columns of the transformed weights, and transforms its columns of M to the output.
+         */
+        private void splitColumns(int threads) {
+            int planes = tf.planes(), slivers = Qp / NR, rowsAll = (tiles + MR - 1) / MR * MR;
+            int blocks = (int) Math.max(1, ((long) planes * rowsAll * Dp + SHARED_V_FLOATS - 1) / SHARED_V_FLOATS);
+            int bt = ((tiles + blocks - 1) / blocks + MR - 1) / MR * MR;
+            for (int b0 = 0; b0 < tiles; b0 += bt) {
+                first = b0;
+                nb = Math.min(bt, tiles - b0);
+                rows = (nb + MR - 1) / MR * MR;
+                vs = rows * Dp + PLANE_PAD;
+                v = Scratch.get(Scratch.TILE, planes * vs);
+                Parallel.forRange(nb, MR, transformBody);
+                // Units (sliver s, chunk c), sliver-major, so that a thread's units are mostly one run of slivers; a
+                // thread runs its units chunk by chunk, all its slivers of a chunk together (each V row read once).
+                int perThread = (slivers + threads - 1) / threads;
+                int maxChunk = Math.max(MR, CHUNK_M_FLOATS / (planes * perThread * NR) / MR * MR);
+                int chunks = (rows + maxChunk - 1) / maxChunk;
+                while ((slivers * chunks) % threads != 0 && chunks * MR < rows) chunks++; // whole units per thread
+                ct = (rows / MR + chunks - 1) / chunks * MR;
+                nch = (rows + ct - 1) / ct;
+                Parallel.forRange(slivers * nch, 1, columnBody);
+            }
+        }
+
+        private void transforms(int wk, int a0, int a1) {
+            int g0 = first + a0, g1 = first + a1;
+            float[] xp = padTiles(tf, in, gin, H, W, D, pt, pl, g0, g1, T, tW, Hp, Wp, Dp, img);
+            tf.input(xp, -shift(tf, g0, T, tW, Wp, Dp, img), g0, a1 - a0, T, tW, img, Wp, Dp, v, a0 * Dp, vs,
+                    Scratch.get(Scratch.DY, tf.planes() * ConvVectors.L));
+        }
+
+        private void columns(int wk, int i0, int i1) {
+            for (int c = 0; c < nch; c++) {
+                // this range's units of chunk c: slivers s with s·nch + c in [i0, i1)
+                int sa = Math.max(0, (i0 - c + nch - 1) / nch), sb = (i1 - c + nch - 1) / nch;
+                if (sa >= sb) continue;
+                int c0 = c * ct, c1 = Math.min(nb, c0 + ct);
+                gemmColumns(tf, v, vs, rows, c0, c1, sa, sb, first, T, tW, Dp, u, Qp, bias, bo, Q, out, yo, OH, OW, res,
+                        rd, lo, hi);
+            }
         }
 
         private void groups(int wk, int g0, int g1) {
@@ -252,22 +308,91 @@ final class WinogradDriver {
                 for (int i = 0; i < imgs; i++) {
                     ImplicitGemmConv.padImage(in, io + (n0 + i) * H * W * D, H, W, D, pt, pl, xp, i * img, Hp, Wp, Dp);
                 }
-                tiles(tf, xp, 0, imgs * T, groupTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, oo + n0 * OH * OW * Q,
+                tiles(tf, xp, 0, 0, imgs * T, groupTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, oo + n0 * OH * OW * Q,
                         OH, OW, res, rd, lo, hi);
             }
         }
 
         private void runs(int wk, int u0, int u1) {
-            tiles(tf, xp, u0 * MR, Math.min(tiles, u1 * MR), runTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q, out, yo, OH,
-                    OW, res, rd, lo, hi);
+            int t0 = u0 * MR, t1 = Math.min(tiles, u1 * MR);
+            float[] xp = padTiles(tf, in, gin, H, W, D, pt, pl, t0, t1, T, tW, Hp, Wp, Dp, img);
+            tiles(tf, xp, -shift(tf, t0, T, tW, Wp, Dp, img), t0, t1, runTB, T, tW, img, Wp, Dp, u, Qp, bias, bo, Q,
+                    out, yo, OH, OW, res, rd, lo, hi);
         }
+    }
+
+    /**
+     * Whether a group of {@code tiles} tiles split between threads splits by columns (output channels) rather than
+     * by tiles: where the transformed weights a thread would stream in a tile split (Dp·Qp per plane) are at least
+     * four times the transformed input it would have to share in a column split (Dp per tile and plane), i.e. at
+     * least 4 output channels per tile. ResNet-18 at batch 1 on 2 threads (Zen 5, runs where both threads ran
+     * together): the 14x14x256 layers (256 channels, 49 tiles) 0.50–0.52 ms split by columns against 0.56–0.57 by
+     * tiles; the 28x28x128 ones (128 channels, 49 tiles) 0.46–0.51 against 0.35; 56x56x64 (196 tiles) 0.57–0.64
+     * against 0.28–0.37.
+     */
+    static boolean splitsColumns(int Qp, int tiles) {
+        return Qp >= 4 * ((tiles + MR - 1) / MR * MR);
+    }
+
+    /** Floats of a block's shared V in the column split: a group's tiles are split in blocks above this. */
+    static final int SHARED_V_FLOATS = 512 * 1024;
+    /** Floats of a thread's M chunk (planes x chunk tiles x its columns) in the column split. */
+    static final int CHUNK_M_FLOATS = 128 * 1024;
+
+    /** Offset in a group of padded images of the first padded row tile {@code g0} reads. */
+    private static int shift(WinogradTransforms tf, int g0, int T, int tW, int Wp, int Dp, int img) {
+        return (g0 / T) * img + tf.m() * ((g0 % T) / tW) * Wp * Dp;
+    }
+
+    /**
+     * The padded rows that tiles {@code [g0, g1)} of a group (images at {@code in[gin]}) read, copied into this
+     * thread's buffer from {@link #shift} on.
+     */
+    private static float[] padTiles(WinogradTransforms tf, float[] in, int gin, int H, int W, int D, int pt, int pl,
+                                    int g0, int g1, int T, int tW, int Hp, int Wp, int Dp, int img) {
+        int mt = tf.m(), row = Wp * Dp;
+        int i0 = g0 / T, r0 = mt * ((g0 % T) / tW), i1 = (g1 - 1) / T, r1 = mt * (((g1 - 1) % T) / tW) + mt + 2;
+        int shift = i0 * img + r0 * row;
+        float[] xp = Scratch.get(Scratch.PAD, i1 * img + r1 * row - shift);
+        for (int i = i0; i <= i1; i++) {
+            ImplicitGemmConv.padRows(in, gin + i * H * W * D, H, W, D, pt, pl, xp, i * img - shift, Wp, Dp,
+                    i == i0 ? r0 : 0, i == i1 ? r1 : Hp);
+        }
+        return xp;
+    }
+
+    /**
+     * Block rows {@code [c0, c1)} (c0 a multiple of MR) times column slivers {@code [sa, sb)} of U, all planes, into
+     * this thread's M chunk, then their output transform for those slivers' channels.
+     */
+    private static void gemmColumns(WinogradTransforms tf, float[] v, int vs, int rows, int c0, int c1, int sa, int sb,
+                                    int b0, int T, int tW, int Dp, float[] u, int Qp, float[] bias, int bo, int Q,
+                                    float[] out, int oo, int OH, int OW, float[] res, int rd, float lo, float hi) {
+        int planes = tf.planes(), cr = (c1 - c0 + MR - 1) / MR * MR, ldm = (sb - sa) * NR, ms = cr * ldm + PLANE_PAD;
+        float[] m = Scratch.get(Scratch.ACC, planes * ms);
+        float[] bp = Scratch.get(Scratch.BIAS, NR);
+        Arrays.fill(bp, 0, NR, 0f);
+        int[] base = Scratch.ints(Scratch.OFFSETS, rows);
+        for (int p = 0; p < rows; p++) base[p] = p * Dp;
+        int[] plane = Scratch.ints(Scratch.TAPS, 1);
+        for (int xi = 0; xi < planes; xi++) {
+            plane[0] = xi * vs;
+            for (int p0 = c0; p0 < c0 + cr; p0 += MR) {
+                for (int s = sa; s < sb; s++) {
+                    ConvTiles.fwd8x2v(v, base, p0, plane, 1, Dp, u, (xi * Qp + s * NR) * Dp, bp, 0, m,
+                            xi * ms + (p0 - c0) * ldm + (s - sa) * NR, ldm);
+                }
+            }
+        }
+        tf.output(m, b0 + c0, c1 - c0, T, tW, ldm, ms, sa * NR, Math.min(Q, sb * NR), bias, bo, Q, out, oo, OH, OW,
+                Scratch.get(Scratch.DY, planes * ConvVectors.L), res, rd, lo, hi);
     }
 
     /**
      * Tiles [t0, t1) of a group padded into {@code xp}, in blocks of up to {@code TB}: input transform, one GEMM
      * per plane, output transform with the epilogue. Scratch is the calling thread's.
      */
-    private static void tiles(WinogradTransforms tf, float[] xp, int t0, int t1, int TB, int T, int tW, int img,
+    private static void tiles(WinogradTransforms tf, float[] xp, int xo, int t0, int t1, int TB, int T, int tW, int img,
                               int Wp, int Dp, float[] u, int Qp, float[] bias, int bo, int Q, float[] out, int oo,
                               int OH, int OW, float[] res, int rd, float lo, float hi) {
         int planes = tf.planes(), vs = TB * Dp + PLANE_PAD, ms = TB * Qp + PLANE_PAD;
@@ -281,7 +406,7 @@ final class WinogradDriver {
         int[] plane = Scratch.ints(Scratch.TAPS, 1);
         for (int b0 = t0; b0 < t1; b0 += TB) {
             int nb = Math.min(TB, t1 - b0), rows = (nb + MR - 1) / MR * MR;
-            tf.input(xp, b0, nb, T, tW, img, Wp, Dp, v, vs, tmp);
+            tf.input(xp, xo, b0, nb, T, tW, img, Wp, Dp, v, 0, vs, tmp);
             for (int xi = 0; xi < planes; xi++) {
                 plane[0] = xi * vs;
                 for (int p0 = 0; p0 < rows; p0 += MR) {
@@ -291,7 +416,7 @@ final class WinogradDriver {
                     }
                 }
             }
-            tf.output(m, b0, nb, T, tW, Qp, ms, bias, bo, Q, out, oo, OH, OW, tmp, res, rd, lo, hi);
+            tf.output(m, b0, nb, T, tW, Qp, ms, 0, Q, bias, bo, Q, out, oo, OH, OW, tmp, res, rd, lo, hi);
         }
     }
 }

@@ -88,7 +88,7 @@ final class WinogradF2x3Conv implements ConvImpl {
                 int dyn = dyo + n * OH * OW * K;
                 for (int b0 = 0; b0 < T; b0 += tb) {
                     int nb = Math.min(tb, T - b0);
-                    WinogradF2x3Transforms.INSTANCE.input(xp, b0, nb, T, tW, img, Wp, C, v, vs, null);
+                    WinogradF2x3Transforms.INSTANCE.input(xp, 0, b0, nb, T, tW, img, Wp, C, v, 0, vs, null);
                     WinogradF2x3Transforms.gradOutput(dy, dyn, b0, nb, tW, OH, OW, K, g, ys, tb);
                     for (int xi = 0; xi < 16; xi++) {
                         for (int k0 = 0; k0 < K; k0 += 8) {

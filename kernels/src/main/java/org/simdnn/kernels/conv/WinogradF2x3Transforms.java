@@ -47,14 +47,14 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
 
     /** V[ξ][p][c] = (Bᵀ d B)[ξ] for tiles b0..b0+nb of the group (d: the tile's 4x4 window), per channel vector. */
     @Override
-    public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,
-                      float[] tmp) {
+    public void input(float[] xp, int xo, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vo0,
+                      int vs, float[] tmp) {
         int row = Wp * D;
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW;
-            int origin = (g / T) * img + (2 * th * Wp + 2 * tw) * D;
+            int origin = xo + (g / T) * img + (2 * th * Wp + 2 * tw) * D;
             for (int c = 0; c < D; c += L) {
-                int o = origin + c, vo = p * D + c;
+                int o = origin + c, vo = vo0 + p * D + c;
                 // Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]: rows first (t_ij = (Bᵀ d)_ij), then columns.
                 FloatVector d00 = FloatVector.fromArray(F, xp, o), d10 = FloatVector.fromArray(F, xp, o + row);
                 FloatVector d20 = FloatVector.fromArray(F, xp, o + 2 * row), d30 = FloatVector.fromArray(F, xp, o + 3 * row);
@@ -85,8 +85,8 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
      * rows or columns past the output (odd sizes) are dropped.
      */
     @Override
-    public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
-                       float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
+    public void output(float[] m, int b0, int nb, int T, int tW, int ldm, int ms, int k0, int k1, float[] bias, int bo,
+                       int Q, float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
         // The epilogue is written out at each store: a helper taking vectors was not always inlined here, and then
         // boxed every vector it was passed.
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
@@ -94,8 +94,8 @@ final class WinogradF2x3Transforms implements WinogradTransforms {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 2 * th, ow = 2 * tw;
             int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;
             boolean down = oh + 1 < OH, right = ow + 1 < OW;
-            for (int k = 0; k < Q; k += L) {
-                int mo = p * Qp + k;
+            for (int k = k0; k < k1; k += L) {
+                int mo = p * ldm + k - k0;
                 FloatVector m00 = FloatVector.fromArray(F, m, mo), m10 = FloatVector.fromArray(F, m, mo + 4 * ms);
                 FloatVector m20 = FloatVector.fromArray(F, m, mo + 8 * ms), m30 = FloatVector.fromArray(F, m, mo + 12 * ms);
                 FloatVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);

@@ -48,12 +48,12 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
     }
 
     @Override
-    public void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs,
-                      float[] tmp) {
+    public void input(float[] xp, int xo, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vo0,
+                      int vs, float[] tmp) {
         int row = Wp * D;
         for (int p = 0; p < nb; p++) {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW;
-            int origin = (g / T) * img + (4 * th * Wp + 4 * tw) * D;
+            int origin = xo + (g / T) * img + (4 * th * Wp + 4 * tw) * D;
             for (int c = 0; c < D; c += L) {
                 int o = origin + c;
                 // The 1-D transform is written out twice: as a helper taking six vectors it was too large to inline at a
@@ -72,7 +72,7 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
                     cc.sub(e).intoArray(tmp, to + 4 * L);
                     d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(tmp, to + 5 * L);
                 }
-                int vo = p * D + c;
+                int vo = vo0 + p * D + c;
                 for (int j = 0; j < 6; j++) {
                     int to = j * L, o2 = vo + j * vs, s = 6 * vs;
                     FloatVector d0 = FloatVector.fromArray(F, tmp, to), d1 = FloatVector.fromArray(F, tmp, to + 6 * L);
@@ -92,8 +92,8 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
     }
 
     @Override
-    public void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q,
-                       float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
+    public void output(float[] m, int b0, int nb, int T, int tW, int ldm, int ms, int k0, int k1, float[] bias, int bo,
+                       int Q, float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi) {
         // The epilogue is written out at each store: a helper taking vectors was not always inlined here, and then
         // boxed every vector it was passed.
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
@@ -101,8 +101,8 @@ final class WinogradF4x3Transforms implements WinogradTransforms {
             int g = b0 + p, t = g % T, th = t / tW, tw = t - th * tW, oh = 4 * th, ow = 4 * tw;
             int y0 = oo + (((g / T) * OH + oh) * OW + ow) * Q;
             int rowsIn = Math.min(4, OH - oh), colsIn = Math.min(4, OW - ow);
-            for (int k = 0; k < Q; k += L) {
-                int mo = p * Qp + k;
+            for (int k = k0; k < k1; k += L) {
+                int mo = p * ldm + k - k0;
                 for (int i = 0; i < 6; i++) {
                     int io = mo + 6 * i * ms;
                     FloatVector m0 = FloatVector.fromArray(F, m, io), m1 = FloatVector.fromArray(F, m, io + ms);

@@ -22,12 +22,20 @@ interface WinogradTransforms {
     /** Float budget of a block's V and M buffers. */
     int blockFloats();
 
-    void input(float[] xp, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vs, float[] tmp);
+    /**
+     * Tiles {@code b0 .. b0 + nb} of a group whose padded images ({@code img} floats apart, {@code Wp} pixels of
+     * {@code D} floats a row) sit at {@code xp[xo + ...]} ({@code xo} may be negative where {@code xp} holds only the
+     * rows the tiles read); tile {@code b0 + p}'s channels go to {@code v[vo + ξ·vs + p·D]}.
+     */
+    void input(float[] xp, int xo, int b0, int nb, int T, int tW, int img, int Wp, int D, float[] v, int vo, int vs,
+               float[] tmp);
 
     /**
-     * As described above, then the epilogue per stored vector: {@code + res[y + rd]} when {@code res} is not null
-     * (y an index into {@code out}), clamped to [lo, hi].
+     * Output channels {@code [k0, k1)} (multiples of the vector length) of tiles {@code b0 .. b0 + nb}: tile
+     * {@code b0 + p}'s channel k of plane ξ at {@code m[ξ·ms + p·ldm + k − k0]}; {@code Q} channels per output
+     * pixel. Then the epilogue per stored vector: {@code + res[y + rd]} when {@code res} is not null (y an index into
+     * {@code out}), clamped to [lo, hi].
      */
-    void output(float[] m, int b0, int nb, int T, int tW, int Qp, int ms, float[] bias, int bo, int Q, float[] out,
-                int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi);
+    void output(float[] m, int b0, int nb, int T, int tW, int ldm, int ms, int k0, int k1, float[] bias, int bo, int Q,
+                float[] out, int oo, int OH, int OW, float[] tmp, float[] res, int rd, float lo, float hi);
 }
