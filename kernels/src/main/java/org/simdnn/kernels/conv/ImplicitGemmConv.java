@@ -114,11 +114,18 @@ final class ImplicitGemmConv implements ConvImpl {
         private final float[] x, wp, bp, y, res;
         private final int xo, N, H, W, C, pt, pl, K, yo, rd, Hp, Wp, M, taps, units, blocks;
         private final int[] base, off;
+        /**
+         * Where the windows read no padding (ResNet's 1x1 stride-2 shortcuts): pixel and tap offsets into the input
+         * itself (rows W pixels apart; {@code offIn} the taps from image 0's origin, {@code offRun} from the image
+         * being split), else null.
+         */
+        private final int[] baseIn, offIn, offRun;
         private final boolean flat, epi;
         private final float lo, hi;
         private final Parallel.RangeBody images = this::images, tiles = this::tiles;
-        /** The padded image and its output offset while {@link #tiles} splits it (set before each split). */
+        /** The (padded) image, its tables and its output offset while {@link #tiles} splits it (set before each split). */
         private float[] xp;
+        private int[] runBase, runOff;
         private int yn;
 
         Forward(float[] x, int xo, int N, int H, int W, int C, int OH, int OW, int kH, int kW, int sh, int sw, int dh,
@@ -157,6 +164,18 @@ final class ImplicitGemmConv implements ConvImpl {
                     for (int c = 0; c < C; c++) off[t * C + c] = o + c;
                 }
             }
+            boolean noPad = pt == 0 && pl == 0 && Hp <= H && Wp <= W;
+            baseIn = noPad ? pixelBases(new int[Mr], Mr, M, OW, sh, sw, W, C) : null;
+            offIn = noPad ? new int[off.length] : null;
+            offRun = noPad ? new int[off.length] : null;
+            for (int t = 0; noPad && t < taps; t++) {
+                int o = tapOffset(t, kW, dh, dw, W, C);
+                if (!flat) {
+                    offIn[t] = o;
+                } else {
+                    for (int c = 0; c < C; c++) offIn[t * C + c] = o + c;
+                }
+            }
             epi = res != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
             rd = ro - yo;
             units = Mr / ConvTiles.MR;
@@ -175,9 +194,19 @@ final class ImplicitGemmConv implements ConvImpl {
             // across the image's pixel blocks instead of streaming all the weights once per pixel block; tiles,
             // not pixel blocks, keep two threads even on a 7x7 image (7 pixel blocks x 16 column blocks at 512
             // channels).
-            xp = Scratch.get(Scratch.PAD, Hp * Wp * C);
+            // Where the windows read no padding the tiles read the input in place instead of a copy made on this
+            // thread before the parallel part (ResNet-18's 56x56x64 shortcut copied 0.8 MB so and ran slower on 2
+            // threads than on 1).
+            xp = baseIn != null ? x : Scratch.get(Scratch.PAD, Hp * Wp * C);
+            runBase = baseIn != null ? baseIn : base;
+            runOff = baseIn != null ? offRun : off;
             for (int n = 0; n < N; n++) {
-                padImage(x, xo + n * H * W * C, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                int xn = xo + n * H * W * C;
+                if (baseIn != null) {
+                    for (int r = 0; r < offIn.length; r++) offRun[r] = offIn[r] + xn; // image n's origin in x
+                } else {
+                    padImage(x, xn, H, W, C, pt, pl, xp, 0, Hp, Wp, C);
+                }
                 yn = yo + n * M * K;
                 Parallel.forRange(blocks * units, 1, tiles);
             }
@@ -195,8 +224,8 @@ final class ImplicitGemmConv implements ConvImpl {
         private void tiles(int wk, int i0, int i1) {
             for (int i = i0; i < i1; i++) {
                 int p = (i % units) * ConvTiles.MR, j0 = (i / units) * ConvTiles.NR;
-                tile(xp, base, off, flat, taps, C, wp, bp, K, p, Math.min(M, p + ConvTiles.MR), j0, y, yn, epi, res, rd,
-                        lo, hi);
+                tile(xp, runBase, runOff, flat, taps, C, wp, bp, K, p, Math.min(M, p + ConvTiles.MR), j0, y, yn, epi,
+                        res, rd, lo, hi);
             }
         }
     }

@@ -3,6 +3,7 @@ package org.simdnn.kernels.conv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.simdnn.kernels.cpu.CpuBackend;
+import org.simdnn.kernels.cpu.CpuInfo;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
@@ -100,6 +102,34 @@ class PreparedConvTest {
                     r == null ? null : Tensor.wrap(r, 3, Layout.NHWC, d.outputShape()), yt);
             Check.close(a.id() + " prepared " + clamp + (r != null ? " +residual" : "") + " threads " + threads + " "
                     + d.shapeString(), e, y, 5, out, 1, out, scale, ConvChecks.tol(d.kH() * d.kW() * d.inCPerGroup() + 2));
+        }
+    }
+
+    /**
+     * Windows that read no padding (1x1 stride 2, 3x3 pad 0) with fewer images than threads: the implicit GEMM reads
+     * the input in place. Batch 1-3 on 1-3 threads against the reference, the same bits for every thread count.
+     */
+    @Test
+    void implicitGemmReadsUnpaddedInputInPlace() {
+        assumeTrue(CpuInfo.VECTOR_BITS > 0, "scalar mode: no implicit GEMM");
+        Conv2dDesc[] shapes = {Conv2dDesc.of(1, 14, 14, 20, 40, 1, 2, 0), Conv2dDesc.of(1, 9, 11, 8, 24, 3, 1, 0),
+                Conv2dDesc.of(1, 11, 9, 3, 16, 3, 2, 0), new Conv2dDesc(1, 10, 12, 17, 33, 3, 3, 2, 1, 0, 0, 0, 0, 1, 1, 1)};
+        for (Conv2dDesc s : shapes) {
+            for (int batch = 1; batch <= 3; batch++) {
+                Conv2dDesc d = new Conv2dDesc(batch, s.inH(), s.inW(), s.inC(), s.outC(), s.kH(), s.kW(), s.strideH(),
+                        s.strideW(), 0, 0, 0, 0, 1, 1, 1);
+                if (ConvAlgo.IMPLICIT_GEMM.rejects(d, ConvPass.FORWARD) != null) continue;
+                float[] first = null;
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    check(ConvAlgo.IMPLICIT_GEMM, d, Clamp.RELU, true, true, threads);
+                    float[] x = Check.random(21, ConvChecks.inSize(d)), w = Check.random(22, ConvChecks.wSize(d));
+                    float[] y = new float[ConvChecks.outSize(d)];
+                    ConvPlanner.forward(ConvAlgo.IMPLICIT_GEMM, d, x, 0, w, 0, null, 0, y, 0);
+                    if (first == null) first = y;
+                    else assertArrayEquals(first, y, threads + " threads vs 1: " + d.shapeString());
+                }
+            }
         }
     }
 
