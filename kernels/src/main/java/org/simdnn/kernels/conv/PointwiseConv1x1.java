@@ -1,6 +1,8 @@
 package org.simdnn.kernels.conv;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import org.simdnn.kernels.cpu.Parallel;
 import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
@@ -102,32 +104,45 @@ final class PointwiseConv1x1 extends PreparedConv {
             int c1 = Math.min(r1, c0 + chunk);
             for (int q = 0; q < panels; q++) {
                 int nvq = panelVectors(q), mr = PointwiseTiles.rows(nvq), j0 = q * width, bq = q * k * width;
-                int lastLanes = Math.min(nvq * L, n - j0) - (nvq - 1) * L;
+                boolean whole = j0 + nvq * L <= n;
                 int i = c0;
-                for (; i + mr <= c1; i += mr) {
-                    PointwiseTiles.tile(nvq, k, x, xo + i * k, k, packed, bq, biasPadded, j0, res, ro + i * n + j0, y,
-                            yo + i * n + j0, n, lastLanes, lo, hi);
+                if (whole) {
+                    for (; i + mr <= c1; i += mr) {
+                        PointwiseTiles.tile(nvq, k, x, xo + i * k, k, packed, bq, biasPadded, j0, res, ro + i * n + j0,
+                                y, yo + i * n + j0, n, lo, hi);
+                    }
                 }
-                if (i < c1) tail(nvq, mr, i, c1 - i, j0, bq, x, xo, res, ro, y, yo);
+                for (; i < c1; i += mr) viaScratch(nvq, mr, i, Math.min(mr, c1 - i), j0, bq, x, xo, res, ro, y, yo);
             }
         }
     }
 
-    /** Rows [i, i + rows), fewer than a tile's mr, of panel j0: through a zero-padded copy of A and a tile buffer. */
-    private void tail(int nvq, int mr, int i, int rows, int j0, int bq, float[] x, int xo, float[] res, int ro,
-                      float[] y, int yo) {
+    /**
+     * Rows [i, i + rows) of panel j0 through a scratch tile: rows short of a tile's mr (A copied and zero-padded)
+     * or a last panel narrower than its vectors (the tiles store whole vectors).
+     */
+    private void viaScratch(int nvq, int mr, int i, int rows, int j0, int bq, float[] x, int xo, float[] res, int ro,
+                            float[] y, int yo) {
         int wq = nvq * L, cols = Math.min(wq, n - j0);
-        float[] at = Scratch.get(Scratch.PAD, mr * k), ct = Scratch.get(Scratch.TILE, mr * wq);
-        System.arraycopy(x, xo + i * k, at, 0, rows * k);
-        Arrays.fill(at, rows * k, mr * k, 0f);
-        PointwiseTiles.tile(nvq, k, at, 0, k, packed, bq, biasPadded, j0, null, 0, ct, 0, wq, L,
+        float[] at = x;
+        int ao = xo + i * k;
+        if (rows < mr) {
+            at = Scratch.get(Scratch.PAD, mr * k);
+            ao = 0;
+            System.arraycopy(x, xo + i * k, at, 0, rows * k);
+            Arrays.fill(at, rows * k, mr * k, 0f);
+        }
+        float[] ct = Scratch.get(Scratch.TILE, mr * wq);
+        PointwiseTiles.tile(nvq, k, at, ao, k, packed, bq, biasPadded, j0, null, 0, ct, 0, wq,
                 Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        FloatVector vlo = FloatVector.broadcast(PointwiseTiles.F, lo), vhi = FloatVector.broadcast(PointwiseTiles.F, hi);
         for (int r = 0; r < rows; r++) {
             int o = yo + (i + r) * n + j0, s = ro + (i + r) * n + j0;
-            for (int j = 0; j < cols; j++) {
-                float v = ct[r * wq + j];
-                if (res != null) v += res[s + j];
-                y[o + j] = Math.min(Math.max(v, lo), hi);
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> m = PointwiseTiles.F.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(PointwiseTiles.F, ct, r * wq + j);
+                if (res != null) v = v.add(FloatVector.fromArray(PointwiseTiles.F, res, s + j, m));
+                v.max(vlo).min(vhi).intoArray(y, o + j, m);
             }
         }
     }

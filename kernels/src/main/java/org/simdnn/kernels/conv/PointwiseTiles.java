@@ -2,13 +2,17 @@
 package org.simdnn.kernels.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register tiles of the prepared 1x1 convolution ({@link PointwiseConv1x1}): MR pixel rows x NV vectors of
  * output channels, the bias as the accumulators' start, the residual add and the clamp in the store, so the
  * output is written once. One broadcast of A per row and k step feeds NV FMAs.
+ *
+ * <p>Every tile stores whole vectors, and the residual has a method of its own: with lane masks and both
+ * epilogues in one method, C1 ran out of virtual registers compiling it, and a method C1 cannot compile at
+ * its profiling tier can stay in C1's counting tier for good, never reaching C2 (its vectors boxed, about
+ * 15x slower). The caller runs a panel narrower than its vectors through a scratch tile.
  */
 final class PointwiseTiles {
     static final VectorSpecies<Float> F = ConvVectors.F;
@@ -27,26 +31,38 @@ final class PointwiseTiles {
         };
     }
 
-    /** The tile of {@code nv} vectors ({@link #rows} rows); arguments as in {@link #tile6x4v}. */
+    /**
+     * The tile of {@code nv} vectors ({@link #rows} rows), the residual added when {@code res} is not null;
+     * arguments as in {@link #tile6x4vResidual}.
+     */
     static void tile(int nv, int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo, float[] res,
-                     int ro, float[] out, int oo, int ldo, int lastLanes, float lo, float hi) {
-        switch (nv) {
-            case 1 -> tile8x1v(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lastLanes, lo, hi);
-            case 2 -> tile8x2v(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lastLanes, lo, hi);
-            case 3 -> tile8x3v(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lastLanes, lo, hi);
-            case 4 -> tile6x4v(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lastLanes, lo, hi);
-            default -> throw new IllegalArgumentException("no 1x1 tile with " + nv + " vectors");
+                     int ro, float[] out, int oo, int ldo, float lo, float hi) {
+        if (res == null) {
+            switch (nv) {
+                case 1 -> tile8x1v(k, a, ai, lda, b, bi, bias, bo, out, oo, ldo, lo, hi);
+                case 2 -> tile8x2v(k, a, ai, lda, b, bi, bias, bo, out, oo, ldo, lo, hi);
+                case 3 -> tile8x3v(k, a, ai, lda, b, bi, bias, bo, out, oo, ldo, lo, hi);
+                case 4 -> tile6x4v(k, a, ai, lda, b, bi, bias, bo, out, oo, ldo, lo, hi);
+                default -> throw new IllegalArgumentException("no 1x1 tile with " + nv + " vectors");
+            }
+        } else {
+            switch (nv) {
+                case 1 -> tile8x1vResidual(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lo, hi);
+                case 2 -> tile8x2vResidual(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lo, hi);
+                case 3 -> tile8x3vResidual(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lo, hi);
+                case 4 -> tile6x4vResidual(k, a, ai, lda, b, bi, bias, bo, res, ro, out, oo, ldo, lo, hi);
+                default -> throw new IllegalArgumentException("no 1x1 tile with " + nv + " vectors");
+            }
         }
     }
 
     /**
-     * 8 pixel rows x 1 vector of output channels: {@code out[oo + i·ldo + j] = clamp(bias[bo + j] +
-     * Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L, the residual only when
-     * {@code res} is not null. A is read in place (NHWC pixel rows), B is a pre-packed panel of W columns, k-major.
-     * The last vector of a row stores (and reads the residual) only its first {@code lastLanes} lanes.
+     * 8 pixel rows x 1 vector of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
      */
     static void tile8x1v(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
-                           float[] res, int ro, float[] out, int oo, int ldo, int lastLanes, float lo, float hi) {
+                           float[] out, int oo, int ldo, float lo, float hi) {
         final int W = 1 * L;
         FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
         FloatVector a0_0 = c0;
@@ -78,36 +94,71 @@ final class PointwiseTiles {
             a7_0 = s7.fma(b0, a7_0);
         }
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        VectorMask<Float> m = F.indexInRange(0, lastLanes);
-        if (res == null) {
-            a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L, m);
-            a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L, m);
-            a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L, m);
-            a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L, m);
-            a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L, m);
-            a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L, m);
-            a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L, m);
-            a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L, m);
-        } else {
-            a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L, m);
-            a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L, m);
-            a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L, m);
-            a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L, m);
-            a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L, m);
-            a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L, m);
-            a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L, m);
-            a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L, m);
-        }
+        a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
     }
 
     /**
-     * 8 pixel rows x 2 vectors of output channels: {@code out[oo + i·ldo + j] = clamp(bias[bo + j] +
-     * Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L, the residual only when
-     * {@code res} is not null. A is read in place (NHWC pixel rows), B is a pre-packed panel of W columns, k-major.
-     * The last vector of a row stores (and reads the residual) only its first {@code lastLanes} lanes.
+     * 8 pixel rows x 1 vector of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
+     */
+    static void tile8x1vResidual(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
+                           float[] res, int ro, float[] out, int oo, int ldo, float lo, float hi) {
+        final int W = 1 * L;
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
+        FloatVector a0_0 = c0;
+        FloatVector a1_0 = c0;
+        FloatVector a2_0 = c0;
+        FloatVector a3_0 = c0;
+        FloatVector a4_0 = c0;
+        FloatVector a5_0 = c0;
+        FloatVector a6_0 = c0;
+        FloatVector a7_0 = c0;
+        int x0 = ai + 0 * lda; int x1 = ai + 1 * lda; int x2 = ai + 2 * lda; int x3 = ai + 3 * lda; int x4 = ai + 4 * lda; int x5 = ai + 5 * lda; int x6 = ai + 6 * lda; int x7 = ai + 7 * lda;
+        for (int p = 0, q = bi; p < k; p++, q += W) {
+            FloatVector b0 = FloatVector.fromArray(F, b, q + 0 * L);
+            FloatVector s0 = FloatVector.broadcast(F, a[x0 + p]);
+            a0_0 = s0.fma(b0, a0_0);
+            FloatVector s1 = FloatVector.broadcast(F, a[x1 + p]);
+            a1_0 = s1.fma(b0, a1_0);
+            FloatVector s2 = FloatVector.broadcast(F, a[x2 + p]);
+            a2_0 = s2.fma(b0, a2_0);
+            FloatVector s3 = FloatVector.broadcast(F, a[x3 + p]);
+            a3_0 = s3.fma(b0, a3_0);
+            FloatVector s4 = FloatVector.broadcast(F, a[x4 + p]);
+            a4_0 = s4.fma(b0, a4_0);
+            FloatVector s5 = FloatVector.broadcast(F, a[x5 + p]);
+            a5_0 = s5.fma(b0, a5_0);
+            FloatVector s6 = FloatVector.broadcast(F, a[x6 + p]);
+            a6_0 = s6.fma(b0, a6_0);
+            FloatVector s7 = FloatVector.broadcast(F, a[x7 + p]);
+            a7_0 = s7.fma(b0, a7_0);
+        }
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
+    }
+
+    /**
+     * 8 pixel rows x 2 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
      */
     static void tile8x2v(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
-                           float[] res, int ro, float[] out, int oo, int ldo, int lastLanes, float lo, float hi) {
+                           float[] out, int oo, int ldo, float lo, float hi) {
         final int W = 2 * L;
         FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
         FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
@@ -141,52 +192,89 @@ final class PointwiseTiles {
             a7_0 = s7.fma(b0, a7_0); a7_1 = s7.fma(b1, a7_1);
         }
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        VectorMask<Float> m = F.indexInRange(0, lastLanes);
-        if (res == null) {
-            a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L, m);
-            a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L, m);
-            a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L, m);
-            a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L, m);
-            a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L, m);
-            a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L, m);
-            a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
-            a6_1.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L, m);
-            a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
-            a7_1.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L, m);
-        } else {
-            a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L, m);
-            a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L, m);
-            a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L, m);
-            a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L, m);
-            a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L, m);
-            a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L, m);
-            a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
-            a6_1.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L, m);
-            a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
-            a7_1.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 1 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L, m);
-        }
+        a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a6_1.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
+        a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
+        a7_1.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
     }
 
     /**
-     * 8 pixel rows x 3 vectors of output channels: {@code out[oo + i·ldo + j] = clamp(bias[bo + j] +
-     * Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L, the residual only when
-     * {@code res} is not null. A is read in place (NHWC pixel rows), B is a pre-packed panel of W columns, k-major.
-     * The last vector of a row stores (and reads the residual) only its first {@code lastLanes} lanes.
+     * 8 pixel rows x 2 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
+     */
+    static void tile8x2vResidual(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
+                           float[] res, int ro, float[] out, int oo, int ldo, float lo, float hi) {
+        final int W = 2 * L;
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
+        FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
+        FloatVector a0_0 = c0; FloatVector a0_1 = c1;
+        FloatVector a1_0 = c0; FloatVector a1_1 = c1;
+        FloatVector a2_0 = c0; FloatVector a2_1 = c1;
+        FloatVector a3_0 = c0; FloatVector a3_1 = c1;
+        FloatVector a4_0 = c0; FloatVector a4_1 = c1;
+        FloatVector a5_0 = c0; FloatVector a5_1 = c1;
+        FloatVector a6_0 = c0; FloatVector a6_1 = c1;
+        FloatVector a7_0 = c0; FloatVector a7_1 = c1;
+        int x0 = ai + 0 * lda; int x1 = ai + 1 * lda; int x2 = ai + 2 * lda; int x3 = ai + 3 * lda; int x4 = ai + 4 * lda; int x5 = ai + 5 * lda; int x6 = ai + 6 * lda; int x7 = ai + 7 * lda;
+        for (int p = 0, q = bi; p < k; p++, q += W) {
+            FloatVector b0 = FloatVector.fromArray(F, b, q + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, b, q + 1 * L);
+            FloatVector s0 = FloatVector.broadcast(F, a[x0 + p]);
+            a0_0 = s0.fma(b0, a0_0); a0_1 = s0.fma(b1, a0_1);
+            FloatVector s1 = FloatVector.broadcast(F, a[x1 + p]);
+            a1_0 = s1.fma(b0, a1_0); a1_1 = s1.fma(b1, a1_1);
+            FloatVector s2 = FloatVector.broadcast(F, a[x2 + p]);
+            a2_0 = s2.fma(b0, a2_0); a2_1 = s2.fma(b1, a2_1);
+            FloatVector s3 = FloatVector.broadcast(F, a[x3 + p]);
+            a3_0 = s3.fma(b0, a3_0); a3_1 = s3.fma(b1, a3_1);
+            FloatVector s4 = FloatVector.broadcast(F, a[x4 + p]);
+            a4_0 = s4.fma(b0, a4_0); a4_1 = s4.fma(b1, a4_1);
+            FloatVector s5 = FloatVector.broadcast(F, a[x5 + p]);
+            a5_0 = s5.fma(b0, a5_0); a5_1 = s5.fma(b1, a5_1);
+            FloatVector s6 = FloatVector.broadcast(F, a[x6 + p]);
+            a6_0 = s6.fma(b0, a6_0); a6_1 = s6.fma(b1, a6_1);
+            FloatVector s7 = FloatVector.broadcast(F, a[x7 + p]);
+            a7_0 = s7.fma(b0, a7_0); a7_1 = s7.fma(b1, a7_1);
+        }
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a6_1.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
+        a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
+        a7_1.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
+    }
+
+    /**
+     * 8 pixel rows x 3 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
      */
     static void tile8x3v(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
-                           float[] res, int ro, float[] out, int oo, int ldo, int lastLanes, float lo, float hi) {
+                           float[] out, int oo, int ldo, float lo, float hi) {
         final int W = 3 * L;
         FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
         FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
@@ -222,68 +310,107 @@ final class PointwiseTiles {
             a7_0 = s7.fma(b0, a7_0); a7_1 = s7.fma(b1, a7_1); a7_2 = s7.fma(b2, a7_2);
         }
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        VectorMask<Float> m = F.indexInRange(0, lastLanes);
-        if (res == null) {
-            a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
-            a0_2.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L, m);
-            a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
-            a1_2.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L, m);
-            a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
-            a2_2.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L, m);
-            a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
-            a3_2.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L, m);
-            a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
-            a4_2.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L, m);
-            a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
-            a5_2.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L, m);
-            a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
-            a6_1.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
-            a6_2.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 2 * L, m);
-            a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
-            a7_1.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
-            a7_2.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 2 * L, m);
-        } else {
-            a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
-            a0_2.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L, m);
-            a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
-            a1_2.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L, m);
-            a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
-            a2_2.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L, m);
-            a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
-            a3_2.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L, m);
-            a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
-            a4_2.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L, m);
-            a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
-            a5_2.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L, m);
-            a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
-            a6_1.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
-            a6_2.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 2 * L, m);
-            a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
-            a7_1.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
-            a7_2.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 2 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 2 * L, m);
-        }
+        a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a0_2.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
+        a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a1_2.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
+        a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a2_2.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
+        a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a3_2.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
+        a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a4_2.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
+        a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a5_2.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
+        a6_0.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a6_1.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
+        a6_2.max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 2 * L);
+        a7_0.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
+        a7_1.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
+        a7_2.max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 2 * L);
     }
 
     /**
-     * 6 pixel rows x 4 vectors of output channels: {@code out[oo + i·ldo + j] = clamp(bias[bo + j] +
-     * Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L, the residual only when
-     * {@code res} is not null. A is read in place (NHWC pixel rows), B is a pre-packed panel of W columns, k-major.
-     * The last vector of a row stores (and reads the residual) only its first {@code lastLanes} lanes.
+     * 8 pixel rows x 3 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
+     */
+    static void tile8x3vResidual(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
+                           float[] res, int ro, float[] out, int oo, int ldo, float lo, float hi) {
+        final int W = 3 * L;
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
+        FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
+        FloatVector c2 = FloatVector.fromArray(F, bias, bo + 2 * L);
+        FloatVector a0_0 = c0; FloatVector a0_1 = c1; FloatVector a0_2 = c2;
+        FloatVector a1_0 = c0; FloatVector a1_1 = c1; FloatVector a1_2 = c2;
+        FloatVector a2_0 = c0; FloatVector a2_1 = c1; FloatVector a2_2 = c2;
+        FloatVector a3_0 = c0; FloatVector a3_1 = c1; FloatVector a3_2 = c2;
+        FloatVector a4_0 = c0; FloatVector a4_1 = c1; FloatVector a4_2 = c2;
+        FloatVector a5_0 = c0; FloatVector a5_1 = c1; FloatVector a5_2 = c2;
+        FloatVector a6_0 = c0; FloatVector a6_1 = c1; FloatVector a6_2 = c2;
+        FloatVector a7_0 = c0; FloatVector a7_1 = c1; FloatVector a7_2 = c2;
+        int x0 = ai + 0 * lda; int x1 = ai + 1 * lda; int x2 = ai + 2 * lda; int x3 = ai + 3 * lda; int x4 = ai + 4 * lda; int x5 = ai + 5 * lda; int x6 = ai + 6 * lda; int x7 = ai + 7 * lda;
+        for (int p = 0, q = bi; p < k; p++, q += W) {
+            FloatVector b0 = FloatVector.fromArray(F, b, q + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, b, q + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, b, q + 2 * L);
+            FloatVector s0 = FloatVector.broadcast(F, a[x0 + p]);
+            a0_0 = s0.fma(b0, a0_0); a0_1 = s0.fma(b1, a0_1); a0_2 = s0.fma(b2, a0_2);
+            FloatVector s1 = FloatVector.broadcast(F, a[x1 + p]);
+            a1_0 = s1.fma(b0, a1_0); a1_1 = s1.fma(b1, a1_1); a1_2 = s1.fma(b2, a1_2);
+            FloatVector s2 = FloatVector.broadcast(F, a[x2 + p]);
+            a2_0 = s2.fma(b0, a2_0); a2_1 = s2.fma(b1, a2_1); a2_2 = s2.fma(b2, a2_2);
+            FloatVector s3 = FloatVector.broadcast(F, a[x3 + p]);
+            a3_0 = s3.fma(b0, a3_0); a3_1 = s3.fma(b1, a3_1); a3_2 = s3.fma(b2, a3_2);
+            FloatVector s4 = FloatVector.broadcast(F, a[x4 + p]);
+            a4_0 = s4.fma(b0, a4_0); a4_1 = s4.fma(b1, a4_1); a4_2 = s4.fma(b2, a4_2);
+            FloatVector s5 = FloatVector.broadcast(F, a[x5 + p]);
+            a5_0 = s5.fma(b0, a5_0); a5_1 = s5.fma(b1, a5_1); a5_2 = s5.fma(b2, a5_2);
+            FloatVector s6 = FloatVector.broadcast(F, a[x6 + p]);
+            a6_0 = s6.fma(b0, a6_0); a6_1 = s6.fma(b1, a6_1); a6_2 = s6.fma(b2, a6_2);
+            FloatVector s7 = FloatVector.broadcast(F, a[x7 + p]);
+            a7_0 = s7.fma(b0, a7_0); a7_1 = s7.fma(b1, a7_1); a7_2 = s7.fma(b2, a7_2);
+        }
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a0_2.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
+        a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a1_2.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
+        a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a2_2.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
+        a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a3_2.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
+        a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a4_2.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
+        a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a5_2.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
+        a6_0.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 0 * L);
+        a6_1.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 1 * L);
+        a6_2.add(FloatVector.fromArray(F, res, ro + 6 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 6 * ldo + 2 * L);
+        a7_0.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 0 * L);
+        a7_1.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 1 * L);
+        a7_2.add(FloatVector.fromArray(F, res, ro + 7 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 7 * ldo + 2 * L);
+    }
+
+    /**
+     * 6 pixel rows x 4 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
      */
     static void tile6x4v(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
-                           float[] res, int ro, float[] out, int oo, int ldo, int lastLanes, float lo, float hi) {
+                           float[] out, int oo, int ldo, float lo, float hi) {
         final int W = 4 * L;
         FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
         FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
@@ -315,57 +442,93 @@ final class PointwiseTiles {
             a5_0 = s5.fma(b0, a5_0); a5_1 = s5.fma(b1, a5_1); a5_2 = s5.fma(b2, a5_2); a5_3 = s5.fma(b3, a5_3);
         }
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        VectorMask<Float> m = F.indexInRange(0, lastLanes);
-        if (res == null) {
-            a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
-            a0_2.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
-            a0_3.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 3 * L, m);
-            a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
-            a1_2.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
-            a1_3.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 3 * L, m);
-            a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
-            a2_2.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
-            a2_3.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 3 * L, m);
-            a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
-            a3_2.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
-            a3_3.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 3 * L, m);
-            a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
-            a4_2.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
-            a4_3.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 3 * L, m);
-            a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
-            a5_2.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
-            a5_3.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 3 * L, m);
-        } else {
-            a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
-            a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
-            a0_2.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
-            a0_3.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 3 * L, m);
-            a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
-            a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
-            a1_2.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
-            a1_3.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 3 * L, m);
-            a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
-            a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
-            a2_2.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
-            a2_3.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 3 * L, m);
-            a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
-            a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
-            a3_2.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
-            a3_3.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 3 * L, m);
-            a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
-            a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
-            a4_2.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
-            a4_3.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 3 * L, m);
-            a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
-            a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
-            a5_2.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
-            a5_3.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 3 * L, m)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 3 * L, m);
+        a0_0.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a0_2.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
+        a0_3.max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 3 * L);
+        a1_0.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a1_2.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
+        a1_3.max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 3 * L);
+        a2_0.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a2_2.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
+        a2_3.max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 3 * L);
+        a3_0.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a3_2.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
+        a3_3.max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 3 * L);
+        a4_0.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a4_2.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
+        a4_3.max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 3 * L);
+        a5_0.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a5_2.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
+        a5_3.max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 3 * L);
+    }
+
+    /**
+     * 6 pixel rows x 4 vectors of output channels: {@code out[oo + i·ldo + j] =
+     * clamp(bias[bo + j] + Σ_p a[ai + i·lda + p]·b[bi + p·W + j] + res[ro + i·ldo + j], lo, hi)} with W = NV·L. A is read in place
+     * (NHWC pixel rows), B is a pre-packed panel of W columns, k-major; all NV·L columns are stored.
+     */
+    static void tile6x4vResidual(int k, float[] a, int ai, int lda, float[] b, int bi, float[] bias, int bo,
+                           float[] res, int ro, float[] out, int oo, int ldo, float lo, float hi) {
+        final int W = 4 * L;
+        FloatVector c0 = FloatVector.fromArray(F, bias, bo + 0 * L);
+        FloatVector c1 = FloatVector.fromArray(F, bias, bo + 1 * L);
+        FloatVector c2 = FloatVector.fromArray(F, bias, bo + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(F, bias, bo + 3 * L);
+        FloatVector a0_0 = c0; FloatVector a0_1 = c1; FloatVector a0_2 = c2; FloatVector a0_3 = c3;
+        FloatVector a1_0 = c0; FloatVector a1_1 = c1; FloatVector a1_2 = c2; FloatVector a1_3 = c3;
+        FloatVector a2_0 = c0; FloatVector a2_1 = c1; FloatVector a2_2 = c2; FloatVector a2_3 = c3;
+        FloatVector a3_0 = c0; FloatVector a3_1 = c1; FloatVector a3_2 = c2; FloatVector a3_3 = c3;
+        FloatVector a4_0 = c0; FloatVector a4_1 = c1; FloatVector a4_2 = c2; FloatVector a4_3 = c3;
+        FloatVector a5_0 = c0; FloatVector a5_1 = c1; FloatVector a5_2 = c2; FloatVector a5_3 = c3;
+        int x0 = ai + 0 * lda; int x1 = ai + 1 * lda; int x2 = ai + 2 * lda; int x3 = ai + 3 * lda; int x4 = ai + 4 * lda; int x5 = ai + 5 * lda;
+        for (int p = 0, q = bi; p < k; p++, q += W) {
+            FloatVector b0 = FloatVector.fromArray(F, b, q + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, b, q + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, b, q + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, b, q + 3 * L);
+            FloatVector s0 = FloatVector.broadcast(F, a[x0 + p]);
+            a0_0 = s0.fma(b0, a0_0); a0_1 = s0.fma(b1, a0_1); a0_2 = s0.fma(b2, a0_2); a0_3 = s0.fma(b3, a0_3);
+            FloatVector s1 = FloatVector.broadcast(F, a[x1 + p]);
+            a1_0 = s1.fma(b0, a1_0); a1_1 = s1.fma(b1, a1_1); a1_2 = s1.fma(b2, a1_2); a1_3 = s1.fma(b3, a1_3);
+            FloatVector s2 = FloatVector.broadcast(F, a[x2 + p]);
+            a2_0 = s2.fma(b0, a2_0); a2_1 = s2.fma(b1, a2_1); a2_2 = s2.fma(b2, a2_2); a2_3 = s2.fma(b3, a2_3);
+            FloatVector s3 = FloatVector.broadcast(F, a[x3 + p]);
+            a3_0 = s3.fma(b0, a3_0); a3_1 = s3.fma(b1, a3_1); a3_2 = s3.fma(b2, a3_2); a3_3 = s3.fma(b3, a3_3);
+            FloatVector s4 = FloatVector.broadcast(F, a[x4 + p]);
+            a4_0 = s4.fma(b0, a4_0); a4_1 = s4.fma(b1, a4_1); a4_2 = s4.fma(b2, a4_2); a4_3 = s4.fma(b3, a4_3);
+            FloatVector s5 = FloatVector.broadcast(F, a[x5 + p]);
+            a5_0 = s5.fma(b0, a5_0); a5_1 = s5.fma(b1, a5_1); a5_2 = s5.fma(b2, a5_2); a5_3 = s5.fma(b3, a5_3);
         }
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        a0_0.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 0 * L);
+        a0_1.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 1 * L);
+        a0_2.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 2 * L);
+        a0_3.add(FloatVector.fromArray(F, res, ro + 0 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 0 * ldo + 3 * L);
+        a1_0.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 0 * L);
+        a1_1.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 1 * L);
+        a1_2.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 2 * L);
+        a1_3.add(FloatVector.fromArray(F, res, ro + 1 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 1 * ldo + 3 * L);
+        a2_0.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 0 * L);
+        a2_1.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 1 * L);
+        a2_2.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 2 * L);
+        a2_3.add(FloatVector.fromArray(F, res, ro + 2 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 2 * ldo + 3 * L);
+        a3_0.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 0 * L);
+        a3_1.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 1 * L);
+        a3_2.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 2 * L);
+        a3_3.add(FloatVector.fromArray(F, res, ro + 3 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 3 * ldo + 3 * L);
+        a4_0.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 0 * L);
+        a4_1.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 1 * L);
+        a4_2.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 2 * L);
+        a4_3.add(FloatVector.fromArray(F, res, ro + 4 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 4 * ldo + 3 * L);
+        a5_0.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 0 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 0 * L);
+        a5_1.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 1 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 1 * L);
+        a5_2.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 2 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 2 * L);
+        a5_3.add(FloatVector.fromArray(F, res, ro + 5 * ldo + 3 * L)).max(vlo).min(vhi).intoArray(out, oo + 5 * ldo + 3 * L);
     }
 }
