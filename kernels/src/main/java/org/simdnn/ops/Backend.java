@@ -108,6 +108,18 @@ public interface Backend {
         };
     }
 
+    /**
+     * MobileNetV2's inverted-residual block as one op: {@code expand} (a 1x1 convolution, or null for a block
+     * without one) then {@code depthwise} (3x3) then {@code project} (1x1), each with its bias and clamp, and with
+     * {@code residual} the block's input added to the projection before its clamp. A backend that runs it per band
+     * of rows keeps the expanded activations in cache; the default returns null: the caller then runs the three
+     * layers one by one. Also null when the backend's kernel does not take these shapes.
+     */
+    default PreparedBlock prepareInvertedResidual(ConvLayer expand, ConvLayer depthwise, ConvLayer project,
+                                                  boolean residual) {
+        return null;
+    }
+
     /** dx = dL/dx given dy. */
     void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx);
 

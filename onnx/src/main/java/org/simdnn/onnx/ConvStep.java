@@ -77,7 +77,7 @@ final class ConvStep extends Step {
     private PreparedConv2d prepared;
 
     /** The forward convolution prepared for {@code be}, made on first use and shared by every session. */
-    private synchronized PreparedConv2d prepared(Backend be) {
+    synchronized PreparedConv2d prepared(Backend be) {
         if (preparedFor != be) {
             Clamp c = epilogue.clamp();
             prepared = be.prepareConv2dForward(desc, Tensor.wrap(weight, 0, Layout.ROW_MAJOR, desc.weightShape()),

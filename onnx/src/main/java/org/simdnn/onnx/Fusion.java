@@ -47,6 +47,62 @@ final class Fusion {
         }
     }
 
+    /**
+     * Inverted-residual blocks (MobileNetV2), after {@link #apply}: a 3x3 depthwise Conv read only by a 1x1 Conv
+     * (the projection), with the 1x1 Conv that alone feeds it (the expansion) when there is one, each with a clamp
+     * or no activation, the projection's residual (if any) being the block's input, becomes one {@link BlockStep}
+     * at the projection's place, where the planning backend takes the layers
+     * ({@link org.simdnn.ops.Backend#prepareInvertedResidual}).
+     */
+    static void blocks(List<Step> steps, List<Value> outputs, org.simdnn.ops.Backend backend) {
+        Map<Value, Integer> uses = useCounts(steps, outputs);
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof ConvStep d) || !depthwise3x3(d) || !clampOnly(d)) continue;
+            Value dy = d.out();
+            if (uses.getOrDefault(dy.root, 0) != 1 || !(consumer(steps, i + 1, dy) instanceof ConvStep p)
+                    || !pointwise(p) || p.inputs[0] != dy || p.epilogue.clamp() == null) {
+                continue;
+            }
+            Value dx = d.inputs[0];
+            ConvStep e = null;
+            for (int j = i - 1; j >= 0; j--) {
+                Step s = steps.get(j);
+                if (s.outputs.length == 0 || s.out().root != dx.root) continue;
+                if (s instanceof ConvStep c && s.out() == dx && pointwise(c) && clampOnly(c)
+                        && uses.getOrDefault(dx.root, 0) == 1) {
+                    e = c;
+                }
+                break;
+            }
+            Value x = e != null ? e.inputs[0] : dx, r = p.epilogue.residual();
+            if (r != null && (r.root != x.root || r.storage != x.storage || !java.util.Arrays.equals(r.shape, x.shape))) {
+                continue;
+            }
+            org.simdnn.ops.PreparedBlock pb = BlockStep.prepare(backend, e, d, p, r != null);
+            if (pb == null) continue;
+            BlockStep b = new BlockStep(e, d, p, r != null, x, p.out());
+            b.prepared(backend, pb);
+            steps.set(steps.indexOf(p), b);
+            steps.remove(d);
+            if (e != null) steps.remove(e);
+            i = steps.indexOf(b);
+        }
+    }
+
+    private static boolean depthwise3x3(ConvStep c) {
+        var d = c.desc;
+        return !c.transposed && d.kH() == 3 && d.kW() == 3 && d.groups() == d.inC() && d.outC() == d.inC();
+    }
+
+    private static boolean pointwise(ConvStep c) {
+        var d = c.desc;
+        return !c.transposed && d.kH() == 1 && d.kW() == 1 && d.groups() == 1 && d.strideH() == 1 && d.strideW() == 1
+                && d.padTop() == 0 && d.padLeft() == 0 && d.padBottom() == 0 && d.padRight() == 0;
+    }
+
+    /** No residual, and no activation or one that is a clamp. */
+    private static boolean clampOnly(ConvStep c) { return c.epilogue.residual() == null && c.epilogue.clamp() != null; }
+
     private static Epilogue epilogue(Step s) {
         return s instanceof ConvStep c ? c.epilogue : ((GemmStep) s).epilogue;
     }

@@ -72,7 +72,11 @@ final class Planner {
             if (v.storage == Storage.FLAT_HWC) v = logical(v);
             outputs.add(v);
         }
-        if (fuse) Fusion.apply(steps, outputs);
+        if (fuse) {
+            Fusion.apply(steps, outputs);
+            // -Dsimdnn.onnx.fuseBlocks=false keeps the blocks' layers apart (read per plan, for A/B runs in one process).
+            if (!"false".equals(System.getProperty("simdnn.onnx.fuseBlocks"))) Fusion.blocks(steps, outputs, Backends.get());
+        }
         int[] buffers = Liveness.assign(steps, inputs, outputs);
         long bytes = 0;
         for (int b : buffers) bytes += 4L * b;

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.simdnn.ops.Clamp;
 import org.simdnn.ops.Conv2dDesc;
+import org.simdnn.ops.ConvLayer;
+import org.simdnn.ops.PreparedBlock;
 import org.simdnn.ops.PreparedConv2d;
 
 /**
@@ -104,6 +106,24 @@ public final class ConvPlanner {
         check(op, "w", w, wo, weightSize(d));
         if (bias != null) check(op, "bias", bias, bo, d.outC());
         return impl(algo, d, ConvPass.FORWARD).prepareForward(d, w, wo, bias, bo, clamp);
+    }
+
+    /**
+     * MobileNetV2's inverted-residual block as one op ({@link InvertedResidual}: expansion, depthwise and projection
+     * per band of rows), or null when that kernel does not take these layers ({@link #invertedResidualRejects} says
+     * why) or {@code -Dsimdnn.conv.exclude} names its id: the caller then runs the layers one by one.
+     */
+    public static PreparedBlock prepareInvertedResidual(ConvLayer expand, ConvLayer depthwise, ConvLayer project,
+                                                        boolean residual) {
+        if (invertedResidualRejects(expand, depthwise, project, residual) != null) return null;
+        return new InvertedResidual(expand, depthwise, project, residual);
+    }
+
+    /** Why {@link #prepareInvertedResidual} returns null for these layers, or null when it does not. */
+    public static String invertedResidualRejects(ConvLayer expand, ConvLayer depthwise, ConvLayer project,
+                                                 boolean residual) {
+        if (EXCLUDED.contains(InvertedResidual.ID)) return "excluded by -Dsimdnn.conv.exclude";
+        return InvertedResidual.rejects(expand, depthwise, project, residual);
     }
 
     public static void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {

@@ -97,8 +97,8 @@ final class PointwiseConv1x1 extends PreparedConv {
         return () -> Parallel.forRange(units, serial ? units : Math.max(1, units / Parallel.threads()), body);
     }
 
-    /** Output rows [r0, r1). */
-    private void rows(int r0, int r1, float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+    /** Output rows [r0, r1) (row i of x at {@code xo + i·inC}, of res and y at {@code ro, yo + i·outC}). */
+    void rows(int r0, int r1, float[] x, int xo, float[] res, int ro, float[] y, int yo) {
         int chunk = largeB ? r1 - r0 : Math.max(UNIT, CHUNK_FLOATS / k / UNIT * UNIT);
         for (int c0 = r0; c0 < r1; c0 += chunk) {
             int c1 = Math.min(r1, c0 + chunk);

@@ -5,8 +5,8 @@ package org.simdnn.kernels.conv;
  * a convolution allocates nothing. Slots keep the buffers of one call apart.
  */
 final class Scratch {
-    static final int PAD = 0, TILE = 1, ACC = 2, WPACK = 3, BIAS = 4, DY = 5, SLOTS = 6;
-    static final int OFFSETS = 0, TAPS = 1, INT_SLOTS = 2;
+    static final int PAD = 0, TILE = 1, ACC = 2, WPACK = 3, BIAS = 4, DY = 5, BLOCK_RING = 6, BLOCK_DW = 7, SLOTS = 8;
+    static final int OFFSETS = 0, TAPS = 1, BLOCK_TAGS = 2, INT_SLOTS = 3;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[INT_SLOTS][]);

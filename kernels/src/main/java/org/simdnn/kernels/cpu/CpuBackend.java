@@ -41,6 +41,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public PreparedBlock prepareInvertedResidual(ConvLayer expand, ConvLayer depthwise, ConvLayer project,
+                                                 boolean residual) {
+        return ConvPlanner.prepareInvertedResidual(expand, depthwise, project, residual);
+    }
+
+    @Override
     public void conv2dBackwardData(Conv2dDesc d, Tensor dy, Tensor w, Tensor dx) {
         OpChecks.conv2dBackwardData(d, dy, w, dx);
         ConvPlanner.backwardData(d, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), dx.offset());

@@ -7,7 +7,8 @@ import org.simdnn.reference.ReferenceConv;
 
 /**
  * Main class run in a forked JVM by {@link ConvVectorWidthsTest} with {@code -Dsimdnn.vectorBits=N}: every
- * implementation on every case and pass it accepts, against the reference. Exit code 0 = all agree.
+ * implementation on every case and pass it accepts, against the reference, and the fused inverted-residual block
+ * ({@link InvertedResidualTest}). Exit code 0 = all agree.
  */
 public final class ConvWidthCheck {
     public static void main(String[] args) {
@@ -35,6 +36,10 @@ public final class ConvWidthCheck {
                         runs++;
                     }
                 }
+            }
+            if (CpuInfo.VECTOR_BITS > 0) { // the fused block's channel counts follow the vector width
+                new InvertedResidualTest().matchesReferenceLayersOnOneToThreeThreads();
+                runs++;
             }
         } catch (Throwable t) {
             t.printStackTrace();
