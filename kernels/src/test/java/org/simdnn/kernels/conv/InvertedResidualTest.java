@@ -68,7 +68,7 @@ class InvertedResidualTest {
                 new Case(1, 2, 3, 3, 1, 5, 2, true, false),         // smaller than the kernel
                 new Case(2, 12, 20, 0, 2, 9, 1, false, false),      // no expansion (MobileNetV2's first block)
                 new Case(1, 15, 9, 0, 1, 16, 2, false, false),      // no expansion, stride 2
-                new Case(1, 6, 5, 0, 1, 16, 1, false, true),        // no expansion, residual
+                new Case(1, 6, 5, 0, 1, L, 1, false, true),         // no expansion, residual
                 new Case(1, 30, 28, 6, 2, 6, 1, true, true),        // 2-row groups, bands on 2 and 3 threads
                 new Case(1, 57, 9, 12, 1, 12, 1, true, true),       // 6-row groups, ring of 8 rows wraps
                 new Case(1, 33, 17, 8, 1, 10, 2, true, false),      // stride 2, ring of 13 rows wraps
