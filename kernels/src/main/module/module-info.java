@@ -6,7 +6,7 @@
  */
 module org.simdnn.kernels {
     requires static jdk.incubator.vector;
-    requires jdk.management; // HotSpotDiagnosticMXBean: is C2 there to compile the vector code?
+    requires static jdk.management; // only the tests' allocation counters (com.sun.management.ThreadMXBean)
 
     exports org.simdnn.tensor;
     exports org.simdnn.ops;

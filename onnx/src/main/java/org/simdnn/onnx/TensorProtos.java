@@ -66,6 +66,13 @@ final class TensorProtos {
     }
 
     private static Const fromRaw(DataType type, int[] shape, int n, ByteBuffer b) {
+        if (type == DataType.FLOAT) {
+            // One bulk copy: a loop of getFloat runs interpreted at load (the reference CNN's 870 K weights took
+            // 100-200 ms of a process's start-up under load), before the JIT has compiled it.
+            float[] f = new float[n];
+            b.asFloatBuffer().get(f);
+            return new Const(type, shape, f, null);
+        }
         if (Const.isFloatType(type)) {
             float[] f = new float[n];
             for (int i = 0; i < n; i++) {

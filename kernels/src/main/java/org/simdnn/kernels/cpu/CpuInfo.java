@@ -1,7 +1,6 @@
 package org.simdnn.kernels.cpu;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,23 +111,48 @@ public final class CpuInfo {
         return b;
     }
 
-    /** Null when the Vector API can be used, else why not. */
+    /**
+     * Null when the Vector API can be used, else why not. The JIT's settings come from the JVM's arguments and
+     * {@code java.vm.info}, not from {@code java.lang.management}: initialising that (the platform MBean server for
+     * one HotSpotDiagnosticMXBean) cost 40-200 ms of a process's start-up.
+     */
     private static String vectorApiUnusableReason() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return "module jdk.incubator.vector not in the boot layer; add --add-modules jdk.incubator.vector";
         }
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) return "JIT disabled (-Xint)";
+        boolean tiered = true;
+        String stop = null;
         try {
-            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (bean != null) {
-                if ("false".equals(bean.getVMOption("UseCompiler").getValue())) return "JIT disabled (-Xint)";
-                String tier = bean.getVMOption("TieredStopAtLevel").getValue();
-                if (Integer.parseInt(tier) < 4 && "true".equals(bean.getVMOption("TieredCompilation").getValue())) {
-                    return "C2 disabled (-XX:TieredStopAtLevel=" + tier + "), vector intrinsics need C2";
-                }
+            for (String a : jvmArguments()) {
+                if (a.equals("-XX:-TieredCompilation")) tiered = false;
+                else if (a.equals("-XX:+TieredCompilation")) tiered = true;
+                else if (a.startsWith("-XX:TieredStopAtLevel=")) stop = a.substring("-XX:TieredStopAtLevel=".length());
             }
-        } catch (RuntimeException | LinkageError e) {
-            // Not HotSpot, or the option is unknown: assume a compiler is present.
+            if (tiered && stop != null && Integer.parseInt(stop.trim()) < 4) {
+                return "C2 disabled (-XX:TieredStopAtLevel=" + stop + "), vector intrinsics need C2";
+            }
+        } catch (RuntimeException e) {
+            // Arguments unreadable or a value we cannot parse: assume C2 is present.
         }
         return null;
+    }
+
+    /**
+     * The JVM's options in the order it applies them: {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}, the
+     * command line, {@code _JAVA_OPTIONS} (a later one wins). The command line includes the application's own
+     * arguments; a JVM option among those is mistaken for one of the JVM, which costs at most a wrong warning.
+     */
+    private static List<String> jvmArguments() {
+        List<String> args = new java.util.ArrayList<>();
+        words(System.getenv("JAVA_TOOL_OPTIONS"), args);
+        words(System.getenv("JDK_JAVA_OPTIONS"), args);
+        ProcessHandle.current().info().arguments().ifPresent(a -> args.addAll(List.of(a)));
+        words(System.getenv("_JAVA_OPTIONS"), args);
+        return args;
+    }
+
+    private static void words(String s, List<String> out) {
+        if (s != null && !s.isBlank()) out.addAll(List.of(s.trim().split("\\s+")));
     }
 }
