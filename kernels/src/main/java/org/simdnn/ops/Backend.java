@@ -21,6 +21,15 @@ public interface Backend {
     /** One line: what runs underneath (vector width, library and core type, device). */
     String describe();
 
+    /**
+     * This backend's form for the first calls of a process: the same ops, run by kernels that are fast before the
+     * JIT has compiled anything. The CPU backend's Vector API kernels run boxed (every vector an object, 100x below
+     * their steady state) until C2 compiles them; its scalar form runs the prepared convolutions and GEMMs as plain
+     * Java loops, which the interpreter and C1 run well. An ONNX session runs this form until its own plan is warm
+     * (docs/inference.md, "Start-up"). The default, and a backend without such a form, returns itself.
+     */
+    default Backend scalar() { return this; }
+
     /** Whether this backend runs {@code op} itself (false: it forwards to the CPU backend). */
     default boolean supports(Op op) { return true; }
 

@@ -17,8 +17,8 @@ import org.simdnn.tensor.Tensor;
 final class BlockStep extends Step {
     final ConvStep expand, depthwise, project;
     final boolean residual;
-    private Backend preparedFor;
-    private PreparedBlock prepared;
+    /** Per backend (a session's backend and its scalar form); a null value: the backend declined. Guarded by this. */
+    private final java.util.Map<Backend, PreparedBlock> prepared = new java.util.IdentityHashMap<>(4);
 
     BlockStep(ConvStep expand, ConvStep depthwise, ConvStep project, boolean residual, Value x, Value y) {
         super("InvertedResidual", project.node, new Value[] {x}, new Value[] {y});
@@ -41,18 +41,12 @@ final class BlockStep extends Step {
 
     /** Made on first use for a backend and shared by every session; null if the backend declines. */
     synchronized PreparedBlock prepared(Backend be) {
-        if (preparedFor != be) {
-            prepared = prepare(be, expand, depthwise, project, residual);
-            preparedFor = be;
-        }
-        return prepared;
+        if (!prepared.containsKey(be)) prepared.put(be, prepare(be, expand, depthwise, project, residual));
+        return prepared.get(be);
     }
 
     /** Set by the fusion, which already asked the planning backend. */
-    synchronized void prepared(Backend be, PreparedBlock p) {
-        preparedFor = be;
-        prepared = p;
-    }
+    synchronized void prepared(Backend be, PreparedBlock p) { prepared.put(be, p); }
 
     @Override
     Runnable bind(Binding b) {

@@ -73,18 +73,19 @@ final class ConvStep extends Step {
         };
     }
 
-    private Backend preparedFor;
-    private PreparedConv2d prepared;
+    /** Per backend (a session's backend and its scalar form); guarded by this. */
+    private final java.util.Map<Backend, PreparedConv2d> prepared = new java.util.IdentityHashMap<>(4);
 
     /** The forward convolution prepared for {@code be}, made on first use and shared by every session. */
     synchronized PreparedConv2d prepared(Backend be) {
-        if (preparedFor != be) {
+        PreparedConv2d p = prepared.get(be);
+        if (p == null) {
             Clamp c = epilogue.clamp();
-            prepared = be.prepareConv2dForward(desc, Tensor.wrap(weight, 0, Layout.ROW_MAJOR, desc.weightShape()),
+            p = be.prepareConv2dForward(desc, Tensor.wrap(weight, 0, Layout.ROW_MAJOR, desc.weightShape()),
                     bias == null ? null : Tensor.wrap(bias, bias.length), c == null ? Clamp.NONE : c);
-            preparedFor = be;
+            prepared.put(be, p);
         }
-        return prepared;
+        return p;
     }
 
     @Override double flops() { return desc.flops(); }

@@ -94,8 +94,8 @@ final class GemmStep extends Step {
         };
     }
 
-    private Backend preparedFor;
-    private PreparedGemm prepared;
+    /** Per backend (a session's backend and its scalar form); a null value: not a prepared GEMM. Guarded by this. */
+    private final java.util.Map<Backend, PreparedGemm> prepared = new java.util.IdentityHashMap<>(4);
 
     /**
      * The GEMM with B bound, for {@code be}, when this step is one: constant B (and bias), A not transposed,
@@ -103,9 +103,8 @@ final class GemmStep extends Step {
      * Made on first use and shared by every session.
      */
     private synchronized PreparedGemm prepared(Backend be) {
-        if (preparedFor == be) return prepared;
-        preparedFor = be;
-        prepared = null;
+        if (prepared.containsKey(be)) return prepared.get(be);
+        PreparedGemm pg = null;
         Value bv = inputs[1];
         boolean oneB = true, rowsInOrder = true;
         for (int i = 0; i < aOffsets.length; i++) {
@@ -115,10 +114,11 @@ final class GemmStep extends Step {
         Clamp c = epilogue.clamp();
         if (bv.isConst() && !transA && alpha == 1f && cInit == null && oneB && rowsInOrder
                 && (biasRow == null || biasRow.isConst())) {
-            prepared = be.prepareGemm(transB, k, n, bv.data, bOffsets[0], biasRow == null ? null : biasRow.data, 0,
+            pg = be.prepareGemm(transB, k, n, bv.data, bOffsets[0], biasRow == null ? null : biasRow.data, 0,
                     c == null ? Clamp.NONE : c);
         }
-        return prepared;
+        prepared.put(be, pg);
+        return pg;
     }
 
     @Override double flops() { return 2.0 * m * n * k * aOffsets.length; }

@@ -26,7 +26,8 @@ import org.simdnn.tensor.Tensor;
  * Tensor logits = model.run(Map.of(model.inputs().get(0).name(), x)).get("logits");
  * }</pre>
  *
- * <p>Epilogue fusion can be turned off with {@code -Dsimdnn.onnx.fuse=false}.
+ * <p>Epilogue fusion can be turned off with {@code -Dsimdnn.onnx.fuse=false}; the scalar-first start of sessions
+ * ({@link OnnxSession}) with {@code -Dsimdnn.onnx.scalarFirst=false}.
  */
 public final class OnnxModel {
     /** Files larger than this cannot be a protobuf message (its limit is 2 GiB); weights go to external data. */
@@ -84,8 +85,20 @@ public final class OnnxModel {
 
     public List<ValueInfo> outputs() { return graph.outputs(); }
 
-    /** A new session (arena and bound steps); use one per thread. */
-    public OnnxSession newSession() { return new OnnxSession(this); }
+    /**
+     * A new session (arena and bound steps); use one per thread. It runs scalar first ({@link OnnxSession}) unless
+     * {@code -Dsimdnn.onnx.scalarFirst=false}.
+     */
+    public OnnxSession newSession() {
+        return newSession(!"false".equals(System.getProperty("simdnn.onnx.scalarFirst")));
+    }
+
+    /**
+     * A new session; {@code scalarFirst} false binds the vector kernels from the first call (a process that
+     * runs long enough for a warm-up to pay nothing back, or a benchmark), true runs the scalar form of the
+     * kernels until the JVM's warm-up of the vector ones is done (docs/inference.md, "Start-up").
+     */
+    public OnnxSession newSession(boolean scalarFirst) { return new OnnxSession(this, scalarFirst); }
 
     /** Runs on this thread's session; inputs and outputs in the model's logical layout (e.g. NCHW). */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) { return sessions.get().run(inputs); }

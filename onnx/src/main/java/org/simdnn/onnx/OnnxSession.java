@@ -15,20 +15,40 @@ import org.simdnn.tensor.Tensor;
  * One thread's runner of an {@link OnnxModel}: owns the activation arena of each plan it has run (one per
  * set of input shapes) and the steps bound to it, so a run copies the inputs in, runs the bound steps and
  * copies the outputs out. Not thread-safe; {@link #close} drops the arenas.
+ *
+ * <p>Scalar first (on unless {@code -Dsimdnn.onnx.scalarFirst=false} or {@link OnnxModel#newSession(boolean)}):
+ * until C2 has compiled the Vector API kernels they run boxed, 100x below their steady state, so a session of a
+ * JVM whose kernels are not yet warm binds its plans to the backend's {@linkplain Backend#scalar() scalar form}
+ * (plain Java loops, fast in the interpreter and C1) and, after its first call, starts the JVM's one
+ * {@link WarmUp}: a daemon thread that runs the plan's vector form on its own arena until its latency stops
+ * falling. The call after that rebinds the plans to the vector kernels. A call pays one plain field read for
+ * this once the switch is done; before it, one volatile read and two clock reads.
  */
 public final class OnnxSession implements AutoCloseable {
     private final OnnxModel model;
-    private final Backend backend = Backends.get();
+    private final Backend backend;
     private final Map<Plan, Bound> bound = new IdentityHashMap<>();
     private final Map<String, int[]> shapes = new HashMap<>();
+    /** The backend's scalar form while this session may bind plans to it, else null. */
+    private Backend first;
+    /** Some plan is bound to the scalar form: calls time themselves and poll the warm-up. */
+    private boolean scalarBound;
 
     /**
-     * A plan bound to this session's buffers; its inputs and outputs as arrays, which a steady-state call walks
+     * A plan bound to a session's buffers; its inputs and outputs as arrays, which a steady-state call walks
      * without an iterator.
      */
-    private record Bound(Plan plan, float[][] buffers, Runnable[] steps, Value[] inputs, Value[] outputs) {}
+    record Bound(Plan plan, Backend backend, float[][] buffers, Runnable[] steps, Value[] inputs, Value[] outputs) {}
 
-    OnnxSession(OnnxModel model) { this.model = model; }
+    OnnxSession(OnnxModel model, boolean scalarFirst) { this(model, Backends.get(), scalarFirst); }
+
+    /** A session on {@code backend} (tests run a backend's scalar form this way). */
+    OnnxSession(OnnxModel model, Backend backend, boolean scalarFirst) {
+        this.model = model;
+        this.backend = backend;
+        Backend s = backend.scalar();
+        first = scalarFirst && s != backend && !WarmUp.done() ? s : null;
+    }
 
     /**
      * Runs the model. Inputs are in the model's logical layout (e.g. NCHW), or NHWC for a rank-4 input whose
@@ -39,11 +59,62 @@ public final class OnnxSession implements AutoCloseable {
     /** As {@link #run(Map)}; rank-4 outputs come back NHWC when {@code outputLayout} is {@link Layout#NHWC}. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Layout outputLayout) {
         Bound b = load(inputs);
-        for (Runnable r : b.steps) r.run();
+        if (scalarBound) {
+            runScalarFirst(b);
+        } else {
+            for (Runnable r : b.steps) r.run();
+        }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Value v : b.plan.outputs) out.put(v.name, copyOut(v, b, outputLayout == Layout.NHWC));
         return out;
     }
+
+    /**
+     * Runs {@code b} (which may be bound to the scalar form), timed for the warm-up's comparison; then starts the
+     * warm-up if none has started, or, once it is done, rebinds every plan to the vector kernels for the next call.
+     */
+    private void runScalarFirst(Bound b) {
+        long t0 = System.nanoTime();
+        for (Runnable r : b.steps) r.run();
+        if (b.backend != backend) WarmUp.scalarCall(b.plan, System.nanoTime() - t0);
+        if (!WarmUp.done()) {
+            WarmUp.start(b.plan, backend);
+            return;
+        }
+        switchToVector();
+    }
+
+    /** Rebinds the plans bound to the scalar form to this session's backend; later calls run no check but one. */
+    private void switchToVector() {
+        WarmUp.rethrowFailure();
+        first = null;
+        scalarBound = false;
+        for (Map.Entry<Plan, Bound> e : bound.entrySet()) {
+            Bound b = e.getValue();
+            if (b.backend == backend) continue;
+            Bound v = bind(e.getKey(), backend);
+            e.setValue(v);
+            if (last == b) last = v;
+        }
+    }
+
+    /**
+     * Waits until this session runs its plans on the vector kernels: with scalar first, until the JVM's warm-up
+     * has finished (starting it when no call has yet); at once otherwise. For benchmarks and profiles, which mean
+     * to time the steady state.
+     */
+    public void awaitVectorKernels() {
+        if (!scalarBound) {
+            first = null;
+            return;
+        }
+        if (last != null) WarmUp.start(last.plan, backend);
+        WarmUp.await();
+        switchToVector();
+    }
+
+    /** Which kernels the last call's plan ran on: the backend's name, e.g. "cpu" or "cpu-scalar" (tests, logs). */
+    String runsOn() { return last == null ? "" : last.backend.name(); }
 
     /**
      * Runs the model {@code calls} times, timing each plan step, and returns one line per step: the median
@@ -53,6 +124,10 @@ public final class OnnxSession implements AutoCloseable {
     public String profile(Map<String, Tensor> inputs, int calls) {
         if (calls < 1) throw new IllegalArgumentException("profile needs calls >= 1, got " + calls);
         Bound b = load(inputs);
+        if (scalarBound) {
+            awaitVectorKernels();
+            b = load(inputs);
+        }
         long[][] nanos = new long[b.steps.length][calls];
         for (int c = 0; c < calls; c++) {
             long t = System.nanoTime();
@@ -102,7 +177,11 @@ public final class OnnxSession implements AutoCloseable {
                         + "wanted)" : "") + ", the tensor given is " + t.shapeString() + (t.isContiguous() ? "" : " strided"));
             }
         }
-        for (Runnable r : b.steps) r.run();
+        if (scalarBound) {
+            runScalarFirst(b);
+        } else {
+            for (Runnable r : b.steps) r.run();
+        }
         for (Value v : b.outputs) copyOut(v, b, outputs.get(v.name));
     }
 
@@ -138,7 +217,13 @@ public final class OnnxSession implements AutoCloseable {
         shapes.clear();
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) shapes.put(e.getKey(), logicalShape(e.getValue()));
         Plan plan = model.plan(model.checkShapes(shapes));
-        Bound b = bound.computeIfAbsent(plan, this::bind);
+        Bound b = bound.get(plan);
+        if (b == null) {
+            if (first != null && WarmUp.done()) first = null;
+            b = bind(plan, first != null ? first : backend);
+            if (first != null) scalarBound = true;
+            bound.put(plan, b);
+        }
         for (Value v : plan.inputs) copyIn(inputs.get(v.name), v, b.buffers[v.root.buffer]);
         return b;
     }
@@ -148,7 +233,8 @@ public final class OnnxSession implements AutoCloseable {
         return t.layout() == Layout.NHWC ? new int[] {s[0], s[3], s[1], s[2]} : s;
     }
 
-    private Bound bind(Plan plan) {
+    /** {@code plan} bound to a fresh arena and to {@code backend}'s kernels. */
+    static Bound bind(Plan plan, Backend backend) {
         float[][] buffers = new float[plan.bufferSizes.length][];
         for (int i = 0; i < buffers.length; i++) buffers[i] = new float[plan.bufferSizes[i]];
         Step.Binding binding = new Step.Binding() {
@@ -159,7 +245,8 @@ public final class OnnxSession implements AutoCloseable {
         List<Step> steps = plan.steps;
         Runnable[] rs = new Runnable[steps.size()];
         for (int i = 0; i < rs.length; i++) rs[i] = steps.get(i).bind(binding);
-        return new Bound(plan, buffers, rs, plan.inputs.toArray(new Value[0]), plan.outputs.toArray(new Value[0]));
+        return new Bound(plan, backend, buffers, rs, plan.inputs.toArray(new Value[0]),
+                plan.outputs.toArray(new Value[0]));
     }
 
     private static void copyIn(Tensor t, Value v, float[] dst) {

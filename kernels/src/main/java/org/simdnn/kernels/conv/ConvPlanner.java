@@ -126,6 +126,21 @@ public final class ConvPlanner {
         return InvertedResidual.rejects(expand, depthwise, project, residual);
     }
 
+    /**
+     * The forward convolution in its scalar form: plain Java loops (im2col by tiles and the plain-Java GEMM
+     * kernel) whatever the vector width, for the plan a session runs while C2 has not yet compiled the Vector API
+     * kernels (until then every vector is an object and a call runs 100x below its steady state). Groups other
+     * than 1 have no scalar form here and get {@link #prepareForward}'s implementation.
+     */
+    public static PreparedConv2d prepareForwardScalar(Conv2dDesc d, float[] w, int wo, float[] bias, int bo,
+                                                      Clamp clamp) {
+        if (d.groups() != 1) return prepareForward(d, w, wo, bias, bo, clamp);
+        String op = "conv2d prepare " + d.shapeString();
+        check(op, "w", w, wo, weightSize(d));
+        if (bias != null) check(op, "bias", bias, bo, d.outC());
+        return new PreparedConv.Scalar(d, w, wo, bias, bo, clamp);
+    }
+
     public static void backwardData(Conv2dDesc d, float[] dy, int dyo, float[] w, int wo, float[] dx, int dxo) {
         backwardData(ConvAlgo.AUTO, d, dy, dyo, w, wo, dx, dxo);
     }

@@ -34,6 +34,15 @@ final class Im2colTileGemmConv implements ConvImpl {
 
     @Override
     public void forward(Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yo) {
+        forward(false, d, x, xo, w, wo, bias, bo, y, yo);
+    }
+
+    /**
+     * The forward pass; {@code scalar} runs the plain-Java GEMM kernel whatever the vector width
+     * ({@link Gemm#sgemmScalar}: the scalar form of {@link ConvPlanner#prepareForwardScalar}).
+     */
+    static void forward(boolean scalar, Conv2dDesc d, float[] x, int xo, float[] w, int wo, float[] bias, int bo,
+                        float[] y, int yo) {
         int m = d.batch() * d.outH() * d.outW(), k = d.outC(), kc = d.kH() * d.kW() * d.inC();
         int tm = tileRows(d);
         float[] col = Scratch.get(Scratch.TILE, tm * kc);
@@ -41,7 +50,11 @@ final class Im2colTileGemmConv implements ConvImpl {
             int rows = Math.min(tm, m - r0);
             Im2col.pack(d, x, xo, r0, rows, col);
             if (bias != null) ConvUtil.fillRows(y, yo + r0 * k, rows, k, bias, bo);
-            Gemm.sgemm(false, false, rows, k, kc, 1f, col, 0, kc, w, wo, k, bias == null ? 0f : 1f, y, yo + r0 * k, k);
+            if (scalar) {
+                Gemm.sgemmScalar(false, false, rows, k, kc, 1f, col, 0, kc, w, wo, k, bias == null ? 0f : 1f, y, yo + r0 * k, k);
+            } else {
+                Gemm.sgemm(false, false, rows, k, kc, 1f, col, 0, kc, w, wo, k, bias == null ? 0f : 1f, y, yo + r0 * k, k);
+            }
         }
     }
 

@@ -68,9 +68,12 @@ abstract class PreparedConv implements PreparedConv2d {
     Runnable task(float[] x, int xo, float[] res, int ro, float[] y, int yo) { return () -> run(x, xo, res, ro, y, yo); }
 
     /** The epilogue as a pass over {@code n} outputs at {@code yo}, for kernels that store before it runs. */
-    final void epilogue(float[] y, int yo, float[] res, int ro, int n) {
+    final void epilogue(float[] y, int yo, float[] res, int ro, int n) { epilogue(VECTOR, y, yo, res, ro, n); }
+
+    /** As above; {@code vector} false runs the plain loop whatever the vector width. */
+    final void epilogue(boolean vector, float[] y, int yo, float[] res, int ro, int n) {
         if (res == null && lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) return;
-        if (VECTOR) {
+        if (vector) {
             ConvVectors.epilogue(y, yo, res, ro, n, lo, hi);
         } else {
             for (int i = 0; i < n; i++) {
@@ -108,6 +111,26 @@ abstract class PreparedConv implements PreparedConv2d {
         void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
             impl.forward(desc, x, xo, w, 0, bias, 0, y, yo);
             epilogue(y, yo, res, ro, (int) ConvPlanner.outputSize(desc));
+        }
+    }
+
+    /**
+     * The scalar form ({@link ConvPlanner#prepareForwardScalar}): im2col by tiles and the plain-Java GEMM kernel,
+     * the epilogue as a plain pass. No Vector API code runs, so it is fast from the first call, before the JIT
+     * has compiled anything; groups 1 only.
+     */
+    static final class Scalar extends PreparedConv {
+        private final float[] w;
+
+        Scalar(Conv2dDesc d, float[] w, int wo, float[] bias, int bo, Clamp clamp) {
+            super("f32-conv-nhwc-im2col-tile-gemm-scalar", d, bias, bo, clamp);
+            this.w = java.util.Arrays.copyOfRange(w, wo, wo + (int) ConvPlanner.weightSize(d));
+        }
+
+        @Override
+        void run(float[] x, int xo, float[] res, int ro, float[] y, int yo) {
+            Im2colTileGemmConv.forward(true, desc, x, xo, w, 0, bias, 0, y, yo);
+            epilogue(false, y, yo, res, ro, (int) ConvPlanner.outputSize(desc));
         }
     }
 }

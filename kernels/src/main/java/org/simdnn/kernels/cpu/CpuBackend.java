@@ -6,17 +6,46 @@ import org.simdnn.kernels.gemm.PanelGemm;
 import org.simdnn.ops.*;
 import org.simdnn.tensor.Tensor;
 
-/** The pure-Java backend: Vector API kernels at {@link CpuInfo#VECTOR_BITS}, scalar below that. */
+/**
+ * The pure-Java backend: Vector API kernels at {@link CpuInfo#VECTOR_BITS}, scalar below that; {@link #scalar()} is
+ * its plain-Java form for the first calls of a process.
+ */
 public final class CpuBackend implements Backend {
+    /**
+     * True for the {@link #scalar()} form: sgemm, the prepared GEMMs and convolutions and inference max pooling run
+     * plain Java whatever the vector width, the fused inverted-residual block is declined (its layers run one by
+     * one), the other ops run as in the vector form.
+     */
+    private final boolean scalar;
 
-    @Override public String name() { return "cpu"; }
+    public CpuBackend() { this(false); }
 
-    @Override public String describe() { return "Java Vector API, " + CpuInfo.summary(); }
+    private CpuBackend(boolean scalar) { this.scalar = scalar; }
+
+    /** Made on first use: a JVM that never asks for the scalar form does not make it. */
+    private static final class ScalarForm {
+        static final CpuBackend INSTANCE = new CpuBackend(true);
+    }
+
+    @Override public String name() { return scalar ? "cpu-scalar" : "cpu"; }
+
+    @Override
+    public String describe() {
+        return scalar ? "plain Java (the scalar form), " + CpuInfo.summary() : "Java Vector API, " + CpuInfo.summary();
+    }
+
+    /** The scalar form when this JVM runs vector kernels; this backend itself when it runs scalar already. */
+    @Override
+    public Backend scalar() { return scalar || CpuInfo.VECTOR_BITS == 0 ? this : ScalarForm.INSTANCE; }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA, int lda,
                       float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
-        Gemm.sgemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        if (scalar) {
+            Gemm.sgemmScalar(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        } else {
+            Gemm.sgemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        }
     }
 
 
@@ -30,20 +59,24 @@ public final class CpuBackend implements Backend {
     @Override
     public PreparedGemm prepareGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias,
                                     Clamp clamp) {
-        return PanelGemm.of(transB, k, n, b, offB, bias, offBias, clamp);
+        return scalar ? PanelGemm.ofScalar(transB, k, n, b, offB, bias, offBias, clamp)
+                : PanelGemm.of(transB, k, n, b, offB, bias, offBias, clamp);
     }
 
     @Override
     public PreparedConv2d prepareConv2dForward(Conv2dDesc d, Tensor w, Tensor bias, Clamp clamp) {
         OpChecks.conv2dWeights(d, w, bias, clamp);
-        return ConvPlanner.prepareForward(d, w.data(), w.offset(), bias == null ? null : bias.data(),
-                bias == null ? 0 : bias.offset(), clamp);
+        float[] b = bias == null ? null : bias.data();
+        int bo = bias == null ? 0 : bias.offset();
+        return scalar ? ConvPlanner.prepareForwardScalar(d, w.data(), w.offset(), b, bo, clamp)
+                : ConvPlanner.prepareForward(d, w.data(), w.offset(), b, bo, clamp);
     }
 
     @Override
     public PreparedBlock prepareInvertedResidual(ConvLayer expand, ConvLayer depthwise, ConvLayer project,
                                                  boolean residual) {
-        return ConvPlanner.prepareInvertedResidual(expand, depthwise, project, residual);
+        // The scalar form declines: the caller then runs the layers one by one, the 1x1 ones on its plain-Java kernels.
+        return scalar ? null : ConvPlanner.prepareInvertedResidual(expand, depthwise, project, residual);
     }
 
     @Override
@@ -59,7 +92,11 @@ public final class CpuBackend implements Backend {
                 dbias == null ? null : dbias.data(), dbias == null ? 0 : dbias.offset());
     }
 
-    @Override public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) { CpuOps.maxPoolForward(d, x, y, argmax); }
+    @Override
+    public void maxPool2dForward(Pool2dDesc d, Tensor x, Tensor y, int[] argmax) {
+        if (scalar && argmax == null) CpuOps.maxPoolForwardScalar(d, x, y);
+        else CpuOps.maxPoolForward(d, x, y, argmax);
+    }
     @Override public void maxPool2dBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) { CpuOps.maxPoolBackward(d, dy, argmax, dx); }
     @Override public void avgPool2dForward(Pool2dDesc d, Tensor x, Tensor y) { CpuOps.avgPoolForward(d, x, y); }
     @Override public void avgPool2dBackward(Pool2dDesc d, Tensor dy, Tensor dx) { CpuOps.avgPoolBackward(d, dy, dx); }

@@ -148,6 +148,17 @@ final class CpuOps {
                 (w, a, b) -> F32MaxPool2d.forward(d, x.data(), x.offset(), y.data(), y.offset(), argmax, a, b));
     }
 
+    /** Inference max pooling (no argmax) in plain Java whatever the vector width: the backend's scalar form. */
+    static void maxPoolForwardScalar(Pool2dDesc d, Tensor x, Tensor y) {
+        OpChecks.maxPoolForward(d, x, y, null);
+        int rows = d.batch() * d.outH(), unit = d.outW() * d.channels() * d.kH() * d.kW();
+        if (serial(rows, unit)) {
+            F32MaxPool2d.forwardValuesScalar(d, x.data(), x.offset(), y.data(), y.offset(), 0, rows);
+        } else {
+            split(rows, unit, (w, a, b) -> F32MaxPool2d.forwardValuesScalar(d, x.data(), x.offset(), y.data(), y.offset(), a, b));
+        }
+    }
+
     static void maxPoolBackward(Pool2dDesc d, Tensor dy, int[] argmax, Tensor dx) {
         OpChecks.maxPoolBackward(d, dy, argmax, dx);
         int perIn = d.inH() * d.inW() * d.channels();

@@ -24,6 +24,20 @@ public final class Gemm {
     }
 
     /**
+     * {@link #sgemm} with the plain-Java micro-kernel whatever the vector width. Until C2 has compiled the Vector
+     * API kernels every vector is an object and they run 100x below their steady state; plain loops run well in
+     * the interpreter and C1. For the scalar plan a session runs while its vector plan warms up
+     * ({@code Backend.scalar()}).
+     */
+    public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                   int offA, int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC,
+                                   int ldc) {
+        GemmArgs.check(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
+        GemmDriver.sgemm(KernelConfig.SCALAR, Parallel.threads(), transA, transB, m, n, k, alpha, a, offA, lda, b,
+                offB, ldb, beta, c, offC, ldc);
+    }
+
+    /**
      * {@code batch} independent SGEMMs with the same sizes: matrix {@code i} of A starts at
      * {@code offA + i*strideA}, likewise B and C. A stride of 0 shares one operand across the batch (e.g. a
      * weight matrix); C's stride must keep the outputs apart ({@code strideC >= (m-1)*ldc + n}) unless m or n is 0.

@@ -55,6 +55,12 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
     static final KernelConfig DEFAULT = withKernel(forBits(CpuInfo.VECTOR_BITS),
             System.getProperty("simdnn.gemm.kernel", ""));
 
+    /**
+     * The plain-Java row whatever this JVM's width: what {@link Gemm#sgemmScalar} runs, for the plans that run before
+     * the JIT has compiled the Vector API kernels (the interpreter and C1 run plain loops well, vectors boxed).
+     */
+    static final KernelConfig SCALAR = forBits(0);
+
     /** The other register tiles generated for a width, same blocking: what {@code simdnn.gemm.kernel} may name. */
     static List<F32GemmKernel> variants(int bits) {
         return bits == 512 ? List.of(new F32Gemm_8x2v_Broadcast_512()) : List.of();

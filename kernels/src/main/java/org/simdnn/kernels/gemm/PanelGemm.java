@@ -27,15 +27,21 @@ public final class PanelGemm implements PreparedGemm {
     private final int k, n;
     private final float[] panels, rowMajor, bias;
     private final float lo, hi;
+    /** False for the scalar form ({@link #ofScalar}); read once per call or per stored panel row, never per element. */
+    private final boolean vector;
+    private final KernelConfig cfg;
 
-    private PanelGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias, Clamp clamp) {
+    private PanelGemm(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias, Clamp clamp,
+                      boolean scalar) {
         this.k = k;
         this.n = n;
+        this.vector = VECTOR && !scalar;
+        this.cfg = scalar ? KernelConfig.SCALAR : KernelConfig.DEFAULT;
         rowMajor = new float[k * n];
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < n; j++) rowMajor[p * n + j] = transB ? b[offB + j * k + p] : b[offB + p * n + j];
         }
-        if (VECTOR) {
+        if (vector) {
             int w = F32GemmPanel.W, np = (n + w - 1) / w;
             panels = new float[np * k * w];
             for (int q = 0; q < np; q++) {
@@ -53,7 +59,17 @@ public final class PanelGemm implements PreparedGemm {
     /** B {@code [k, n]} row-major, or {@code [n, k]} when {@code transB}; B and bias are copied. */
     public static PanelGemm of(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias, Clamp clamp) {
         OpChecks.gemmWeights(transB, k, n, b, offB, bias, offBias, clamp);
-        return new PanelGemm(transB, k, n, b, offB, bias, offBias, clamp);
+        return new PanelGemm(transB, k, n, b, offB, bias, offBias, clamp, false);
+    }
+
+    /**
+     * As {@link #of}, running the plain-Java GEMM kernel at every m whatever the vector width: the form a session
+     * runs until C2 has compiled the vector kernels ({@link Gemm#sgemmScalar}).
+     */
+    public static PanelGemm ofScalar(boolean transB, int k, int n, float[] b, int offB, float[] bias, int offBias,
+                                     Clamp clamp) {
+        OpChecks.gemmWeights(transB, k, n, b, offB, bias, offBias, clamp);
+        return new PanelGemm(transB, k, n, b, offB, bias, offBias, clamp, true);
     }
 
     @Override public int k() { return k; }
@@ -67,21 +83,21 @@ public final class PanelGemm implements PreparedGemm {
      */
     @Override
     public String id(int m) {
-        if (VECTOR && m <= SMALL_M) return "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS;
+        if (vector && m <= SMALL_M) return "f32-gemm-panel-4x2v-" + CpuInfo.VECTOR_BITS;
         int rows = (long) k * n > BLOCK_MAX_KN ? m : rowsPerBlock(m);
-        return GemmDriver.kernelId(KernelConfig.DEFAULT, Math.max(rows, 1), n, k);
+        return GemmDriver.kernelId(cfg, Math.max(rows, 1), n, k);
     }
 
     @Override
     public void forward(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
         OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
         if (m == 0) return;
-        if (VECTOR && m <= SMALL_M) {
+        if (vector && m <= SMALL_M) {
             new Small(m, a, offA, residual, offR, c, offC).run();
             return;
         }
         if ((long) k * n > BLOCK_MAX_KN) {
-            Gemm.sgemm(false, false, m, n, k, 1f, a, offA, k, rowMajor, 0, n, 0f, c, offC, n);
+            sgemm(m, a, offA, c, offC);
             for (int i = 0; i < m; i++) epilogue(c, offC + i * n, residual, offR + i * n, 0, n);
             return;
         }
@@ -92,17 +108,22 @@ public final class PanelGemm implements PreparedGemm {
         Parallel.forRange(nb, 1, (wk, b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) {
                 int i = blk * rowsPer, rows = Math.min(rowsPer, m - i);
-                Gemm.sgemm(false, false, rows, n, k, 1f, a, offA + i * k, k, rowMajor, 0, n, 0f, c, offC + i * n, n);
+                sgemm(rows, a, offA + i * k, c, offC + i * n);
                 for (int r = i; r < i + rows; r++) epilogue(c, offC + r * n, residual, offR + r * n, 0, n);
             }
         });
+    }
+
+    /** {@code c = a · B} for {@code rows} rows, with this form's GEMM kernel. */
+    private void sgemm(int rows, float[] a, int offA, float[] c, int offC) {
+        GemmDriver.sgemm(cfg, Parallel.threads(), false, false, rows, n, k, 1f, a, offA, k, rowMajor, 0, n, 0f, c, offC, n);
     }
 
     /** Checked once; at small m the bound call allocates nothing (its range body is made here). */
     @Override
     public Runnable bind(int m, float[] a, int offA, float[] residual, int offR, float[] c, int offC) {
         OpChecks.preparedGemm(m, k, n, a, offA, residual, offR, c, offC);
-        if (VECTOR && m > 0 && m <= SMALL_M) return new Small(m, a, offA, residual, offR, c, offC);
+        if (vector && m > 0 && m <= SMALL_M) return new Small(m, a, offA, residual, offR, c, offC);
         return () -> forward(m, a, offA, residual, offR, c, offC);
     }
 
@@ -159,7 +180,7 @@ public final class PanelGemm implements PreparedGemm {
     private void epilogue(float[] c, int ci, float[] res, int ri, int j0, int cols) {
         float[] b = bias;
         if (b == null && res == null && lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) return;
-        if (VECTOR) {
+        if (vector) {
             F32GemmPanel.epilogue(c, ci, b, j0, res, ri, cols, lo, hi);
             return;
         }

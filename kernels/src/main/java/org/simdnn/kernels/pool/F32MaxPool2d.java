@@ -58,6 +58,19 @@ public final class F32MaxPool2d {
      * {@link Math#max} (NaN propagates; of -0 and +0 the maximum is +0, where {@link #forward} keeps the first).
      */
     public static void forwardValues(Pool2dDesc d, float[] x, int xo, float[] y, int yo, int row0, int row1) {
+        forwardValues(S != null, d, x, xo, y, yo, row0, row1);
+    }
+
+    /**
+     * {@link #forwardValues} in plain Java whatever the vector width: the scalar form of the CPU backend, which
+     * runs before the JIT has compiled the vector path (until then every vector is an object).
+     */
+    public static void forwardValuesScalar(Pool2dDesc d, float[] x, int xo, float[] y, int yo, int row0, int row1) {
+        forwardValues(false, d, x, xo, y, yo, row0, row1);
+    }
+
+    private static void forwardValues(boolean vector, Pool2dDesc d, float[] x, int xo, float[] y, int yo, int row0,
+                                      int row1) {
         int c = d.channels(), inH = d.inH(), inW = d.inW(), outH = d.outH(), outW = d.outW();
         for (int row = row0; row < row1; row++) {
             int n = row / outH, oh = row % outH;
@@ -65,7 +78,7 @@ public final class F32MaxPool2d {
             for (int ow = 0; ow < outW; ow++) {
                 int w0 = d.windowLeft(ow), w1 = d.windowRight(ow);
                 int first = ((n * inH + h0) * inW + w0) * c, out = ((n * outH + oh) * outW + ow) * c;
-                int j = S == null ? 0 : Simd.maxWindows(x, xo + first, y, yo + out, inW * c, c, h1 - h0, w1 - w0);
+                int j = !vector ? 0 : Simd.maxWindows(x, xo + first, y, yo + out, inW * c, c, h1 - h0, w1 - w0);
                 for (; j < c; j++) {
                     float best = x[xo + first + j];
                     for (int ih = 0; ih < h1 - h0; ih++) {
