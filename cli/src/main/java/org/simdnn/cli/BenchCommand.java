@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.simdnn.bench.report.BenchPlan;
 import org.simdnn.bench.report.BenchRunner;
 import org.simdnn.bench.report.Preset;
+import org.simdnn.bench.report.ReportTable;
 import org.simdnn.bench.report.ResultFiles;
 import org.simdnn.bench.report.Suite;
 import org.simdnn.nn.io.AtomicFiles;
@@ -113,6 +114,9 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("GFLOPS = ops/s x flops(shape); vs OpenBLAS = ratio to the best OpenBLAS impl (same shape, threads);"
                     + " % peak = of the measured FMA peak");
+            if (o.table().rows().stream().anyMatch(r -> !Double.isNaN(ReportTable.gbps(r.result())))) {
+                System.out.println("GB/s = ops/s x bytes of B (small-m GEMM); stream = a plain read of the same B (read bandwidth)");
+            }
             if (o.table().rows().stream().anyMatch(r -> r.result().latency() != null)) System.out.println("infer: images/s = ops/s x batch; vs onnxruntime = throughput ratio; p50 vs, p99 vs = ONNX Runtime's"
                     + " latency / simdnn's (>1: simdnn faster); B/op = bytes allocated per call");
             System.out.println();

@@ -9,11 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * FLOPs of one benchmark operation, from the suite class's {@code public static double flops(String shape)}
  * (the benchmark convention; 2·M·N·K for GEMM). NaN when the class or the method is absent or rejects the
  * shape, so the report falls back to operations per second instead of inventing a number. Likewise
- * {@link #items}: images per operation from {@code public static int items(String shape)}, 1 without it.
+ * {@link #items}: images per operation from {@code public static int items(String shape)}, 1 without it; and
+ * {@link #bytes}: bytes one operation must read from memory ({@code public static double bytes(String shape)},
+ * the weights of a small-m GEMM), NaN without it or where the suite says the figure means nothing.
  */
 public final class Flops {
     private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
     private static final Map<String, Method> ITEMS = new ConcurrentHashMap<>();
+    private static final Map<String, Method> BYTES = new ConcurrentHashMap<>();
     private static final Method NONE;
 
     static {
@@ -31,6 +34,11 @@ public final class Flops {
 
     public static double of(String className, String shape) {
         return call(METHODS.computeIfAbsent(className, c -> find(c, "flops")), shape);
+    }
+
+    /** Bytes one operation of {@code shape} streams (GB/s = ops/s x bytes / 1e9); NaN when the suite does not say. */
+    public static double bytes(String className, String shape) {
+        return call(BYTES.computeIfAbsent(className, c -> find(c, "bytes")), shape);
     }
 
     /** Items (images) one operation of {@code shape} processes; 1 when the suite does not say. */

@@ -101,7 +101,21 @@ public final class ReportTable {
             return new String[] {"shape", "impl", "T", Suite.itemsOf(bench) + "/s", "±", "p50 ms", "p99 ms", ratioTitle(bench),
                     "p50 vs", "p99 vs", "B/op", "note"};
         }
+        if (hasBytes(section)) {
+            return new String[] {"shape", "impl", "T", "GFLOPS", "±", "GB/s", "ops/s", ratioTitle(bench), "% peak", "note"};
+        }
         return new String[] {"shape", "impl", "T", "GFLOPS", "±", "ops/s", ratioTitle(bench), "% peak", "note"};
+    }
+
+    /** A section with rows whose suite counts the bytes they stream (small-m GEMM): it gets a GB/s column. */
+    private static boolean hasBytes(List<ReportRow> section) {
+        return section.stream().anyMatch(r -> !Double.isNaN(gbps(r.result())));
+    }
+
+    /** GB/s read: ops/s x the suite's bytes per operation ({@link Flops#bytes}); NaN when it has none. */
+    public static double gbps(BenchResult r) {
+        double bytes = Flops.bytes(r.className(), r.shape());
+        return Double.isNaN(bytes) || !(r.opsPerSec() > 0) ? Double.NaN : r.opsPerSec() * bytes / 1e9;
     }
 
     /** A section measured in sample-time mode: throughput, median and p99 latency, allocation. */
@@ -109,7 +123,7 @@ public final class ReportTable {
         return section.stream().anyMatch(r -> r.result().latency() != null);
     }
 
-    private static String[] cells(ReportRow row, boolean latency) {
+    private static String[] cells(ReportRow row, boolean latency, boolean bytes) {
         BenchResult r = row.result();
         String shape = r.shape().isEmpty() ? "-" : r.shape();
         String note = r.unstable() ? String.format(Locale.ROOT, "unstable: iterations %.1fx apart", r.spread()) : "";
@@ -124,10 +138,16 @@ public final class ReportTable {
         boolean hasG = !Double.isNaN(r.gflops());
         double errG = hasG && !Double.isNaN(r.opsError()) && r.opsPerSec() > 0 ? r.gflops() * r.opsError() / r.opsPerSec()
                 : Double.NaN;
+        String pct = Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak());
+        if (bytes) {
+            double g = gbps(r);
+            return new String[] {shape, r.impl(), Integer.toString(r.threads()), hasG ? fmt(r.gflops()) : "-",
+                    Double.isNaN(errG) ? "" : fmt(errG), Double.isNaN(g) ? "-" : fmt(g), sci(r.opsPerSec()),
+                    times(row.ratioToBaseline()), pct, note};
+        }
         return new String[] {shape, r.impl(), Integer.toString(r.threads()),
                 hasG ? fmt(r.gflops()) : "-", Double.isNaN(errG) ? "" : fmt(errG), sci(r.opsPerSec()),
-                times(row.ratioToBaseline()),
-                Double.isNaN(row.pctOfPeak()) ? "-" : String.format(Locale.ROOT, "%.0f%%", row.pctOfPeak()), note};
+                times(row.ratioToBaseline()), pct, note};
     }
 
     private static String times(double ratio) {
@@ -164,9 +184,9 @@ public final class ReportTable {
         StringBuilder sb = new StringBuilder();
         for (var sec : sections().entrySet()) {
             List<String[]> body = new ArrayList<>();
-            boolean latency = hasLatency(sec.getValue());
+            boolean latency = hasLatency(sec.getValue()), bytes = !latency && hasBytes(sec.getValue());
             String[] header = header(sec.getValue());
-            for (ReportRow r : sec.getValue()) body.add(cells(r, latency));
+            for (ReportRow r : sec.getValue()) body.add(cells(r, latency, bytes));
             if (md) {
                 sb.append("#### ").append(sec.getKey()).append("\n\n");
                 sb.append('|').append(String.join("|", header)).append("|\n|");

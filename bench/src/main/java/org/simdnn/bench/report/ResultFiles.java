@@ -104,6 +104,8 @@ public final class ResultFiles {
         sb.append("GFLOPS = JMH ops/s × the suite's `flops(shape)` / 1e9; ± = JMH's 99.9% error; ")
                 .append("\"vs OpenBLAS\" = ratio to the best OpenBLAS-based impl for the same shape and threads ")
                 .append("(>1 means faster); \"% peak\" = share of the measured FMA peak at that thread count; ")
+                .append("GB/s (small-m GEMM) = ops/s × the bytes of B, the weights the call streams, / 1e9 (the `stream` row ")
+                .append("reads the same B and nothing else: the read bandwidth for that size); ")
                 .append("infer: images/s = ops/s × batch, p50/p99 = median and 99th-percentile call latency, ")
                 .append("\"vs onnxruntime\" = throughput ratio and \"p50 vs\"/\"p99 vs\" = ONNX Runtime's latency over ")
                 .append("simdnn's (both >1 when simdnn is faster), B/op = bytes allocated per call (JMH -prof gc); ")

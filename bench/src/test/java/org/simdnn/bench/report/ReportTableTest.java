@@ -93,4 +93,20 @@ class ReportTableTest {
         assertEquals(List.of("openblas-ffm", "openblas-jni"),
                 BenchRunner.openBlasImpls(java.util.Map.of("impl", List.of("simdnn", "openblas-ffm", "naive", "openblas-jni"))));
     }
+
+    @Test
+    void smallMGemmRowsGetAGigabytesPerSecondColumn() {
+        String cls = "org.simdnn.bench.GemmBench";
+        BenchResult small = new BenchResult("gemm", cls + ".gemm", "gemm", "m1n1024k1024", "simdnn", 1, 10_000, 1,
+                10_000 * 2.0 * 1024 * 1024 / 1e9, java.util.Map.of("shape", "m1n1024k1024", "impl", "simdnn", "threads", "1"), 1);
+        BenchResult big = new BenchResult("gemm", cls + ".gemm", "gemm", "m512n512k512", "simdnn", 1, 100, 1,
+                100 * 2.0 * 512 * 512 * 512 / 1e9, java.util.Map.of("shape", "m512n512k512", "impl", "simdnn", "threads", "1"), 1);
+        // 4 MiB of B per call, 10k calls/s: 41.9 GB/s; m = 512 is no small-m shape: no figure.
+        assertEquals(10_000 * 4.0 * 1024 * 1024 / 1e9, ReportTable.gbps(small), 1e-9);
+        assertTrue(Double.isNaN(ReportTable.gbps(big)));
+        String text = ReportTable.of(List.of(small, big), CannedResults.env(), CannedResults.order()).toText();
+        assertTrue(text.contains("GB/s") && text.contains("41.9"), text);
+        String onlyBig = ReportTable.of(List.of(big), CannedResults.env(), CannedResults.order()).toText();
+        assertTrue(!onlyBig.contains("GB/s"), onlyBig);
+    }
 }

@@ -10,9 +10,11 @@ final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
 
     private float[] pa = EMPTY, pb = EMPTY, tile = EMPTY, bt = EMPTY, vec = EMPTY, tailB = EMPTY, tailC = EMPTY;
+    private float[] acc = EMPTY;
     /** The call's state, reused: a lambda per call would allocate. */
     final GemmTask task = new GemmTask();
     final DirectTask direct = new DirectTask();
+    final SmallMTask smallM = new SmallMTask();
 
     static GemmWorkspace get() { return LOCAL.get(); }
 
@@ -48,6 +50,12 @@ final class GemmWorkspace {
     float[] tailC(int n) {
         if (tailC.length < n) tailC = new float[n];
         return tailC;
+    }
+
+    /** The small-m kernel's accumulator block (m x w sums of one column chunk). */
+    float[] acc(int n) {
+        if (acc.length < n) acc = new float[n];
+        return acc;
     }
 
     float[] tile(int n) {

@@ -18,9 +18,13 @@ import org.simdnn.kernels.cpu.CpuInfo;
  * @param direct          the unpacked kernel for tiny problems and GEMV
  * @param directMaxMnk    m*n*k up to which the direct (unpacked) kernel runs instead of the blocked driver
  * @param parallelMinFlops below this many FLOPs (2mnk) the call stays on the caller's thread
+ * @param smallM          the kernel for m <= {@link F32GemmSmallM#MAX_M} (B streamed once, never packed); null: such
+ *                        calls take the other paths (the scalar row, and tests of those paths)
+ * @param smallMParallelMinKn B sizes (k·n floats) from which a small-m call splits its columns between threads
  */
 record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, int nc, int inPlaceMaxK,
-                    int inPlaceMaxN, long directMaxMnk, long parallelMinFlops) {
+                    int inPlaceMaxN, long directMaxMnk, long parallelMinFlops, F32GemmSmallM smallM,
+                    long smallMParallelMinKn) {
 
     KernelConfig {
         if (kernel == null || direct == null) throw new IllegalArgumentException("kernels must be non-null");
@@ -31,16 +35,17 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             throw new IllegalArgumentException("nc=" + nc + " must be a positive multiple of NR=" + kernel.nr());
         }
         if (kc <= 0) throw new IllegalArgumentException("kc=" + kc + " must be positive");
-        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || directMaxMnk < 0 || parallelMinFlops < 0) {
+        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || directMaxMnk < 0 || parallelMinFlops < 0 || smallMParallelMinKn < 0) {
             throw new IllegalArgumentException("thresholds must be >= 0: inPlaceMaxK=" + inPlaceMaxK + " inPlaceMaxN="
-                    + inPlaceMaxN + " parallelMinFlops=" + parallelMinFlops);
+                    + inPlaceMaxN + " parallelMinFlops=" + parallelMinFlops + " smallMParallelMinKn=" + smallMParallelMinKn);
         }
     }
 
     @Override
     public String toString() {
         return kernel.id() + "[mc=" + mc + " kc=" + kc + " nc=" + nc + " inPlace<=" + inPlaceMaxK + "/" + inPlaceMaxN
-                + " direct<=" + directMaxMnk + " par>=" + parallelMinFlops + "]";
+                + " direct<=" + directMaxMnk + " par>=" + parallelMinFlops
+                + (smallM == null ? "" : " smallM par>=" + smallMParallelMinKn) + "]";
     }
 
     int mr() { return kernel.mr(); }
@@ -73,7 +78,7 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             if (v.id().equals(id)) {
                 int mc = row.mc() / v.mr() * v.mr();
                 return new KernelConfig(v, row.direct(), mc, row.kc(), row.nc(), row.inPlaceMaxK(), row.inPlaceMaxN(),
-                        row.directMaxMnk(), row.parallelMinFlops());
+                        row.directMaxMnk(), row.parallelMinFlops(), row.smallM(), row.smallMParallelMinKn());
             }
         }
         List<String> ids = new java.util.ArrayList<>(List.of(row.kernel().id()));
@@ -81,6 +86,12 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
         throw new IllegalArgumentException("-Dsimdnn.gemm.kernel=" + id + ": this JVM's " + bits + "-bit row runs one of "
                 + ids);
     }
+
+    /**
+     * B sizes (k·n floats, 256 KiB) from which a small-m call runs on two threads: streaming that much from L2 takes
+     * about 2 µs on one core, a spinning worker takes the job in well under one.
+     */
+    static final long SMALL_M_PARALLEL_MIN_KN = 64 * 1024;
 
     /** The rows of {@link #forBits}, widest first; 0 is the plain-Java row. */
     static final List<Integer> WIDTHS = List.of(512, 256, 128, 0);
@@ -105,13 +116,13 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             // accumulators, each B vector feeds 8 FMAs) is not yet measured on a quiet machine; 10x2v and 12x2v
             // box in the driver (C2's inlining budget, kernels/codegen/gemm_kernels.py).
             case 512 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_512(), new F32GemmDirect_512(), 144, 512, 4096, 640, 128,
-                    32 * 32 * 32, 4_000_000L);
+                    32 * 32 * 32, 4_000_000L, new F32GemmSmallM_512(), SMALL_M_PARALLEL_MIN_KN);
             case 256 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_256(), new F32GemmDirect_256(), 144, 512, 4096, 640, 64,
-                    32 * 32 * 32, 4_000_000L);
+                    32 * 32 * 32, 4_000_000L, new F32GemmSmallM_256(), SMALL_M_PARALLEL_MIN_KN);
             case 128 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_128(), new F32GemmDirect_128(), 144, 512, 4096, 640, 32,
-                    32 * 32 * 32, 4_000_000L);
+                    32 * 32 * 32, 4_000_000L, new F32GemmSmallM_128(), SMALL_M_PARALLEL_MIN_KN);
             case 0 -> new KernelConfig(new F32Gemm_4x4_Scalar(), new F32GemmDirect.Scalar(), 128, 256, 4096, 640, 16,
-                    16 * 16 * 16, 1_000_000L);
+                    16 * 16 * 16, 1_000_000L, null, 0);
             default -> throw new IllegalArgumentException("no GEMM kernel for " + bits + "-bit vectors");
         };
     }

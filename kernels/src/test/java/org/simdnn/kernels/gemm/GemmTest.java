@@ -52,14 +52,15 @@ class GemmTest {
             rows.add(row);
             for (F32GemmKernel v : KernelConfig.variants(bits)) {
                 rows.add(new KernelConfig(v, row.direct(), row.mc() / v.mr() * v.mr(), row.kc(), row.nc(),
-                        row.inPlaceMaxK(), row.inPlaceMaxN(), row.directMaxMnk(), row.parallelMinFlops()));
+                        row.inPlaceMaxK(), row.inPlaceMaxN(), row.directMaxMnk(), row.parallelMinFlops(), row.smallM(),
+                        row.smallMParallelMinKn()));
             }
         }
         for (KernelConfig p : rows) {
             out.add(p);
-            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0, 0));
-            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0, 0)); // A in place
-            out.add(new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), 0, 0, Long.MAX_VALUE, 0)); // direct
+            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0, 0, null, 0));
+            out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0, 0, null, 0)); // A in place
+            out.add(new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), 0, 0, Long.MAX_VALUE, 0, null, 0)); // direct
         }
         return out;
     }
@@ -224,8 +225,9 @@ class GemmTest {
         for (int bits : widths()) {
             KernelConfig p = KernelConfig.forBits(bits);
             KernelConfig eager = new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), p.inPlaceMaxK(),
-                    p.inPlaceMaxN(), 0, 0);
-            for (int[] s : new int[][] {{300, 257, 600}, {131, 64, 288}, {7, 100, 50}, {300, 10, 200}}) {
+                    p.inPlaceMaxN(), 0, 0, p.smallM(), 0);
+            for (int[] s : new int[][] {{300, 257, 600}, {131, 64, 288}, {7, 100, 50}, {300, 10, 200}, {1, 1000, 70},
+                    {3, 97, 300}, {4, 33, 40}}) {
                 int m = s[0], n = s[1], k = s[2];
                 for (int t = 0; t < 4; t++) {
                     boolean tA = t >= 2, tB = t % 2 == 1;
@@ -281,8 +283,8 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class, () -> KernelConfig.forBits(64));
         F32GemmKernel k = KernelConfig.forBits(0).kernel();
         F32GemmDirect d = KernelConfig.forBits(0).direct();
-        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 5, 8, 8, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 8, 8, 6, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 5, 8, 8, 0, 0, 0, 0, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> new KernelConfig(k, d, 8, 8, 6, 0, 0, 0, 0, null, 0));
     }
 
     /** The public handle the micro-kernel benchmark uses: the table's ids, and one tile against the reference. */
