@@ -50,20 +50,10 @@ def nn_method(bits, m):
         s.append(f"                FloatVector v{q} = FloatVector.fromArray(S, b, b{q} + j);")
     for i in range(m):
         o = f"{i} * as + j" if i > 1 else ("as + j" if i == 1 else "j")
-        if P == 8:
-            # Two chains of four (joined at the end) instead of one of eight: half the latency per column vector.
-            s.append(f"                FloatVector u{i} = v0.fma(x{i}0, FloatVector.fromArray(S, acc, {o}));")
-            for q in range(1, 4):
-                s.append(f"                u{i} = v{q}.fma(x{i}{q}, u{i});")
-            s.append(f"                FloatVector t{i} = v4.mul(x{i}4);")
-            for q in range(5, 8):
-                s.append(f"                t{i} = v{q}.fma(x{i}{q}, t{i});")
-            s.append(f"                u{i}.add(t{i}).intoArray(acc, {o});")
-        else:
-            s.append(f"                FloatVector u{i} = v0.fma(x{i}0, FloatVector.fromArray(S, acc, {o}));")
-            for q in range(1, P):
-                s.append(f"                u{i} = v{q}.fma(x{i}{q}, u{i});")
-            s.append(f"                u{i}.intoArray(acc, {o});")
+        s.append(f"                FloatVector u{i} = v0.fma(x{i}0, FloatVector.fromArray(S, acc, {o}));")
+        for q in range(1, P):
+            s.append(f"                u{i} = v{q}.fma(x{i}{q}, u{i});")
+        s.append(f"                u{i}.intoArray(acc, {o});")
     s.append(f"            }}")
     s.append(f"        }}")
     s.append(f"        for (; p < k; p++) {{")
@@ -181,7 +171,7 @@ import jdk.incubator.vector.VectorSpecies;
  * time is the time to stream it. Contract: {{@link F32GemmSmallM}}.
  * <ul>
  *   <li>B row-major: {steps} rows of B (for m = 1, 2, 3, 4) per step, each a contiguous stretch of the chunk's
- *       columns, against L1-resident accumulators; m = 1 splits its eight FMAs per column vector in two chains.
+ *       columns, against L1-resident accumulators; each element one FMA chain in p, as the blocked kernel sums it.
  *   <li>B transposed: blocks of {drows} B rows (for m = 1, 2, 3, 4), m x R vector dot products over k, each
  *       reduced once by a fixed tree of lane swaps (the same sums in every JIT tier).
  * </ul>

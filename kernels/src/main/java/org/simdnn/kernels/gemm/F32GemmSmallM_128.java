@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * time is the time to stream it. Contract: {@link F32GemmSmallM}.
  * <ul>
  *   <li>B row-major: 4, 4, 2, 2 rows of B (for m = 1, 2, 3, 4) per step, each a contiguous stretch of the chunk's
- *       columns, against L1-resident accumulators; m = 1 splits its eight FMAs per column vector in two chains.
+ *       columns, against L1-resident accumulators; each element one FMA chain in p, as the blocked kernel sums it.
  *   <li>B transposed: blocks of 4, 4, 2, 2 B rows (for m = 1, 2, 3, 4), m x R vector dot products over k, each
  *       reduced once by a fixed tree of lane swaps (the same sums in every JIT tier).
  * </ul>

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * time is the time to stream it. Contract: {@link F32GemmSmallM}.
  * <ul>
  *   <li>B row-major: 8, 4, 4, 4 rows of B (for m = 1, 2, 3, 4) per step, each a contiguous stretch of the chunk's
- *       columns, against L1-resident accumulators; m = 1 splits its eight FMAs per column vector in two chains.
+ *       columns, against L1-resident accumulators; each element one FMA chain in p, as the blocked kernel sums it.
  *   <li>B transposed: blocks of 8, 4, 4, 4 B rows (for m = 1, 2, 3, 4), m x R vector dot products over k, each
  *       reduced once by a fixed tree of lane swaps (the same sums in every JIT tier).
  * </ul>
@@ -117,11 +117,11 @@ final class F32GemmSmallM_512 implements F32GemmSmallM {
                 u0 = v1.fma(x01, u0);
                 u0 = v2.fma(x02, u0);
                 u0 = v3.fma(x03, u0);
-                FloatVector t0 = v4.mul(x04);
-                t0 = v5.fma(x05, t0);
-                t0 = v6.fma(x06, t0);
-                t0 = v7.fma(x07, t0);
-                u0.add(t0).intoArray(acc, j);
+                u0 = v4.fma(x04, u0);
+                u0 = v5.fma(x05, u0);
+                u0 = v6.fma(x06, u0);
+                u0 = v7.fma(x07, u0);
+                u0.intoArray(acc, j);
             }
         }
         for (; p < k; p++) {

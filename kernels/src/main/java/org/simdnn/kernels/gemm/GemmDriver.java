@@ -78,7 +78,9 @@ final class GemmDriver {
 
     /** The id of the kernel that runs an {@code m x n x k} product (alpha != 0, m, n, k > 0). */
     static String kernelId(KernelConfig cfg, int m, int n, int k) {
-        if (runsSmallM(cfg, false, m, n, k)) return smallMDirect(cfg, false, m, n) ? cfg.direct().id() : cfg.smallM().id();
+        if (runsSmallM(cfg, false, m, n, k)) {
+            return smallMDirect(cfg, false, false, m, n, k) ? cfg.direct().id() : cfg.smallM().id();
+        }
         return runsDirect(cfg, m, n, k) ? cfg.direct().id() : cfg.kernel().id();
     }
 
@@ -94,20 +96,31 @@ final class GemmDriver {
     }
 
     /**
-     * Four rows and a narrow row-major B (n <= 8 vectors): the direct kernel's 4 x 2v register tile, whose
+     * Four rows and a narrow row-major B (n <= 8 vectors) in one k block: the direct kernel's 4 x 2v tile, whose
      * accumulators stay in registers for all of k, beats the small-m kernel's L1 accumulators, which each step
      * stores and reloads (measured under load: 4x64x64 0.26 vs 0.43 µs, 4x64x1024 4.3 vs 7.1 µs). B rows of at
      * most 8 vectors lie close together, so the direct kernel's passes over column pairs still stream.
      */
-    private static boolean smallMDirect(KernelConfig cfg, boolean transB, int m, int n) {
-        return !transB && m == 4 && n <= 8 * cfg.smallM().lanes();
+    private static boolean smallMDirect(KernelConfig cfg, boolean transA, boolean transB, int m, int n, int k) {
+        return !transB && m == 4 && n <= 8 * cfg.smallM().lanes() && kBlock(cfg, transA, n, k) == k;
+    }
+
+    /**
+     * The depth of the blocked driver's k blocks for this shape ({@link GemmTask}: one block when A is read in
+     * place, else balanced blocks of at most kc). The small-m kernel sums B row-major in the same blocks, each from
+     * zero, so a row of C gets the same bits in a batch of 4 as in a batch of 128 (a model scored in batches of
+     * any size gives the same outputs).
+     */
+    private static int kBlock(KernelConfig cfg, boolean transA, int n, int k) {
+        boolean inPlaceA = !transA && k <= cfg.inPlaceMaxK() && n <= cfg.inPlaceMaxN();
+        return inPlaceA ? k : Math.ceilDiv(k, Math.ceilDiv(k, cfg.kc()));
     }
 
     private static void smallM(KernelConfig cfg, int threads, boolean transA, boolean transB, int m, int n, int k,
                                float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb, float beta,
                                float[] c, int offC, int ldc) {
         int rsA = transA ? 1 : lda, csA = transA ? lda : 1;
-        if (smallMDirect(cfg, transB, m, n)) {
+        if (smallMDirect(cfg, transA, transB, m, n, k)) {
             cfg.direct().gemm(m, n, k, alpha, a, offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
             return;
         }
@@ -121,8 +134,8 @@ final class GemmDriver {
             offA = 0;
             rsA = k;
         }
-        GemmWorkspace.get().smallM.run(cfg.smallM(), threads, cfg.smallMParallelMinKn(), transB, m, n, k, alpha, a,
-                offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
+        GemmWorkspace.get().smallM.run(cfg.smallM(), threads, cfg.smallMParallelMinKn(), kBlock(cfg, transA, n, k),
+                transB, m, n, k, alpha, a, offA, rsA, csA, b, offB, ldb, beta, c, offC, ldc);
     }
 
     /**

@@ -14,21 +14,24 @@ final class SmallMTask implements Parallel.RangeBody {
 
     private F32GemmSmallM kern;
     private boolean transB;
-    private int m, n, k, ai, rsA, csA, bi, ldb, ci, ldc, units;
+    private int m, n, k, kcMax, ai, rsA, csA, bi, ldb, ci, ldc, units;
     private float alpha, beta;
     private float[] a, b, c;
 
     /**
      * A(i, p) = {@code a[ai + i*rsA + p*csA]}; with {@code transB} A must be contiguous in p ({@code csA == 1}).
-     * With B row-major n must be at least one vector.
+     * With B row-major n must be at least one vector, and k runs in blocks of at most {@code kcMax}: each block
+     * sums from zero and is added to C (beta on the first block, 1 after it), as the blocked driver does.
      */
-    void run(F32GemmSmallM kern, int threads, long parallelMinKn, boolean transB, int m, int n, int k, float alpha,
+    void run(F32GemmSmallM kern, int threads, long parallelMinKn, int kcMax, boolean transB, int m, int n, int k,
+             float alpha,
              float[] a, int ai, int rsA, int csA, float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
         this.kern = kern;
         this.transB = transB;
         this.m = m;
         this.n = n;
         this.k = k;
+        this.kcMax = kcMax;
         this.alpha = alpha;
         this.a = a;
         this.ai = ai;
@@ -62,14 +65,22 @@ final class SmallMTask implements Parallel.RangeBody {
         int vecs = to - from, chunks = Math.ceilDiv(vecs * lanes, maxW), per = Math.ceilDiv(vecs, chunks);
         for (int v = from; v < to; v += per) {
             int j = v * lanes, w = Math.min(per, to - v) * lanes;
-            kern.rows(m, k, alpha, a, ai, rsA, csA, b, bi + j, ldb, beta, c, ci + j, ldc, w, 0, acc);
+            chunk(j, w, 0, acc);
         }
         int tail = n % lanes;
         if (to == units && tail != 0) {
             // The last columns as one whole vector ending at n: it overlaps the previous one, whose columns it
             // computes again (the same arithmetic) without storing them.
-            int j = n - lanes;
-            kern.rows(m, k, alpha, a, ai, rsA, csA, b, bi + j, ldb, beta, c, ci + j, ldc, lanes, lanes - tail, acc);
+            chunk(n - lanes, lanes, lanes - tail, acc);
+        }
+    }
+
+    /** Columns [j, j + w) of C (the first skip not stored), k in the blocked driver's blocks. */
+    private void chunk(int j, int w, int skip, float[] acc) {
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kb = Math.min(kcMax, k - pc);
+            kern.rows(m, kb, alpha, a, ai + pc * csA, rsA, csA, b, bi + pc * ldb + j, ldb, pc == 0 ? beta : 1f, c,
+                    ci + j, ldc, w, skip, acc);
         }
     }
 }

@@ -81,7 +81,8 @@ class GemmSmallMTest {
             int l = cfg.smallM().lanes();
             assertEquals(cfg.smallM().id(), GemmDriver.kernelId(cfg, 1, l, 1));
             assertEquals(cfg.smallM().id(), GemmDriver.kernelId(cfg, 4, 4096, 4096));
-            assertEquals(cfg.direct().id(), GemmDriver.kernelId(cfg, 4, 8 * l, 4096)); // four rows, narrow B
+            assertEquals(cfg.direct().id(), GemmDriver.kernelId(cfg, 4, 8 * l, 300)); // four rows, narrow B, one k block
+            assertEquals(cfg.smallM().id(), GemmDriver.kernelId(cfg, 4, 8 * l, 4096));
             assertEquals(cfg.smallM().id(), GemmDriver.kernelId(cfg, 3, 8 * l, 4096));
             assertEquals(cfg.direct().id(), GemmDriver.kernelId(cfg, 1, l - 1, 100));
             assertEquals(cfg.kernel().id(), GemmDriver.kernelId(cfg, 5, 4096, 4096));
@@ -122,6 +123,36 @@ class GemmSmallMTest {
                 float[] expected = new float[m * n];
                 Reference.sgemm(false, tB, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, expected, 0, n);
                 Check.close(cfg.smallM().id() + " beta=0, NaN C", expected, c, 0, n, m, n, null, GemmTest.tol(k));
+            }
+        }
+    }
+
+    /**
+     * With B row-major a row of C gets the same bits from a small-m call as from the blocked driver inside a larger
+     * call (same k blocks, one FMA chain per block): a model scored in batches of 1 to 4 rows gives the outputs of
+     * one large batch (the Spark scorer's batches end with a few rows).
+     */
+    @Test
+    @DisplayName("small_m rows_equal_blocked_bits")
+    void rowsGiveTheBlockedDriversBits() {
+        int bigM = 40;
+        for (KernelConfig cfg : configs()) {
+            for (int[] s : new int[][] {{200, 784}, {100, 300}, {64, 700}, {33, 1100}, {257, 40}}) {
+                int n = s[0], k = s[1];
+                for (boolean tA : new boolean[] {false, true}) {
+                    float[] a = Check.random(51, bigM * k), b = Check.random(52, k * n), big = Check.random(53, bigM * n);
+                    int lda = tA ? bigM : k;
+                    float[] c0 = big.clone();
+                    GemmDriver.sgemm(cfg, 1, tA, false, bigM, n, k, 1.5f, a, 0, lda, b, 0, n, -0.5f, big, 0, n);
+                    assertEquals(cfg.kernel().id(), GemmDriver.kernelId(cfg, bigM, n, k));
+                    for (int m = 1; m <= F32GemmSmallM.MAX_M; m++) {
+                        int r0 = 7;
+                        float[] c = java.util.Arrays.copyOfRange(c0, r0 * n, (r0 + m) * n);
+                        GemmDriver.sgemm(cfg, 2, tA, false, m, n, k, 1.5f, a, tA ? r0 : r0 * k, lda, b, 0, n, -0.5f, c, 0, n);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(big, r0 * n, (r0 + m) * n), c, cfg.smallM().id()
+                                + " m=" + m + " n=" + n + " k=" + k + " tA=" + tA);
+                    }
+                }
             }
         }
     }
