@@ -199,7 +199,9 @@ final class DepthwiseConv3x3 {
 
     /**
      * One output row whose 3 source rows (from {@code top}, C in whole vectors) all lie inside the image, read in
-     * place: the tiles run the columns that need no padding, {@link #borderPixels} the others.
+     * place: the tiles run the columns that need no padding, {@link #borderPixels} the others. Pixels short of a
+     * last tile run as a tile over the last 8, overlapping the one before (the same bits; the 1-pixel tail is a
+     * chain of 9 dependent FMAs per pixel).
      */
     private static void directRow(float[] src, int top, int Ws, int C, int pl, int Wo, int sw, float[] wp, int bp,
                                   float lo, float hi, float[] out, int yRow) {
@@ -212,14 +214,20 @@ final class DepthwiseConv3x3 {
             if (sw == 1) {
                 ow = DepthwiseTiles3x3.fwd3x3s1Direct(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo, C,
                         lo0, hi0);
-                if (ow < hi0) {
+                if (ow < hi0 && hi0 - lo0 >= 8) { // the last 8 pixels again: same bits, a tile's speed
+                    DepthwiseTiles3x3.fwd3x3s1Direct(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo, C,
+                            hi0 - 8, hi0);
+                } else if (ow < hi0) {
                     DepthwiseTiles3x3.fwd3x3s1DirectTail(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo,
                             C, ow, hi0);
                 }
             } else {
                 ow = DepthwiseTiles3x3.fwd3x3s2Direct(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo, C,
                         lo0, hi0);
-                if (ow < hi0) {
+                if (ow < hi0 && hi0 - lo0 >= 8) {
+                    DepthwiseTiles3x3.fwd3x3s2Direct(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo, C,
+                            hi0 - 8, hi0);
+                } else if (ow < hi0) {
                     DepthwiseTiles3x3.fwd3x3s2DirectTail(src, r0 + c, r1 + c, r2 + c, C, wp, wo, wp, bo, lo, hi, out, oo,
                             C, ow, hi0);
                 }
