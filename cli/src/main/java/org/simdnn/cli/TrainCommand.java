@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
     List<Float> dropout;
 
     @Option(names = "--channels", split = ",", description = "cnn: channels of the first block (28x28) and the "
-            + "second (14x14) (default: 32,64)")
+            + "second (14x14) (default: 32,64; --preset fast: 16,64)")
     List<Integer> channels;
 
     @Option(names = "--momentum", description = "SGD (Nesterov) momentum (default: 0.9)")
@@ -109,6 +109,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-variants", description = "also print the test accuracy without flip averaging and of the "
             + "trained weights instead of the EMA (extra passes over the test set; for comparing recipes)")
     boolean evalVariants;
+
+    @Option(names = "--eval-every", converter = OptionValues.Positive.class, description = "evaluate the test set after "
+            + "every E-th epoch and after the last (default: 1; --preset fast: after the last only)")
+    Integer evalEvery;
 
     @Option(names = "--train-limit", converter = OptionValues.Positive.class, description = "train on the first N training images only")
     Integer trainLimit;
@@ -143,7 +147,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = recipe(p);
         float[] drop = dropoutRates(p);
-        int[] widths = cnnChannels();
+        int[] widths = cnnChannels(p);
+        int every = evalEvery != null ? evalEvery : p != null ? p.evalEvery() : 1;
         setup.applyThreads();
         if (backendName != null) {
             Backends.resolve(backendName); // an unknown name fails here, before any data is read
@@ -165,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "simdnn train: %s%s, %d epochs, batch %d, lr %s %s, %d threads, seed %d, augment %s%s%n",
                 model, p != null ? " (preset " + preset + ")" : "", cfg.epochs(), cfg.batchSize(), cfg.lr(),
                 !cfg.cosine() ? "constant" : "warm-up " + cfg.warmupEpochs() + (cfg.linearDecay() ? " + linear" : " + cosine"),
-                Parallel.threads(), seed, cfg.augmentation(), extras(cfg, drop));
+                Parallel.threads(), seed, cfg.augmentation(), extras(cfg, drop, widths));
         System.out.println("data: " + data.dir() + " (" + data.train().size() + " train, " + data.test().size()
                 + " test); backend: " + backend.describe());
         try (BatchLoader trainLoader = new BatchLoader(data.train(), cfg.batchSize(), true, seed, cfg.augmentation(), norm, true);
@@ -183,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 System.out.println("resumed from " + resume + " after epoch " + trainer.epochsDone());
             }
-            return train(trainer, cfg, norm, trainLoader, testLoader, modelFile, ckpt);
+            return train(trainer, cfg, every, norm, trainLoader, testLoader, modelFile, ckpt);
         }
     }
 
@@ -231,9 +236,9 @@ final class TrainCommand implements Callable<Integer> {
         return cfg;
     }
 
-    /** The cnn's two block widths: --channels, else the reference network's 32, 64. */
-    private int[] cnnChannels() {
-        if (channels == null) return new int[] {32, 64};
+    /** The cnn's two block widths: --channels, else the preset's, else the reference network's 32, 64. */
+    private int[] cnnChannels(TrainPreset p) {
+        if (channels == null) return p != null ? p.channels() : new int[] {32, 64};
         if (!model.equals("cnn")) throw new IllegalArgumentException("--channels applies to the cnn, not " + model);
         if (channels.size() != 2 || channels.get(0) < 1 || channels.get(1) < 1) {
             throw new IllegalArgumentException("--channels takes two widths >= 1 (first block, second block), got " + channels);
@@ -256,10 +261,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The header's note of the levers beyond the reference recipe (empty when none is used). */
-    private String extras(TrainConfig cfg, float[] drop) {
+    private String extras(TrainConfig cfg, float[] drop, int[] widths) {
         StringBuilder b = new StringBuilder();
         if (model.equals("cnn") && (drop[0] != 0.1f || drop[1] != 0.3f)) b.append(", dropout ").append(drop[0]).append('/').append(drop[1]);
-        if (channels != null) b.append(", channels ").append(cnnChannels()[0]).append('/').append(cnnChannels()[1]);
+        if (model.equals("cnn") && (widths[0] != 32 || widths[1] != 64)) b.append(", channels ").append(widths[0]).append('/').append(widths[1]);
         if (cfg.momentum() != 0.9f && !model.equals("perceptron")) b.append(", momentum ").append(cfg.momentum());
         if (cfg.emaDecay() > 0) b.append(", EMA ").append(cfg.emaDecay());
         if (cfg.flipAverage()) b.append(", flip-averaged evaluation");
@@ -270,27 +275,31 @@ final class TrainCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private int train(Trainer trainer, TrainConfig cfg, Normalization norm, BatchLoader trainLoader, BatchLoader testLoader,
-                      Path modelFile, Path ckpt) throws IOException {
+    private int train(Trainer trainer, TrainConfig cfg, int evalEvery, Normalization norm, BatchLoader trainLoader,
+                      BatchLoader testLoader, Path modelFile, Path ckpt) throws IOException {
         ConsoleProgress bar = noProgress ? null : new ConsoleProgress(cfg.epochs(), trainer.metric());
+        ProgressListener progress = bar != null ? bar : ProgressListener.NONE;
         List<EpochStats> stats = new ArrayList<>();
         while (trainer.epochsDone() < cfg.epochs()) {
+            int e = trainer.epochsDone();
+            boolean evaluate = (e + 1) % evalEvery == 0 || e + 1 == cfg.epochs();
             EpochStats s;
             double[] variants = null;
             try {
-                if (evalVariants && trainer instanceof SgdTrainer sgd) {
-                    int e = trainer.epochsDone();
-                    long t0 = System.nanoTime();
-                    double metric = trainer.trainEpoch(trainLoader, bar != null ? bar : ProgressListener.NONE);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
+                long t0 = System.nanoTime();
+                double metric = trainer.trainEpoch(trainLoader, progress);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double accuracy = Double.NaN;
+                if (evaluate && evalVariants && trainer instanceof SgdTrainer sgd) {
                     variants = sgd.evaluations(testLoader, true);
-                    s = new EpochStats(e, metric, variants[0], seconds, trainLoader.dataset().size() / seconds);
-                } else {
-                    s = trainer.epoch(trainLoader, testLoader, bar != null ? bar : ProgressListener.NONE);
+                    accuracy = variants[0];
+                } else if (evaluate) {
+                    accuracy = trainer.evaluate(testLoader);
                 }
-            } catch (NonFiniteException e) {
+                s = new EpochStats(e, metric, accuracy, seconds, trainLoader.dataset().size() / seconds);
+            } catch (NonFiniteException ex) {
                 if (bar != null) bar.close();
-                System.err.println("simdnn train: " + e.getMessage());
+                System.err.println("simdnn train: " + ex.getMessage());
                 System.err.println("simdnn train: last good checkpoint: "
                         + (Files.exists(ckpt) ? ckpt + " (resume with --resume " + ckpt + ")" : "none (failed in the first epoch)"));
                 return 3;
@@ -302,7 +311,7 @@ final class TrainCommand implements Callable<Integer> {
             meta.put("model", model);
             meta.put("seed", Long.toString(seed));
             meta.put("recipe", cfg.toString());
-            meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", s.testAccuracy()));
+            if (evaluate) meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", s.testAccuracy()));
             TrainEvalSetup.putNormalization(meta, norm);
             trainer.saveCheckpoint(ckpt, meta);
             trainer.saveModel(modelFile, meta);

@@ -185,7 +185,9 @@ class TrainCommandTest {
                 "--save", model.toString(), "--no-progress", "--ema", "0.9", "--tta", "none", "--eval-variants");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("simdnn train: cnn (preset fast), 2 epochs, batch 32"), r.out());
-        assertTrue(r.out().contains("EMA 0.9"), r.out());
+        assertTrue(r.out().contains(", channels 16/64, EMA 0.9"), r.out());
+        // the preset evaluates the test set after its last epoch only
+        assertTrue(Pattern.compile("(?m)^epoch 1/2  train loss \\d\\.\\d{4}  test not evaluated  .*  wall \\d+\\.\\d s$").matcher(r.out()).find(), r.out());
         assertTrue(Pattern.compile("(?m)^epoch 2/2  .*  wall \\d+\\.\\d s  \\(no EMA \\d\\.\\d{4}\\)$").matcher(r.out()).find(), r.out());
         assertTrue(FINAL.matcher(r.out()).find(), r.out());
         Run e = run("eval", "--model-file", model.toString(), "--data", data.toString());
@@ -196,6 +198,12 @@ class TrainCommandTest {
                 "--save", model.toString(), "--no-progress", "--tta", "flip", "--eval-variants");
         assertEquals(0, flip.code(), flip.err());
         assertTrue(Pattern.compile("(?m)^epoch 1/1  .*\\(no flip \\d\\.\\d{4}").matcher(flip.out()).find(), flip.out());
+
+        Run every = run("train", "--preset", "fast", "--epochs", "2", "--batch", "32", "--threads", "1", "--data", data.toString(),
+                "--save", model.toString(), "--no-progress", "--eval-every", "1", "--train-limit", "64");
+        assertEquals(0, every.code(), every.err());
+        assertTrue(Pattern.compile("(?m)^epoch 1/2  train loss \\d\\.\\d{4}  test accuracy \\d\\.\\d{4}  ").matcher(every.out()).find(), every.out());
+        assertEquals(2, run("train", "--eval-every", "0", "--data", data.toString()).code());
 
         Run narrow = run("train", "--preset", "fast", "--epochs", "1", "--batch", "32", "--threads", "1", "--data", data.toString(),
                 "--save", model.toString(), "--no-progress", "--channels", "8,16", "--momentum", "0.95");

@@ -1,5 +1,6 @@
 package org.simdnn.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,9 @@ class TrainPresetTest {
         assertEquals(TrainPreset.FAST.epochs(), c.epochs());
         assertEquals(3, c.seed());
         assertTrue(c.cosine());
+        assertEquals(0.15f, c.labelSmoothing());
+        assertArrayEquals(new int[] {16, 64}, TrainPreset.FAST.channels());
+        assertEquals(TrainPreset.FAST.epochs(), TrainPreset.FAST.evalEvery(), "evaluates after the last epoch only");
         var e = assertThrows(IllegalArgumentException.class, () -> TrainPreset.parse("slow"));
         assertTrue(e.getMessage().contains("'slow'"), e.getMessage());
     }

@@ -2,7 +2,8 @@ package org.simdnn.nn.train;
 
 /**
  * One epoch's numbers. {@code seconds} and {@code imagesPerSecond} cover the training pass only (not the
- * evaluation), so they compare with other frameworks' epoch times.
+ * evaluation), so they compare with other frameworks' epoch times; {@code testAccuracy} is NaN for an epoch after
+ * which the test set was not evaluated.
  */
 public record EpochStats(int epoch, double trainLoss, double testAccuracy, double seconds, double imagesPerSecond) {
     /** The per-epoch summary line. */
@@ -10,7 +11,9 @@ public record EpochStats(int epoch, double trainLoss, double testAccuracy, doubl
 
     /** The per-epoch summary line, naming the training metric ({@link Trainer#metric()}). */
     public String line(int epochs, String metric) {
-        return String.format(java.util.Locale.ROOT, "epoch %d/%d  train %s %.4f  test accuracy %.4f  %.1f s  %.0f images/s",
-                epoch + 1, epochs, metric, trainLoss, testAccuracy, seconds, imagesPerSecond);
+        String test = Double.isNaN(testAccuracy) ? "test not evaluated"
+                : String.format(java.util.Locale.ROOT, "test accuracy %.4f", testAccuracy);
+        return String.format(java.util.Locale.ROOT, "epoch %d/%d  train %s %.4f  %s  %.1f s  %.0f images/s",
+                epoch + 1, epochs, metric, trainLoss, test, seconds, imagesPerSecond);
     }
 }
