@@ -10,6 +10,8 @@ package org.simdnn.kernels.gemm;
  *       direct kernel with one row;
  *   <li>tiny problems (m n k up to {@link KernelConfig#directMaxMnk()}), m <= 2, or n <= NR/2: the direct kernel,
  *       no packing;
+ *   <li>mid-sized products with A and B row-major (m n k up to {@link KernelConfig#supMaxMnk()}, k <= kc): the
+ *       unpacked kernel ({@link F32GemmSup}), rows split between threads when large;
  *   <li>everything else: the blocked five-loop algorithm ({@link GemmTask}), multithreaded when large.
  * </ol>
  */
@@ -26,6 +28,15 @@ final class GemmDriver {
         }
         if (runsSmallM(cfg, transB, m, n, k)) {
             smallM(cfg, threads, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            return;
+        }
+        if (runsSup(cfg, transA, transB, m, n, k)) {
+            if (threads > 1 && m >= 2 * cfg.sup().mr() && 2L * m * n * k >= cfg.parallelMinFlops()) {
+                GemmWorkspace.get().sup.run(cfg.sup(), cfg.direct(), threads, m, n, k, alpha, a, offA, lda, b, offB, ldb,
+                        beta, c, offC, ldc);
+            } else {
+                cfg.sup().gemm(cfg.direct(), m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            }
             return;
         }
         if (!runsDirect(cfg, m, n, k)) {
@@ -81,7 +92,19 @@ final class GemmDriver {
         if (runsSmallM(cfg, false, m, n, k)) {
             return smallMDirect(cfg, false, false, m, n, k) ? cfg.direct().id() : cfg.smallM().id();
         }
-        return runsDirect(cfg, m, n, k) ? cfg.direct().id() : cfg.kernel().id();
+        if (runsDirect(cfg, m, n, k)) return cfg.direct().id();
+        return runsSup(cfg, false, false, m, n, k) ? cfg.sup().id() : cfg.kernel().id();
+    }
+
+    /**
+     * Whether the unpacked kernel runs the product: A and B row-major (its tiles broadcast A's rows and load B's rows
+     * in place), not a direct-kernel shape, {@code m n k <= supMaxMnk} (where packing and the blocked driver's
+     * bookkeeping cost more than L1/L2-resident operands read in place) and {@code k <= kc}: one FMA chain per
+     * element, the same bits as the blocked driver's single k block.
+     */
+    private static boolean runsSup(KernelConfig cfg, boolean transA, boolean transB, int m, int n, int k) {
+        return cfg.sup() != null && !transA && !transB && k <= cfg.kc() && (long) m * n * k <= cfg.supMaxMnk()
+                && !runsDirect(cfg, m, n, k);
     }
 
     /**

@@ -14,6 +14,7 @@ final class GemmWorkspace {
     /** The call's state, reused: a lambda per call would allocate. */
     final GemmTask task = new GemmTask();
     final DirectTask direct = new DirectTask();
+    final SupTask sup = new SupTask();
     final SmallMTask smallM = new SmallMTask();
 
     static GemmWorkspace get() { return LOCAL.get(); }

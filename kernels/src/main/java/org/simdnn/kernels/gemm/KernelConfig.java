@@ -21,10 +21,13 @@ import org.simdnn.kernels.cpu.CpuInfo;
  * @param smallM          the kernel for m <= {@link F32GemmSmallM#MAX_M} (B streamed once, never packed); null: such
  *                        calls take the other paths (the scalar row, and tests of those paths)
  * @param smallMParallelMinKn B sizes (k·n floats) from which a small-m call splits its columns between threads
+ * @param sup             the unpacked kernel for mid-sized products with A and B row-major; null: such calls take the
+ *                        blocked driver (the 256/128-bit and scalar rows, and tests of the blocked driver)
+ * @param supMaxMnk       m*n*k up to which such a product (k <= kc, above the direct kernel's sizes) runs on {@code sup}
  */
 record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, int nc, int inPlaceMaxK,
                     int inPlaceMaxN, long directMaxMnk, long parallelMinFlops, F32GemmSmallM smallM,
-                    long smallMParallelMinKn) {
+                    long smallMParallelMinKn, F32GemmSup sup, long supMaxMnk) {
 
     KernelConfig {
         if (kernel == null || direct == null) throw new IllegalArgumentException("kernels must be non-null");
@@ -35,17 +38,33 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             throw new IllegalArgumentException("nc=" + nc + " must be a positive multiple of NR=" + kernel.nr());
         }
         if (kc <= 0) throw new IllegalArgumentException("kc=" + kc + " must be positive");
-        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || directMaxMnk < 0 || parallelMinFlops < 0 || smallMParallelMinKn < 0) {
+        if (inPlaceMaxK < 0 || inPlaceMaxN < 0 || directMaxMnk < 0 || parallelMinFlops < 0 || smallMParallelMinKn < 0
+                || supMaxMnk < 0) {
             throw new IllegalArgumentException("thresholds must be >= 0: inPlaceMaxK=" + inPlaceMaxK + " inPlaceMaxN="
-                    + inPlaceMaxN + " parallelMinFlops=" + parallelMinFlops + " smallMParallelMinKn=" + smallMParallelMinKn);
+                    + inPlaceMaxN + " parallelMinFlops=" + parallelMinFlops + " smallMParallelMinKn=" + smallMParallelMinKn
+                    + " supMaxMnk=" + supMaxMnk);
         }
+    }
+
+    /** A row without the unpacked mid-size kernel: every product it would take runs on the blocked driver. */
+    KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, int nc, int inPlaceMaxK, int inPlaceMaxN,
+                 long directMaxMnk, long parallelMinFlops, F32GemmSmallM smallM, long smallMParallelMinKn) {
+        this(kernel, direct, mc, kc, nc, inPlaceMaxK, inPlaceMaxN, directMaxMnk, parallelMinFlops, smallM,
+                smallMParallelMinKn, null, 0);
+    }
+
+    /** This row with {@code sup} taking row-major products up to {@code maxMnk} = m*n*k. */
+    KernelConfig withSup(F32GemmSup sup, long maxMnk) {
+        return new KernelConfig(kernel, direct, mc, kc, nc, inPlaceMaxK, inPlaceMaxN, directMaxMnk, parallelMinFlops,
+                smallM, smallMParallelMinKn, sup, maxMnk);
     }
 
     @Override
     public String toString() {
         return kernel.id() + "[mc=" + mc + " kc=" + kc + " nc=" + nc + " inPlace<=" + inPlaceMaxK + "/" + inPlaceMaxN
                 + " direct<=" + directMaxMnk + " par>=" + parallelMinFlops
-                + (smallM == null ? "" : " smallM par>=" + smallMParallelMinKn) + "]";
+                + (smallM == null ? "" : " smallM par>=" + smallMParallelMinKn)
+                + (sup == null ? "" : " " + sup.id() + "<=" + supMaxMnk) + "]";
     }
 
     int mr() { return kernel.mr(); }
@@ -78,7 +97,8 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             if (v.id().equals(id)) {
                 int mc = row.mc() / v.mr() * v.mr();
                 return new KernelConfig(v, row.direct(), mc, row.kc(), row.nc(), row.inPlaceMaxK(), row.inPlaceMaxN(),
-                        row.directMaxMnk(), row.parallelMinFlops(), row.smallM(), row.smallMParallelMinKn());
+                        row.directMaxMnk(), row.parallelMinFlops(), row.smallM(), row.smallMParallelMinKn(), row.sup(),
+                        row.supMaxMnk());
             }
         }
         List<String> ids = new java.util.ArrayList<>(List.of(row.kernel().id()));
@@ -92,6 +112,12 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
      * about 2 µs on one core, a spinning worker takes the job in well under one.
      */
     static final long SMALL_M_PARALLEL_MIN_KN = 64 * 1024;
+
+    /**
+     * m*n*k up to which a product with A and B row-major runs on the unpacked kernel ({@link F32GemmSup}) instead of
+     * the blocked driver: 128^3. See docs/kernels.md "Unpacked mid-sized products" for the measurements.
+     */
+    static final long SUP_MAX_MNK = 128L * 128 * 128;
 
     /** The rows of {@link #forBits}, widest first; 0 is the plain-Java row. */
     static final List<Integer> WIDTHS = List.of(512, 256, 128, 0);
@@ -115,8 +141,10 @@ record KernelConfig(F32GemmKernel kernel, F32GemmDirect direct, int mc, int kc, 
             // from L2 fast enough). mc=144: the 288 KiB A block leaves half of L2 to B. Variant 8x2v (16
             // accumulators, each B vector feeds 8 FMAs) is not yet measured on a quiet machine; 10x2v and 12x2v
             // box in the driver (C2's inlining budget, kernels/codegen/gemm_kernels.py).
+            // sup 6x4v up to 128^3 (A and B row-major, k <= kc): no packing, B rows read in place.
             case 512 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_512(), new F32GemmDirect_512(), 144, 512, 4096, 640, 128,
-                    32 * 32 * 32, 4_000_000L, new F32GemmSmallM_512(), SMALL_M_PARALLEL_MIN_KN);
+                    32 * 32 * 32, 4_000_000L, new F32GemmSmallM_512(), SMALL_M_PARALLEL_MIN_KN, new F32GemmSup_512(),
+                    SUP_MAX_MNK);
             case 256 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_256(), new F32GemmDirect_256(), 144, 512, 4096, 640, 64,
                     32 * 32 * 32, 4_000_000L, new F32GemmSmallM_256(), SMALL_M_PARALLEL_MIN_KN);
             case 128 -> new KernelConfig(new F32Gemm_6x2v_Broadcast_128(), new F32GemmDirect_128(), 144, 512, 4096, 640, 32,

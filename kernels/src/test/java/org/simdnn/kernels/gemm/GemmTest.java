@@ -61,6 +61,11 @@ class GemmTest {
             out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 0, 0, 0, 0, null, 0));
             out.add(new KernelConfig(p.kernel(), p.direct(), 2 * p.mr(), 7, 2 * p.nr(), 1 << 20, 1 << 20, 0, 0, null, 0)); // A in place
             out.add(new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), 0, 0, Long.MAX_VALUE, 0, null, 0)); // direct
+            if (p.sup() != null) {
+                // the unpacked kernel for every row-major product it accepts (k <= kc), direct only for GEMV shapes
+                out.add(new KernelConfig(p.kernel(), p.direct(), p.mc(), p.kc(), p.nc(), p.inPlaceMaxK(), p.inPlaceMaxN(),
+                        0, p.parallelMinFlops(), p.smallM(), p.smallMParallelMinKn(), p.sup(), Long.MAX_VALUE));
+            }
         }
         return out;
     }
@@ -157,7 +162,7 @@ class GemmTest {
         float[] before = c.clone();
         GemmArgs.check(tA, tB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
         GemmDriver.sgemm(cfg, threads, tA, tB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
-        String what = cfg.kernel().id() + " mc=" + cfg.mc() + " kc=" + cfg.kc() + " tA=" + tA + " tB=" + tB + " " + m
+        String what = cfg + " mc=" + cfg.mc() + " kc=" + cfg.kc() + " tA=" + tA + " tB=" + tB + " " + m
                 + "x" + n + "x" + k + " alpha=" + alpha + " beta=" + beta;
         Check.close(what, expected, c, offC, ldc, m, n, scale, tol(k));
         Check.untouchedOutside(what, before, c, offC, ldc, m, n);
@@ -175,7 +180,7 @@ class GemmTest {
                 GemmDriver.sgemm(cfg, 1, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
                 float[] expected = new float[m * n];
                 Reference.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
-                Check.close(cfg.kernel().id() + " beta=0, NaN C", expected, c, 0, n, m, n, null, tol(k));
+                Check.close(cfg + " beta=0, NaN C", expected, c, 0, n, m, n, null, tol(k));
             }
         }
     }
@@ -195,7 +200,7 @@ class GemmTest {
                 GemmDriver.sgemm(cfg, 1, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
                 Reference.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
                 assertTrue(Float.isNaN(expected[(m - 1) * n + n - 1]));
-                Check.close(cfg.kernel().id() + " NaN/Inf", expected, c, 0, n, m, n, null, 1e-5);
+                Check.close(cfg + " NaN/Inf", expected, c, 0, n, m, n, null, 1e-5);
             }
         }
     }

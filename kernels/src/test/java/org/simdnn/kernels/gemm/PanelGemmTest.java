@@ -92,7 +92,8 @@ class PanelGemmTest {
 
     /**
      * The id names the kernel that runs: the panel kernel for small m (with vectors), the direct kernel for tiny,
-     * narrow and one-row products, the blocked micro-kernel for the rest (GemmDriver's rules, with this JVM's table).
+     * narrow and one-row products, the unpacked kernel for mid-sized ones, the blocked micro-kernel for the rest
+     * (GemmDriver's rules, with this JVM's table).
      */
     @Test
     void idNamesTheKernelThatRuns() {
@@ -105,7 +106,11 @@ class PanelGemmTest {
         assertTrue(2 * n <= cfg.nr() && 64L * n * k > cfg.directMaxMnk());
         assertEquals(direct, PanelGemm.of(false, k, n, new float[k * n], 0, null, 0, Clamp.NONE).id(64));
         PreparedGemm square = PanelGemm.of(false, 64, 64, new float[64 * 64], 0, null, 0, Clamp.NONE);
-        assertEquals(blocked, square.id(200)); // blocks of 100 rows (200 for 1 thread) x 64 x 64
+        // blocks of 100 rows (200 for 1 thread) x 64 x 64: row-major and below 128^3, the unpacked kernel where the row has one
+        String mid = cfg.sup() != null ? cfg.sup().id() : blocked;
+        assertEquals(mid, square.id(200));
+        PreparedGemm deep = PanelGemm.of(false, 1024, 64, new float[1024 * 64], 0, null, 0, Clamp.NONE);
+        assertEquals(blocked, deep.id(200)); // k = 1024 > kc: several k blocks, the blocked driver
     }
 
     @Test
