@@ -283,20 +283,15 @@ final class TrainCommand implements Callable<Integer> {
         while (trainer.epochsDone() < cfg.epochs()) {
             int e = trainer.epochsDone();
             boolean evaluate = (e + 1) % evalEvery == 0 || e + 1 == cfg.epochs();
+            boolean withVariants = evaluate && evalVariants && trainer instanceof SgdTrainer;
             EpochStats s;
             double[] variants = null;
             try {
-                long t0 = System.nanoTime();
-                double metric = trainer.trainEpoch(trainLoader, progress);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double accuracy = Double.NaN;
-                if (evaluate && evalVariants && trainer instanceof SgdTrainer sgd) {
-                    variants = sgd.evaluations(testLoader, true);
-                    accuracy = variants[0];
-                } else if (evaluate) {
-                    accuracy = trainer.evaluate(testLoader);
+                s = trainer.epoch(trainLoader, evaluate && !withVariants ? testLoader : null, progress);
+                if (withVariants) {
+                    variants = ((SgdTrainer) trainer).evaluations(testLoader, true);
+                    s = s.withTestAccuracy(variants[0]);
                 }
-                s = new EpochStats(e, metric, accuracy, seconds, trainLoader.dataset().size() / seconds);
             } catch (NonFiniteException ex) {
                 if (bar != null) bar.close();
                 System.err.println("simdnn train: " + ex.getMessage());

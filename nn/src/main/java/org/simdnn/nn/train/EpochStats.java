@@ -6,6 +6,11 @@ package org.simdnn.nn.train;
  * which the test set was not evaluated.
  */
 public record EpochStats(int epoch, double trainLoss, double testAccuracy, double seconds, double imagesPerSecond) {
+    /** These numbers with another test accuracy (an evaluation made after the epoch's own). */
+    public EpochStats withTestAccuracy(double accuracy) {
+        return new EpochStats(epoch, trainLoss, accuracy, seconds, imagesPerSecond);
+    }
+
     /** The per-epoch summary line. */
     public String line(int epochs) { return line(epochs, "loss"); }
 

@@ -40,13 +40,16 @@ public interface Trainer {
         ModelIo.save(file, model(), withPosition(metadata));
     }
 
-    /** Trains one epoch (the next one) and evaluates on {@code test}; the time covers the training pass only. */
+    /**
+     * Trains one epoch (the next one) and evaluates on {@code test}, or not when {@code test} is null (the test
+     * accuracy is then NaN); the time covers the training pass only.
+     */
     default EpochStats epoch(BatchLoader train, BatchLoader test, ProgressListener progress) {
         int e = epochsDone();
         long t0 = System.nanoTime();
         double metric = trainEpoch(train, progress);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EpochStats(e, metric, evaluate(test), seconds, train.dataset().size() / seconds);
+        return new EpochStats(e, metric, test == null ? Double.NaN : evaluate(test), seconds, train.dataset().size() / seconds);
     }
 
     /**

@@ -172,7 +172,10 @@ class TrainerResumeTest {
                 SgdTrainer t = new SgdTrainer(smallCnn(1), c, l.batchesPerEpoch(), backend);
                 double before = Trainer.accuracy(t.model(), test);
                 EpochStats last = null;
-                for (int e = 0; e < 4; e++) last = t.epoch(l, test, ProgressListener.NONE);
+                EpochStats unevaluated = t.epoch(l, null, ProgressListener.NONE); // no test set: trained, not evaluated
+                assertTrue(Double.isNaN(unevaluated.testAccuracy()) && unevaluated.epoch() == 0 && t.epochsDone() == 1,
+                        unevaluated.toString());
+                for (int e = 1; e < 4; e++) last = t.epoch(l, test, ProgressListener.NONE);
                 assertTrue(last.testAccuracy() > 0.8 && last.testAccuracy() > before + 0.3,
                         "accuracy " + before + " -> " + last.testAccuracy());
                 assertTrue(Double.isFinite(last.trainLoss()) && last.seconds() > 0);
