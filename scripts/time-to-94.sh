@@ -24,9 +24,11 @@ csv="$out/time-to-94.csv"
 
 "$root/simdnn" info >/dev/null   # builds first (and caches the JDK's path), so neither is timed
 # The launcher's AOT cache for `train` (classes and method profiles; docs/training.md "Time to 94 %"): recorded here,
-# like the build, on a short run when absent, so that no timed run is the recording one. 30 batches and a short one,
-# as the full epoch ends with one; 1,000 test images, so the evaluation's path is in it too.
-if [ "${SIMDNN_AOT:-1}" != 0 ] && [ ! -f "$root/cli/target/train.aot" ]; then
+# like the build, on a short run when absent or older than the jar, so that no timed run is the recording one. 30
+# batches and a short one, as the full epoch ends with one; 1,000 test images, so the evaluation's path is in it too.
+aot="$root/cli/target/train.aot"
+if [ "${SIMDNN_AOT:-1}" != 0 ] && { [ ! -f "$aot" ] ||
+    [ -n "$(find "$root/cli/target" -maxdepth 1 -name 'simdnn-cli-*.jar' -newer "$aot" -print -quit)" ]; }; then
   "$root/simdnn" train --preset fast --epochs 1 --train-limit 3900 --test-limit 1000 --threads "$threads" --no-progress \
     --save "$out/aot-recording.safetensors" >/dev/null
 fi
